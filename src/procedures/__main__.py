@@ -1,0 +1,3 @@
+from procedures.cli import main
+
+main()

@@ -1,0 +1,126 @@
+"""Evaluating deadline rules: an anchor date, an offset, a non-working-day policy.
+
+Pure: the inputs are a ruleset and the dates of the events at hand; the result
+carries its date, its cut-off moment in the ruleset's time zone and a trace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from procedures.errors import EvaluationError
+from procedures.loader import Ruleset
+from procedures.models import DayCounting, DeadlineRule
+from procedures.offsets import apply_non_working_day, shift
+
+
+class MissingEvent(EvaluationError):
+    def __init__(self, event: str, summary: str):
+        self.event = event
+        super().__init__(f"needs the date of '{event}' ({summary})")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of a trace: which rule, which paragraph, what was computed."""
+
+    rule: str
+    cite: str
+    text: str
+
+    def as_dict(self) -> dict:
+        return {"rule": self.rule, "cite": self.cite, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    rule: DeadlineRule
+    cite: str
+    date: dt.date
+    cutoff: dt.datetime
+    #: Why the date is not a working day (weekend or closure), or None.
+    non_working: str | None
+    provisional_calendar: bool
+    trace: list[Step] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.rule.id,
+            "date": self.date.isoformat(),
+            "weekday": self.date.strftime("%A"),
+            "cutoff": self.cutoff.isoformat(),
+            "cite": self.cite,
+            "also_cites": [c.label() for c in self.rule.also_cites],
+            "modality": self.rule.modality,
+            "summary": self.rule.summary,
+            "non_working_day": self.non_working is not None,
+            "non_working_reason": self.non_working,
+            "only_if": self.rule.only_if,
+        }
+
+
+def zone(rs: Ruleset) -> ZoneInfo:
+    return ZoneInfo(rs.head.time_zone)
+
+
+def cutoff_of(rs: Ruleset, day: dt.date) -> dt.datetime:
+    """The last moment of a deadline day: the ruleset's cut-off time in its time zone."""
+    return dt.datetime.combine(day, rs.head.cutoff, tzinfo=zone(rs))
+
+
+def evaluate(
+    rs: Ruleset,
+    rule_id: str,
+    events: Mapping[str, dt.date],
+    counting: DayCounting | None = None,
+    _seen: tuple[str, ...] = (),
+) -> Deadline:
+    """Compute one deadline rule's date from the given event dates.
+
+    Raises MissingEvent when the rule's anchor (directly or through derived
+    anchors) needs an event that was not given.
+    """
+    rule = rs.deadlines()[rule_id]
+    counting = counting or rs.head.day_counting
+    cite = rule.cite.label()
+    trace: list[Step] = []
+    anchor = rule.anchor
+    if anchor in rs.spec.events:
+        decl = rs.spec.events[anchor]
+        if anchor in events:
+            base = events[anchor]
+            trace.append(Step(rule.id, cite, f"{anchor} is {base.isoformat()} ({base:%A})"))
+        elif decl.default:
+            derived = evaluate(rs, decl.default, events, counting, (*_seen, rule_id))
+            base = derived.date
+            trace.extend(derived.trace)
+            trace.append(Step(rule.id, cite, f"{anchor} not given: taken as the latest date {decl.default} allows, {base.isoformat()}"))
+        else:
+            raise MissingEvent(anchor, decl.summary)
+    else:
+        derived = evaluate(rs, anchor, events, counting, (*_seen, rule_id))
+        base = derived.date
+        trace.extend(derived.trace)
+    cal = rs.calendar
+    day, how = shift(base, rule.offset, counting, cal)
+    trace.append(Step(rule.id, cite, f"{rule.offset.describe()} {anchor}: {how}"))
+    day, moved = apply_non_working_day(day, rule.non_working_day, cal)
+    if moved:
+        trace.append(Step(rule.id, cite, moved))
+    reason = cal.why_not_working(day)
+    return Deadline(
+        rule=rule,
+        cite=cite,
+        date=day,
+        cutoff=cutoff_of(rs, day),
+        non_working=reason,
+        provisional_calendar=cal.is_provisional(day.year),
+        trace=trace,
+    )

@@ -1,0 +1,429 @@
+"""Strict loading of rules folders.
+
+A rules folder holds one sub-folder per revision of an instrument (a ruleset):
+``ruleset.toml`` (the head, instruments, meeting kinds, procedures, events),
+a calendar file, and one rule file per section. Loading checks shape (pydantic,
+unknown keys refused), then references (anchors, citations, ``applies_to``,
+tiers' bounds, tallies' windows), duplicate ids and cycles between derived
+anchors. Every problem is a ``RuleFileError`` naming the file, the rule and
+the fix; ``validate_folder`` collects them all.
+
+TOML is parsed with ``tomllib``; nothing in a rule file is ever executed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from procedures.errors import InputError, RuleFileError, RuleSetErrors
+from procedures.models import (
+    RULE_KINDS,
+    Citation,
+    DeadlineRule,
+    Rule,
+    RuleFile,
+    RulesetFile,
+    SectionHead,
+    TallyRule,
+    TiersRule,
+)
+
+RULESET_FILE = "ruleset.toml"
+
+#: What to write when a required key is missing, by key name.
+_MISSING_HINTS = {
+    "cite": 'add cite = { instrument = "Res. 1", paragraph = "4.2.1.1" }',
+    "modality": 'add modality = "shall", "should" or "may"',
+    "unit": 'add unit = "calendar-days", "weeks", "months" or "working-days"',
+    "direction": 'add direction = "before" or "after"',
+    "amount": "add amount = <whole number>",
+    "summary": "add summary = \"<one line in your own words>\"",
+    "applies_to": 'add applies_to = ["study-group", ...] (meeting kinds or procedures of ruleset.toml)',
+    "anchor": 'add anchor = "<an event of ruleset.toml or a deadline rule id>"',
+    "offset": 'add offset = { amount = 45, unit = "calendar-days", direction = "before" }',
+    "id": 'add id = "<stable, lower-case, dotted id>"',
+    "paragraph": 'add paragraph = "4.2.1.1" (or "Annex 5, item 5", "item 18")',
+    "instrument": 'add instrument = "Res. 1" (an instrument of ruleset.toml)',
+}
+
+
+def read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleFileError(str(path), None, f"not valid TOML ({exc})", "fix the syntax at that line") from None
+    except OSError as exc:
+        raise RuleFileError(str(path), None, f"cannot be read ({exc.strerror})", "check the path") from None
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str] | None:
+    """The keys allowed at ``loc`` inside ``model``, for an 'unknown key' message."""
+    current: object = model
+    for part in loc:
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            if isinstance(part, str) and part in current.model_fields:
+                current = current.model_fields[part].annotation
+                continue
+            return None
+        current = _unwrap(current)
+        if isinstance(part, int) and typing.get_origin(current) is list:
+            current = typing.get_args(current)[0]
+        elif isinstance(part, str) and typing.get_origin(current) is dict:
+            current = typing.get_args(current)[1]
+        else:
+            return None
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return None
+
+
+def _unwrap(annotation: object) -> object:
+    """Strip Optional/Annotated to reach a model, list or dict."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            if arg is not type(None):
+                return _unwrap(arg)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    return annotation
+
+
+def _rule_id_at(data: dict, loc: tuple) -> str | None:
+    if len(loc) >= 2 and loc[0] in RULE_KINDS and isinstance(loc[1], int):
+        try:
+            item = data[loc[0]][loc[1]]
+            return str(item.get("id")) if isinstance(item, dict) and item.get("id") else f"{loc[0]} #{loc[1] + 1}"
+        except (KeyError, IndexError, TypeError):
+            return None
+    return None
+
+
+def _where(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def validate(model: type[BaseModel], data: dict, file: str, rule: str | None) -> BaseModel:
+    """Validate ``data`` against ``model``; the first problem becomes a RuleFileError."""
+    errors = validation_errors(model, data, file)
+    if errors[1]:
+        raise errors[1][0]
+    return errors[0]
+
+
+def validation_errors(model: type[BaseModel], data: dict, file: str) -> tuple[BaseModel | None, list[RuleFileError]]:
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        out: list[RuleFileError] = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            rule = _rule_id_at(data, loc)
+            where = _where(loc)
+            kind = err["type"]
+            key = str(loc[-1]) if loc else ""
+            if kind == "extra_forbidden":
+                allowed = _allowed_keys(model, loc[:-1])
+                hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
+                out.append(RuleFileError(file, rule, f"unknown key '{where}'", f"remove it or correct its spelling{hint}"))
+            elif kind == "missing":
+                out.append(RuleFileError(file, rule, f"missing required key '{where}'", _MISSING_HINTS.get(key, f"add {key}")))
+            elif kind == "value_error":
+                msg = err["msg"].removeprefix("Value error, ")
+                out.append(RuleFileError(file, rule, f"{where or 'file'}: {msg.split(';')[0]}", msg.split("; ", 1)[1] if "; " in msg else "correct the value"))
+            elif kind == "literal_error":
+                out.append(RuleFileError(file, rule, f"'{where}' = {err['input']!r} is not allowed", f"use {err['msg'].removeprefix('Input should be ')}"))
+            elif kind == "string_pattern_mismatch":
+                out.append(RuleFileError(file, rule, f"'{where}' = {err['input']!r} is not well formed", _pattern_hint(key)))
+            else:
+                out.append(RuleFileError(file, rule, f"'{where}': {err['msg']}", "correct the value"))
+        return None, out
+
+
+def _pattern_hint(key: str) -> str:
+    return {
+        "paragraph": 'write the paragraph as "4.2.1.1", "Annex 5, item 5", "item 18" or "instructs 3"',
+        "id": "use lower-case letters, digits, dots and hyphens",
+        "summary": "write one line of 8 to 200 characters",
+    }.get(key, "use lower-case letters, digits and hyphens")
+
+
+# --- rulesets --------------------------------------------------------------------------------
+
+
+@dataclass
+class Ruleset:
+    """A loaded, cross-checked ruleset: the head, its rules by id, and its calendar."""
+
+    folder: Path
+    spec: RulesetFile
+    rules: dict[str, Rule] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    sections: dict[str, SectionHead] = field(default_factory=dict)
+    _calendar: object = None
+    _members: object = None
+
+    @property
+    def head(self):
+        return self.spec.ruleset
+
+    @property
+    def id(self) -> str:
+        return self.spec.ruleset.id
+
+    def label(self) -> str:
+        return f"{self.head.id} ({self.head.instrument}, {self.head.revision}, from {self.head.applies_from})"
+
+    def in_force(self, day: dt.date) -> bool:
+        h = self.head
+        return h.applies_from <= day and (h.applies_until is None or day <= h.applies_until)
+
+    @property
+    def calendar(self):
+        if self._calendar is None:
+            from procedures.calendar import load_calendar
+
+            self._calendar = load_calendar(self.folder / self.head.calendar)
+        return self._calendar
+
+    @property
+    def members(self):
+        if self._members is None:
+            from procedures.members import load_members
+
+            if not self.head.members:
+                raise InputError(f"ruleset {self.id} declares no members file; add members = \"member-states.toml\" to its [ruleset]")
+            self._members = load_members(self.folder / self.head.members)
+        return self._members
+
+    def deadlines(self) -> dict[str, DeadlineRule]:
+        return {k: r for k, r in self.rules.items() if isinstance(r, DeadlineRule)}
+
+    def of_kind(self, kind: type) -> list:
+        return [r for r in self.rules.values() if isinstance(r, kind)]
+
+    def rule(self, rule_id: str) -> Rule:
+        try:
+            return self.rules[rule_id]
+        except KeyError:
+            raise InputError(f"no rule '{rule_id}' in ruleset {self.id}; 'procedures rules list' shows the ids") from None
+
+    def cite(self, c: Citation) -> str:
+        return c.label()
+
+
+def _load_ruleset(folder: Path) -> tuple[Ruleset | None, list[RuleFileError]]:
+    head_path = folder / RULESET_FILE
+    try:
+        data = read_toml(head_path)
+    except RuleFileError as exc:
+        return None, [exc]
+    spec, errors = validation_errors(RulesetFile, data, str(head_path))
+    if spec is None:
+        return None, errors
+    rs = Ruleset(folder=folder, spec=spec)
+    # every other .toml file except the calendar and members files is a rule file
+    skip = {RULESET_FILE, spec.ruleset.calendar, spec.ruleset.members}
+    for path in sorted(folder.glob("*.toml")):
+        if path.name in skip:
+            continue
+        try:
+            raw = read_toml(path)
+        except RuleFileError as exc:
+            errors.append(exc)
+            continue
+        rf, errs = validation_errors(RuleFile, raw, str(path))
+        errors.extend(errs)
+        if rf is None:
+            continue
+        rs.sections[str(path)] = rf.section
+        for kind in RULE_KINDS:
+            for rule in getattr(rf, kind):
+                if rule.id in rs.rules:
+                    errors.append(RuleFileError(
+                        str(path), rule.id, f"duplicate id (already defined in {rs.files[rule.id]})",
+                        "give one of the two rules another id",
+                    ))
+                    continue
+                rs.rules[rule.id] = rule
+                rs.files[rule.id] = str(path)
+    for name in (spec.ruleset.calendar,):
+        if not (folder / name).is_file():
+            errors.append(RuleFileError(str(head_path), None, f"calendar file '{name}' not found", "create it or correct [ruleset].calendar"))
+    errors.extend(_check_references(rs))
+    if not errors:
+        errors.extend(_check_cycles(rs))
+    return rs, errors
+
+
+def _check_references(rs: Ruleset) -> list[RuleFileError]:
+    spec = rs.spec
+    errors: list[RuleFileError] = []
+    subjects = set(spec.meeting_kinds) | set(spec.procedures)
+    deadlines = rs.deadlines()
+    head_file = str(rs.folder / RULESET_FILE)
+
+    def err(rule_id: str | None, problem: str, fix: str, file: str | None = None) -> None:
+        errors.append(RuleFileError(file or rs.files.get(rule_id or "", head_file), rule_id, problem, fix))
+
+    def check_cite(rule_id: str, c: Citation) -> None:
+        if c.instrument not in spec.instruments:
+            err(rule_id, f"cites unknown instrument '{c.instrument}'", f"use one of {sorted(spec.instruments)} or declare it under [instruments] in ruleset.toml")
+
+    def check_deadline_ref(rule_id: str, key: str, ref: str | None) -> None:
+        if ref is not None and ref not in deadlines:
+            err(rule_id, f"{key} refers to unknown deadline rule '{ref}'", "use the id of a [[deadline]] rule of this ruleset")
+
+    for name, ev in spec.events.items():
+        if ev.default and ev.default not in deadlines:
+            err(None, f"event '{name}' defaults to unknown deadline rule '{ev.default}'", "use the id of a [[deadline]] rule", head_file)
+    if spec.example and spec.example.kind not in spec.meeting_kinds:
+        err(None, f"example meeting kind '{spec.example.kind}' is not a meeting kind", f"use one of {sorted(spec.meeting_kinds)}", head_file)
+
+    for rule_id, rule in rs.rules.items():
+        for c in rule.cites():
+            check_cite(rule_id, c)
+        for s in rule.applies_to:
+            if s not in subjects:
+                err(rule_id, f"applies_to names unknown meeting kind or procedure '{s}'", f"use one of {sorted(subjects)} or declare it in ruleset.toml")
+        if isinstance(rule, DeadlineRule):
+            if rule.anchor not in spec.events and rule.anchor not in deadlines:
+                err(rule_id, f"unknown anchor '{rule.anchor}'", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))}) or a deadline rule id")
+        elif isinstance(rule, TiersRule):
+            for t in rule.tier:
+                check_cite(rule_id, t.cite)
+                check_deadline_ref(rule_id, f"tier '{t.status}' until", t.until)
+                check_deadline_ref(rule_id, f"tier '{t.status}' publish_by", t.publish_by)
+                if t.before and t.before not in spec.events:
+                    err(rule_id, f"tier '{t.status}' is bounded by unknown event '{t.before}'", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))})")
+            statuses = {t.status for t in rule.tier}
+            for x in rule.exception:
+                check_cite(rule_id, x.cite)
+                check_deadline_ref(rule_id, f"exception '{x.id}' publish_by", x.publish_by)
+                for o in x.overrides:
+                    if o not in statuses:
+                        err(rule_id, f"exception '{x.id}' overrides unknown tier '{o}'", f"use one of the tiers' statuses: {sorted(statuses)}")
+                for s in x.applies_to or []:
+                    if s not in rule.applies_to:
+                        err(rule_id, f"exception '{x.id}' applies to '{s}', which the rule itself does not", f"use some of {rule.applies_to}")
+        elif isinstance(rule, TallyRule):
+            check_deadline_ref(rule_id, "reply_window", rule.reply_window)
+            for t in rule.timeline:
+                check_deadline_ref(rule_id, "timeline", t)
+            if rule.advisory_cite:
+                check_cite(rule_id, rule.advisory_cite)
+            for ev in (rule.window_opens, rule.starts_with):
+                if ev is not None and ev not in spec.events:
+                    err(rule_id, f"unknown event '{ev}'", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))})")
+            for s in rule.applies_to:
+                if s not in spec.procedures:
+                    err(rule_id, f"a tally applies to procedures; '{s}' is not one", f"use one of {sorted(spec.procedures)}")
+    return errors
+
+
+def _check_cycles(rs: Ruleset) -> list[RuleFileError]:
+    """Derived anchors must not form a cycle (rule → rule, or rule → event default → rule)."""
+    events = rs.spec.events
+    deadlines = rs.deadlines()
+
+    def next_rule(rule_id: str) -> str | None:
+        anchor = deadlines[rule_id].anchor
+        if anchor in events:
+            return events[anchor].default
+        return anchor
+
+    errors: list[RuleFileError] = []
+    reported: set[str] = set()
+    for start in deadlines:
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and node not in path:
+            path.append(node)
+            node = next_rule(node)
+        if node is not None and node not in reported:
+            cycle = path[path.index(node):]
+            reported.update(cycle)
+            errors.append(RuleFileError(
+                rs.files[node], node, f"derived anchors form a cycle: {' → '.join([*cycle, node])}",
+                "anchor one of these rules on a meeting or procedure event instead",
+            ))
+    return errors
+
+
+# --- the rules library -----------------------------------------------------------------------
+
+
+def default_rules_dir() -> Path:
+    """The rules folder shipped with the package (or the repository's, in a source checkout)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "rules"
+    if packaged.is_dir():
+        return packaged
+    return here.parent.parent / "rules"
+
+
+@dataclass
+class Library:
+    root: Path
+    rulesets: list[Ruleset]
+
+    def in_force(self, day: dt.date) -> Ruleset:
+        matching = [rs for rs in self.rulesets if rs.in_force(day)]
+        if not matching:
+            have = "; ".join(rs.label() for rs in self.rulesets) or "none"
+            raise InputError(f"no ruleset in {self.root} is in force on {day.isoformat()}; rulesets available: {have}")
+        return max(matching, key=lambda rs: rs.head.applies_from)
+
+    def latest(self) -> Ruleset:
+        return max(self.rulesets, key=lambda rs: rs.head.applies_from)
+
+
+def ruleset_folders(root: Path) -> list[Path]:
+    if (root / RULESET_FILE).is_file():
+        return [root]
+    return sorted(p.parent for p in root.glob(f"*/{RULESET_FILE}"))
+
+
+def validate_folder(root: Path) -> tuple[list[Ruleset], list[RuleFileError]]:
+    """Load every ruleset under ``root`` and collect every error."""
+    if not root.is_dir():
+        raise InputError(f"rules folder {root} does not exist")
+    folders = ruleset_folders(root)
+    if not folders:
+        raise InputError(f"no {RULESET_FILE} found in {root} or its sub-folders")
+    rulesets, errors = [], []
+    for folder in folders:
+        rs, errs = _load_ruleset(folder)
+        errors.extend(errs)
+        if rs is not None and not errs:
+            rulesets.append(rs)
+    ids = [rs.id for rs in rulesets]
+    for dup in {i for i in ids if ids.count(i) > 1}:
+        errors.append(RuleFileError(str(root), None, f"two rulesets share the id '{dup}'", "give each ruleset folder its own [ruleset].id"))
+    return rulesets, errors
+
+
+_CACHE: dict[Path, Library] = {}
+
+
+def load_library(root: Path | None = None) -> Library:
+    """Load (once per process) the rules folder; any error stops with the first, counted."""
+    root = (root or default_rules_dir()).resolve()
+    if root not in _CACHE:
+        rulesets, errors = validate_folder(root)
+        if errors:
+            raise RuleSetErrors(errors)
+        _CACHE[root] = Library(root, rulesets)
+    return _CACHE[root]

@@ -1,0 +1,315 @@
+"""Typed models of rule files. Pydantic validates shape; ``loader`` checks references.
+
+Every rule kind shares the same head (``RuleBase``): a stable id, the paragraph
+it encodes, its modality, what it applies to and a one-line summary. Kinds add
+their own parameters beside it, so a new kind is a new model here plus an
+evaluator module; the loader and the rule listing treat them all alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from fractions import Fraction
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+Modality = Literal["shall", "should", "may"]
+Unit = Literal["calendar-days", "weeks", "months", "working-days"]
+Direction = Literal["before", "after"]
+MonthEnd = Literal["clip", "reject"]
+NonWorkingDayPolicy = Literal["keep", "next-working-day", "previous-working-day"]
+DayCounting = Literal["date-minus-n", "clear-days"]
+
+RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.\-]*[a-z0-9]$", max_length=80)]
+Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9\-]*$", max_length=60)]
+#: A paragraph of an instrument: "4.2.1.1", "Annex 5, item 5", "item 18", "instructs 3".
+Paragraph = Annotated[
+    str,
+    StringConstraints(pattern=r"^(\d+(\.\d+)*|Annex \d+, item \d+|item \d+|instructs \d+)$"),
+]
+Summary = Annotated[str, StringConstraints(min_length=8, max_length=200, pattern=r"^[^\n]+$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Citation(Strict):
+    """The instrument (as declared in the ruleset) and the paragraph a rule encodes."""
+
+    instrument: str
+    paragraph: Paragraph
+
+    def label(self) -> str:
+        sep = " § " if self.paragraph[0].isdigit() else " "
+        return f"{self.instrument}{sep}{self.paragraph}"
+
+    def sort_key(self) -> tuple:
+        nums = [int(n) for n in re.findall(r"\d+", self.paragraph)]
+        annex = self.paragraph.startswith("Annex")
+        return (self.instrument, annex, nums)
+
+
+class Offset(Strict):
+    """A signed distance in an explicit unit. Months must say what happens at a month end."""
+
+    amount: int = Field(ge=0, le=3660)
+    unit: Unit
+    direction: Direction
+    month_end: MonthEnd | None = None
+
+    @model_validator(mode="after")
+    def _month_end_only_for_months(self) -> Offset:
+        if self.unit == "months" and self.month_end is None:
+            raise ValueError(
+                "month offset without a month-end policy; add month_end = \"clip\" "
+                "(last day of a shorter month) or month_end = \"reject\" (refuse such dates)"
+            )
+        if self.unit != "months" and self.month_end is not None:
+            raise ValueError("month_end is only meaningful for unit = \"months\"; remove it")
+        return self
+
+    def describe(self) -> str:
+        unit = self.unit.replace("-", " ")
+        if self.amount == 1:
+            unit = unit.rstrip("s").replace("days", "day")
+        return f"{self.amount} {unit} {self.direction}"
+
+
+class RuleBase(Strict):
+    id: RuleId
+    cite: Citation
+    also_cites: list[Citation] = []
+    modality: Modality
+    applies_to: list[Name] = Field(min_length=1)
+    summary: Summary
+    note: str | None = None
+
+    def cites(self) -> list[Citation]:
+        return [self.cite, *self.also_cites]
+
+
+class DeadlineRule(RuleBase):
+    """A date computed from an anchor: an event of the meeting or procedure, or another rule's date."""
+
+    anchor: Name | RuleId
+    offset: Offset
+    non_working_day: NonWorkingDayPolicy = "keep"
+    #: Optional condition under which the rule applies, in words (e.g. § 3.7.2: unscheduled meetings).
+    only_if: str | None = None
+
+
+class Consequences(Strict):
+    translated: bool
+    on_agenda: bool
+    #: A deadline rule giving the publication date for this tier.
+    publish_by: RuleId | None = None
+    what_follows: Summary
+
+
+class Tier(Consequences):
+    status: Name
+    #: Received at or before the cut-off of this deadline rule's date.
+    until: RuleId | None = None
+    #: Received strictly before this event's moment (e.g. the opening session).
+    before: Name | None = None
+    cite: Citation
+    modality: Modality = "shall"
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Tier:
+        if self.until and self.before:
+            raise ValueError("a tier has one bound: give either 'until' (a deadline rule) or 'before' (an event)")
+        return self
+
+
+class TierException(Consequences):
+    """A named exception: when the flag is set, it replaces the listed tiers' outcome."""
+
+    id: RuleId
+    when: Name
+    overrides: list[Name] = Field(min_length=1)
+    status: Name
+    cite: Citation
+    modality: Modality
+    applies_to: list[Name] | None = None
+    summary: Summary
+
+
+class TiersRule(RuleBase):
+    """An ordered set of tiers over a received moment; the first tier whose bound holds wins."""
+
+    purposes: list[Name] = Field(min_length=1)
+    tier: list[Tier] = Field(min_length=1)
+    exception: list[TierException] = []
+
+    @model_validator(mode="after")
+    def _last_tier_open(self) -> TiersRule:
+        for t in self.tier[:-1]:
+            if not (t.until or t.before):
+                raise ValueError(f"tier '{t.status}' has no bound but is not the last tier; give it 'until' or 'before'")
+        return self
+
+
+# --- tallies -------------------------------------------------------------------------------
+
+Ratio = Annotated[str, StringConstraints(pattern=r"^\d+/\d+$")]
+
+
+class PassCondition(Strict):
+    """When a tally passes, as data. Exactly one of the comparisons is given.
+
+    - ``share_at_least``: count(answer) / counted replies >= fraction
+    - ``share_more_than``: count(answer) / counted replies > fraction
+    - ``count_below``: count(answer) < number
+    - ``count_at_least``: count(answer) >= number
+    """
+
+    answer: Name
+    share_at_least: Ratio | None = None
+    share_more_than: Ratio | None = None
+    count_below: int | None = Field(default=None, ge=0)
+    count_at_least: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> PassCondition:
+        given = [k for k in ("share_at_least", "share_more_than", "count_below", "count_at_least") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("a pass condition gives exactly one of share_at_least, share_more_than, count_below, count_at_least")
+        for k in ("share_at_least", "share_more_than"):
+            v = getattr(self, k)
+            if v is not None:
+                num, den = (int(x) for x in v.split("/"))
+                if den == 0 or num > den:
+                    raise ValueError(f"{k} = \"{v}\" is not a fraction between 0 and 1")
+        return self
+
+    def comparison(self) -> str:
+        for k in ("share_at_least", "share_more_than", "count_below", "count_at_least"):
+            if getattr(self, k) is not None:
+                return k
+        raise AssertionError("validated")
+
+    def threshold(self) -> Fraction | int:
+        v = getattr(self, self.comparison())
+        return Fraction(v) if isinstance(v, str) else v
+
+
+class Outcome(Strict):
+    outcome: Name
+    what_follows: Summary
+
+
+class TallyRule(RuleBase):
+    """An outcome from counted replies or positions."""
+
+    electorate: Literal["member-states", "member-states-present", "participants"]
+    answers: list[Name] = Field(min_length=1)
+    #: Other spellings accepted for an answer: synonym -> answer.
+    synonyms: dict[str, Name] = {}
+    #: Answers that are counted among the replies (the denominator of a share).
+    counted: list[Name] = Field(min_length=1)
+    passes_when: PassCondition
+    on_pass: Outcome
+    on_fail: Outcome
+    #: Deadline rule whose date closes the reply window (anchored on the circular).
+    reply_window: RuleId | None = None
+    #: The event that opens the reply window (replies before it are excluded).
+    window_opens: Name | None = None
+    #: The answer that is the abstention, if any, and the other reading of it.
+    abstention: Name | None = None
+    abstention_alternative: Literal["excluded-from-replies"] | None = None
+    #: Advisory: a pass with fewer than this many of an answer is flagged (e.g. § 5.3.3 "normally").
+    advisory: PassCondition | None = None
+    advisory_cite: Citation | None = None
+    #: Deadline rules that make up the procedure's timeline, in order.
+    timeline: list[RuleId] = []
+    #: The event the timeline starts from, in words, for help text.
+    starts_with: Name
+
+    @model_validator(mode="after")
+    def _answers_known(self) -> TallyRule:
+        known = set(self.answers)
+        for label, names in (("counted", self.counted), ("synonyms", self.synonyms.values())):
+            for n in names:
+                if n not in known:
+                    raise ValueError(f"{label} names answer '{n}', which is not in answers {sorted(known)}")
+        if self.passes_when.answer not in known:
+            raise ValueError(f"passes_when names answer '{self.passes_when.answer}', which is not in answers")
+        if self.abstention and self.abstention not in known:
+            raise ValueError(f"abstention '{self.abstention}' is not in answers")
+        return self
+
+
+# --- the ruleset head ----------------------------------------------------------------------
+
+
+class EventDecl(Strict):
+    summary: Summary
+    #: When the event's date is not given, take this rule's date (a derived anchor).
+    default: RuleId | None = None
+    #: Meeting events may carry a time of day (the opening session).
+    has_time: bool = False
+
+
+class Instrument(Strict):
+    title: str
+
+
+class ExampleMeeting(Strict):
+    kind: Name
+    opens: dt.date
+    closes: dt.date | None = None
+
+
+class RulesetHead(Strict):
+    id: RuleId
+    instrument: str
+    revision: str
+    applies_from: dt.date
+    applies_until: dt.date | None = None
+    time_zone: str
+    cutoff: dt.time
+    day_counting: DayCounting
+    calendar: str
+    members: str | None = None
+
+    @field_validator("time_zone")
+    @classmethod
+    def _zone_exists(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{v}'; use an IANA name such as \"Europe/Zurich\"") from None
+        return v
+
+
+class RulesetFile(Strict):
+    ruleset: RulesetHead
+    instruments: dict[str, Instrument] = Field(min_length=1)
+    meeting_kinds: dict[Name, Summary] = Field(min_length=1)
+    procedures: dict[Name, Summary] = {}
+    events: dict[Name, EventDecl] = Field(min_length=1)
+    example: ExampleMeeting | None = None
+
+
+class SectionHead(Strict):
+    number: str
+    title: str
+
+
+class RuleFile(Strict):
+    """One rule file: a section of the instrument and its rules, grouped by kind."""
+
+    section: SectionHead
+    deadline: list[DeadlineRule] = []
+    tiers: list[TiersRule] = []
+    tally: list[TallyRule] = []
+
+
+RULE_KINDS = ("deadline", "tiers", "tally")
+Rule = DeadlineRule | TiersRule | TallyRule

@@ -1,0 +1,101 @@
+"""A meeting's timetable: every deadline rule that applies to its kind, computed and sorted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from procedures.deadlines import Deadline, MissingEvent, evaluate
+from procedures.errors import InputError
+from procedures.loader import Ruleset
+
+#: The events a meeting itself supplies; every other event comes from --event.
+OPENS, CLOSES = "meeting-opens", "meeting-closes"
+
+
+@dataclass(frozen=True)
+class Meeting:
+    kind: str
+    opens: dt.date
+    closes: dt.date | None = None
+    opening_time: dt.time | None = None
+    #: Dates of other events the rules may hang on (e.g. wtdc-opens), by event name.
+    other_events: tuple[tuple[str, dt.date], ...] = ()
+
+    def events(self) -> dict[str, dt.date]:
+        out = {OPENS: self.opens, **dict(self.other_events)}
+        if self.closes:
+            out[CLOSES] = self.closes
+        return out
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "opens": self.opens.isoformat(),
+            "closes": self.closes.isoformat() if self.closes else None,
+            "opening_time": self.opening_time.strftime("%H:%M") if self.opening_time else None,
+            **{name: day.isoformat() for name, day in self.other_events},
+        }
+
+
+def check_meeting(rs: Ruleset, meeting: Meeting) -> None:
+    kinds = rs.spec.meeting_kinds
+    if meeting.kind not in kinds:
+        raise InputError(f"unknown meeting kind '{meeting.kind}'; use one of: {', '.join(kinds)}")
+    if meeting.closes and meeting.closes < meeting.opens:
+        raise InputError(f"the meeting closes ({meeting.closes}) before it opens ({meeting.opens}); check --closes")
+    for name, _ in meeting.other_events:
+        if name not in rs.spec.events or name in (OPENS, CLOSES):
+            usable = [e for e in rs.spec.events if e not in (OPENS, CLOSES)]
+            raise InputError(f"unknown event '{name}' in --event; use one of: {', '.join(usable)}")
+
+
+@dataclass
+class Timetable:
+    ruleset: Ruleset
+    meeting: Meeting
+    deadlines: list[Deadline]
+    #: Rules that apply to the kind but need an event that was not given: (rule id, cite, reason).
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "ruleset": self.ruleset.id,
+            "meeting": self.meeting.as_dict(),
+            "time_zone": self.ruleset.head.time_zone,
+            "deadlines": [d.as_dict() for d in self.deadlines],
+            "skipped": [{"id": i, "cite": c, "reason": r} for i, c, r in self.skipped],
+            "warnings": self.warnings,
+        }
+
+
+def provisional_warnings(rs: Ruleset, days: list[dt.date]) -> list[str]:
+    cal = rs.calendar
+    years = sorted({d.year for d in days if cal.is_provisional(d.year)})
+    if not years:
+        return []
+    listed = ", ".join(str(y) for y in years)
+    return [f"the closure calendar for {listed} is provisional (computed, not yet checked against ITU's published list)"]
+
+
+def timetable(rs: Ruleset, meeting: Meeting) -> Timetable:
+    check_meeting(rs, meeting)
+    events = meeting.events()
+    found: list[Deadline] = []
+    skipped: list[tuple[str, str, str]] = []
+    for rule in rs.deadlines().values():
+        if meeting.kind not in rule.applies_to:
+            continue
+        try:
+            found.append(evaluate(rs, rule.id, events))
+        except MissingEvent as exc:
+            skipped.append((rule.id, rule.cite.label(), str(exc)))
+    found.sort(key=lambda d: (d.date, d.rule.cite.sort_key(), d.id))
+    warnings = [
+        f"{d.date.isoformat()} ({d.cite}) falls on a non-working day: {d.non_working}"
+        for d in found
+        if d.non_working
+    ]
+    warnings += provisional_warnings(rs, [d.date for d in found])
+    return Timetable(rs, meeting, found, skipped, warnings)
