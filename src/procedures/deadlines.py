@@ -124,3 +124,13 @@ def evaluate(
         provisional_calendar=cal.is_provisional(day.year),
         trace=trace,
     )
+
+
+def evaluate_cached(rs: Ruleset, rule_id: str, events: Mapping[str, dt.date], counting: DayCounting | None = None) -> Deadline:
+    """``evaluate``, memoised on the ruleset by the only inputs the rule depends on."""
+    counting = counting or rs.head.day_counting
+    key = (rule_id, counting, tuple((e, events.get(e)) for e in sorted(rs.events_behind(rule_id))))
+    hit = rs.evaluated.get(key)
+    if hit is None:
+        hit = rs.evaluated[key] = evaluate(rs, rule_id, events, counting)
+    return hit

@@ -163,7 +163,7 @@ def _pattern_hint(key: str) -> str:
 # --- rulesets --------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(eq=False)
 class Ruleset:
     """A loaded, cross-checked ruleset: the head, its rules by id, and its calendar."""
 
@@ -174,6 +174,11 @@ class Ruleset:
     sections: dict[str, SectionHead] = field(default_factory=dict)
     _calendar: object = None
     _members: object = None
+    _deadlines: dict | None = None
+    _deadlines_of: dict = field(default_factory=dict)
+    _events_behind: dict = field(default_factory=dict)
+    #: Memo of evaluated deadlines (see deadlines.evaluate_cached); results are immutable.
+    evaluated: dict = field(default_factory=dict)
 
     @property
     def head(self):
@@ -209,7 +214,26 @@ class Ruleset:
         return self._members
 
     def deadlines(self) -> dict[str, DeadlineRule]:
-        return {k: r for k, r in self.rules.items() if isinstance(r, DeadlineRule)}
+        if self._deadlines is None or len(self._deadlines_of) != len(self.rules):
+            self._deadlines = {k: r for k, r in self.rules.items() if isinstance(r, DeadlineRule)}
+            self._deadlines_of = dict.fromkeys(self.rules)
+        return self._deadlines
+
+    def events_behind(self, rule_id: str) -> frozenset[str]:
+        """The events a deadline rule's date depends on, through derived anchors."""
+        if rule_id not in self._events_behind:
+            deadlines, events = self.deadlines(), self.spec.events
+            found: set[str] = set()
+            node: str | None = rule_id
+            while node is not None:
+                anchor = deadlines[node].anchor
+                if anchor in events:
+                    found.add(anchor)
+                    node = events[anchor].default
+                else:
+                    node = anchor
+            self._events_behind[rule_id] = frozenset(found)
+        return self._events_behind[rule_id]
 
     def of_kind(self, kind: type) -> list:
         return [r for r in self.rules.values() if isinstance(r, kind)]

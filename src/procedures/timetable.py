@@ -58,6 +58,8 @@ class Timetable:
     #: Rules that apply to the kind but need an event that was not given: (rule id, cite, reason).
     skipped: list[tuple[str, str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Notes on the calendar itself (provisional years), also among the warnings.
+    calendar_notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -97,5 +99,5 @@ def timetable(rs: Ruleset, meeting: Meeting) -> Timetable:
         for d in found
         if d.non_working
     ]
-    warnings += provisional_warnings(rs, [d.date for d in found])
-    return Timetable(rs, meeting, found, skipped, warnings)
+    notes = provisional_warnings(rs, [d.date for d in found])
+    return Timetable(rs, meeting, found, skipped, warnings + notes, notes)

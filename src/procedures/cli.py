@@ -1,0 +1,312 @@
+"""The command line: a thin layer over the library.
+
+Heavy modules (pydantic, holidays) are imported inside the commands so that
+``procedures --help`` stays quick. Every user error is one line on stderr and
+exit code 2; nothing here knows a deadline or a threshold.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    name="procedures",
+    help="Deadlines and votes of ITU-D, computed from the rules of Resolution 1 (Rev. Baku, 2025).\n\n"
+    "Example: procedures schedule --kind study-group --opens 2026-09-14",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+rules_app = typer.Typer(help="List, show and validate the rule files.\n\nExample: procedures rules show res1.4.2.1.1.translation-deadline", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+class TableFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+class TextFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class BatchFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+
+
+RulesOption = Annotated[
+    Optional[Path],
+    typer.Option("--rules", help="Rules folder to use instead of the built-in one (e.g. an edited copy).", show_default=False),
+]
+
+
+@contextmanager
+def reporting():
+    """Turn the library's errors into one line on stderr and exit code 2."""
+    from procedures.errors import ProceduresError
+
+    try:
+        yield
+    except ProceduresError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _library(rules: Path | None):
+    from procedures.loader import load_library
+
+    return load_library(rules)
+
+
+def _events(pairs: list[str]) -> tuple:
+    from procedures.errors import InputError
+    from procedures.timestamps import parse_date
+
+    out = []
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise InputError(f"--event '{pair}' is not NAME=DATE, e.g. --event wtdc-opens=2029-11-05")
+        out.append((name.strip(), parse_date(value, f"--event {name.strip()}")))
+    return tuple(out)
+
+
+@app.command()
+def schedule(
+    kind: Annotated[Optional[str], typer.Option("--kind", help="Meeting kind: study-group, rapporteur-group, tdag, wtdc, other-group, regional-meeting, expert-group, event.")] = None,
+    opens: Annotated[Optional[str], typer.Option("--opens", help="First day of the meeting (YYYY-MM-DD).")] = None,
+    closes: Annotated[Optional[str], typer.Option("--closes", help="Last day of the meeting (YYYY-MM-DD).")] = None,
+    opening_time: Annotated[Optional[str], typer.Option("--opening-time", help="Time of the opening session, Geneva time (HH:MM).")] = None,
+    event: Annotated[list[str], typer.Option("--event", help="Date of another event the rules hang on, NAME=DATE (repeatable).")] = [],
+    fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
+    rules: RulesOption = None,
+) -> None:
+    """Every deadline of a meeting, in date order, with its paragraph.
+
+    Without --opens, shows the example meeting declared in the ruleset.
+
+    Example: procedures schedule --kind study-group --opens 2026-09-14 --closes 2026-09-18
+    """
+    with reporting():
+        from procedures.errors import InputError
+        from procedures.output import table, to_json
+        from procedures.timestamps import parse_date, parse_time
+        from procedures.timetable import Meeting, timetable
+
+        lib = _library(rules)
+        note = None
+        if opens is None:
+            example = lib.latest().spec.example
+            if example is None or kind not in (None, example.kind):
+                raise InputError("give --opens (and --kind); e.g. --kind study-group --opens 2026-09-14")
+            meeting = Meeting(example.kind, example.opens, example.closes, None, _events(event))
+            note = f"No --opens given: the example meeting of ruleset {lib.latest().id}."
+        else:
+            meeting = Meeting(
+                kind or "study-group",
+                parse_date(opens, "--opens"),
+                parse_date(closes, "--closes") if closes else None,
+                parse_time(opening_time, "--opening-time") if opening_time else None,
+                _events(event),
+            )
+        rs = lib.in_force(meeting.opens)
+        result = timetable(rs, meeting)
+        if fmt == TableFormat.json:
+            typer.echo(to_json(result.as_dict()))
+            return
+        rows = [
+            (d.date.isoformat(), d.date.strftime("%a"), d.rule.summary + (f" (only if {d.rule.only_if})" if d.rule.only_if else ""), d.cite, d.rule.modality, d.non_working or "")
+            for d in result.deadlines
+        ]
+        m = meeting
+        kind_words = rs.spec.meeting_kinds[m.kind]
+        title = f"{kind_words[0].upper()}{kind_words[1:]}, opening {m.opens:%a %Y-%m-%d}" + (f", closing {m.closes:%a %Y-%m-%d}" if m.closes else "")
+        if note:
+            typer.echo(note)
+        typer.echo(f"{'## ' if fmt == TableFormat.markdown else ''}{title} — ruleset {rs.id}, deadlines end {rs.head.cutoff} {rs.head.time_zone}\n")
+        typer.echo(table(fmt.value, ["Date", "Day", "What is due", "Paragraph", "Modality", "Not a working day"], rows))
+        if result.skipped:
+            typer.echo("\nNot dated here (another date is needed):")
+            for rule_id, cite, reason in result.skipped:
+                typer.echo(f"- {rule_id} ({cite}): {reason}")
+        for w in result.calendar_notes:
+            typer.echo(f"note: {w}", err=True)
+
+
+@app.command("calendar")
+def calendar_cmd(
+    year: Annotated[int, typer.Option("--year", help="Calendar year.")],
+    fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
+    rules: RulesOption = None,
+) -> None:
+    """Days ITU headquarters in Geneva is closed in a year, with their source.
+
+    Example: procedures calendar --year 2026
+    """
+    import datetime as dt
+
+    with reporting():
+        from procedures.output import table, to_json
+
+        lib = _library(rules)
+        rs = lib.in_force(dt.date(year, 12, 31)) if year >= lib.latest().head.applies_from.year else lib.latest()
+        cal = rs.calendar
+        days = cal.closed_days(year)
+        provisional = cal.is_provisional(year)
+        if fmt == TableFormat.json:
+            typer.echo(to_json({
+                "calendar": cal.name, "year": year, "provisional": provisional,
+                "closed_days": [{"date": c.date.isoformat(), "weekday": c.date.strftime("%A"), "name": c.name, "source": c.source} for c in days],
+            }))
+            return
+        typer.echo(f"{cal.name}, {year}{' (provisional: not yet checked against ITU’s published list)' if provisional else ''}\n")
+        typer.echo(table(fmt.value, ["Date", "Day", "Closed for", "Source"], [(c.date.isoformat(), c.date.strftime("%a"), c.name, c.source) for c in days]))
+
+
+@app.command()
+def check(
+    kind: Annotated[str, typer.Option("--kind", help="Meeting kind, e.g. study-group, rapporteur-group, tdag, wtdc.")],
+    opens: Annotated[str, typer.Option("--opens", help="First day of the meeting (YYYY-MM-DD).")],
+    received: Annotated[str, typer.Option("--received", help="When the contribution was received: ISO 8601 timestamp (with or without offset) or a date.")],
+    purpose: Annotated[str, typer.Option("--purpose", help="action or information.")] = "action",
+    opening_time: Annotated[Optional[str], typer.Option("--opening-time", help="Time of the opening session, Geneva time (HH:MM).")] = None,
+    chair_admitted: Annotated[bool, typer.Option("--chair-admitted", help="The chair admitted it (§ 4.2.1.4; during TDAG, § 11.8).")] = False,
+    fmt: Annotated[TextFormat, typer.Option("--format", help="Output format.")] = TextFormat.text,
+    rules: RulesOption = None,
+) -> None:
+    """Is this contribution on time, delayed, late or refused, and what follows?
+
+    Example: procedures check --kind study-group --opens 2026-09-14 --received 2026-09-03T10:12:00+02:00
+    """
+    with reporting():
+        from procedures.contributions import Meeting, check as run_check
+        from procedures.output import to_json
+        from procedures.timestamps import parse_date, parse_received, parse_time
+
+        meeting = Meeting(kind, parse_date(opens, "--opens"), purpose, parse_time(opening_time, "--opening-time") if opening_time else None)
+        rs = _library(rules).in_force(meeting.opens)
+        got = parse_received(received, rs.head.time_zone, "--received")
+        flags = frozenset({"chair-admitted"} if chair_admitted else set())
+        result = run_check(rs, meeting, got, flags)
+        if fmt == TextFormat.json:
+            typer.echo(to_json(result.as_dict()))
+            return
+        typer.echo(result.sentence())
+        for w in result.warnings:
+            typer.echo(f"warning: {w}")
+
+
+@app.command("check-batch")
+def check_batch(
+    file: Annotated[Path, typer.Argument(help="CSV with a header: id, kind, opens, received [, purpose, opening_time, chair_admitted]. '-' reads stdin.")],
+    fmt: Annotated[BatchFormat, typer.Option("--format", help="Output format.")] = BatchFormat.csv,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write the results here instead of stdout.")] = None,
+    rules: RulesOption = None,
+) -> None:
+    """Check every contribution of a registry export; one output row per input row.
+
+    A summary goes to stderr; exit code 1 when any row had an error.
+
+    Example: procedures check-batch registry.csv --out results.csv
+    """
+    with reporting():
+        from procedures.batch import run_batch
+
+        lib = _library(rules)
+        summary = run_batch(lib, file, out, fmt.value)
+        typer.echo(summary.describe(), err=True)
+        if summary.errors:
+            raise typer.Exit(1)
+
+
+@rules_app.command("list")
+def rules_list(
+    kind: Annotated[Optional[str], typer.Option("--applies-to", help="Only rules that apply to this meeting kind or procedure.")] = None,
+    fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
+    rules: RulesOption = None,
+) -> None:
+    """List the rules of every ruleset: id, kind, paragraph, modality, summary.
+
+    Example: procedures rules list --applies-to tdag
+    """
+    with reporting():
+        from procedures.output import table, to_json
+        from procedures.rulesdoc import rule_rows
+
+        lib = _library(rules)
+        rows = [r for rs in lib.rulesets for r in rule_rows(rs) if kind is None or kind in r["applies_to"]]
+        if fmt == TableFormat.json:
+            typer.echo(to_json(rows))
+            return
+        typer.echo(table(fmt.value, ["Id", "Kind", "Paragraph", "Modality", "Summary"], [(r["id"], r["kind"], r["cite"], r["modality"], r["summary"]) for r in rows]))
+
+
+@rules_app.command("show")
+def rules_show(
+    rule_id: Annotated[str, typer.Argument(help="The rule's id, as 'procedures rules list' shows it.")],
+    fmt: Annotated[TextFormat, typer.Option("--format", help="Output format.")] = TextFormat.text,
+    rules: RulesOption = None,
+) -> None:
+    """Show one rule: its paragraph, modality, what it applies to and its parameters.
+
+    Example: procedures rules show res1.4.2.1.1.translation-deadline
+    """
+    with reporting():
+        from procedures.errors import InputError
+        from procedures.output import to_json
+        from procedures.rulesdoc import describe_rule
+
+        lib = _library(rules)
+        for rs in lib.rulesets:
+            if rule_id in rs.rules:
+                rule = rs.rules[rule_id]
+                if fmt == TextFormat.json:
+                    typer.echo(to_json({"ruleset": rs.id, "file": rs.files[rule_id], "rule": rule.model_dump(mode="json", exclude_none=True)}))
+                else:
+                    typer.echo(describe_rule(rs, rule))
+                return
+        raise InputError(f"no rule '{rule_id}'; 'procedures rules list' shows the ids")
+
+
+@rules_app.command("validate")
+def rules_validate(
+    folder: Annotated[Optional[Path], typer.Argument(help="Rules folder to check (default: the built-in rules).")] = None,
+) -> None:
+    """Load a rules folder and report every error; exit 1 if there is any.
+
+    Example: procedures rules validate ./my-rules
+    """
+    with reporting():
+        from procedures.loader import default_rules_dir, validate_folder
+
+        root = folder or default_rules_dir()
+        rulesets, errors = validate_folder(root)
+        for e in errors:
+            typer.echo(f"error: {e}")
+        if errors:
+            typer.echo(f"{len(errors)} error(s) in {root}", err=True)
+            raise typer.Exit(1)
+        n = sum(len(rs.rules) for rs in rulesets)
+        typer.echo(f"ok: {len(rulesets)} ruleset(s), {n} rules in {root}")
+
+
+def main() -> None:
+    """Console entry point: a library error is one line; an unexpected one says how to see more."""
+    try:
+        app()
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
+        if os.environ.get("PROCEDURES_DEBUG"):
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} (set PROCEDURES_DEBUG=1 to see the traceback)", file=sys.stderr)
+        sys.exit(3)
