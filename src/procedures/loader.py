@@ -188,6 +188,9 @@ class Ruleset:
     def id(self) -> str:
         return self.spec.ruleset.id
 
+    def __repr__(self) -> str:
+        return f"Ruleset({self.head.id!r}, {self.folder})"
+
     def label(self) -> str:
         return f"{self.head.id} ({self.head.instrument}, {self.head.revision}, from {self.head.applies_from})"
 
@@ -362,25 +365,30 @@ def _check_cycles(rs: Ruleset) -> list[RuleFileError]:
     events = rs.spec.events
     deadlines = rs.deadlines()
 
-    def next_rule(rule_id: str) -> str | None:
+    def next_rule(rule_id: str) -> tuple[str | None, str]:
+        """The rule this rule's date derives from, and how (directly, or via an event's default)."""
         anchor = deadlines[rule_id].anchor
         if anchor in events:
-            return events[anchor].default
-        return anchor
+            return events[anchor].default, f" → (event {anchor}) → "
+        return anchor, " → "
 
     errors: list[RuleFileError] = []
     reported: set[str] = set()
     for start in deadlines:
         path: list[str] = []
+        links: list[str] = []
         node: str | None = start
         while node is not None and node not in path:
             path.append(node)
-            node = next_rule(node)
+            node, link = next_rule(node)
+            links.append(link)
         if node is not None and node not in reported:
-            cycle = path[path.index(node):]
+            at = path.index(node)
+            cycle = path[at:]
             reported.update(cycle)
+            text = "".join(f"{rule}{link}" for rule, link in zip(cycle, links[at:])) + node
             errors.append(RuleFileError(
-                rs.files[node], node, f"derived anchors form a cycle: {' → '.join([*cycle, node])}",
+                rs.files[node], node, f"derived anchors form a cycle: {text}",
                 "anchor one of these rules on a meeting or procedure event instead",
             ))
     return errors

@@ -54,7 +54,10 @@ def parse_received(text: str, zone: str, what: str = "received") -> Received:
     if not raw:
         raise InputError(f"{what} is empty; give a date (2026-09-02) or a timestamp (2026-09-02T10:12:00+02:00)")
     if len(raw) == 10:
-        return Received(raw, parse_date(raw, what), None, False)
+        try:
+            return Received(raw, dt.date.fromisoformat(raw), None, False)
+        except ValueError:
+            pass  # reported below, as not a date or timestamp
     try:
         value = dt.datetime.fromisoformat(raw.replace("Z", "+00:00") if raw.endswith("Z") else raw)
     except ValueError:

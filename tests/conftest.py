@@ -1,0 +1,33 @@
+"""Shared fixtures: the built-in rules and the scenario files."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from procedures.loader import Library, load_library
+
+HERE = Path(__file__).parent
+SCENARIOS = HERE / "scenarios"
+REPO = HERE.parent
+
+
+def scenario_files(kind: str) -> list[Path]:
+    return sorted((SCENARIOS / kind).glob("*.toml"))
+
+
+def read_scenario(path: Path) -> dict:
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@pytest.fixture(scope="session")
+def library() -> Library:
+    return load_library(REPO / "rules")
+
+
+@pytest.fixture(scope="session")
+def ruleset(library):
+    return library.latest()
