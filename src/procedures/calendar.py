@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -95,6 +94,7 @@ class ClosureCalendar:
         self.spec = spec
         self.file = file
         self._weekend = {WEEKDAYS.index(d) for d in spec.calendar.weekend}
+        self._by_year: dict[int, dict[dt.date, ClosedDay]] = {}
 
     @property
     def name(self) -> str:
@@ -115,41 +115,45 @@ class ClosureCalendar:
                 f"add the year's closures to {self.file} and widen last_year/first_year"
             )
 
-    @cached_property
-    def _closed(self) -> dict[dt.date, ClosedDay]:
+    def _closed_in(self, year: int) -> dict[dt.date, ClosedDay]:
+        """The closed days of one year, computed on first use (a command touches one or two years)."""
+        hit = self._by_year.get(year)
+        if hit is not None:
+            return hit
         import holidays  # heavy; imported only when a working day is actually needed
 
         ph = self.spec.public_holidays
-        table = holidays.country_holidays(
-            ph.country, subdiv=ph.subdivision, years=list(self.years), language=ph.language
-        )
+        table = holidays.country_holidays(ph.country, subdiv=ph.subdivision, years=year, language=ph.language)
         src = f"public holiday ({ph.country}{'-' + ph.subdivision if ph.subdivision else ''}, holidays package)"
-        closed: dict[dt.date, ClosedDay] = {}
-        for day, name in table.items():
-            closed[day] = ClosedDay(day, name, src, self.is_provisional(day.year))
+        provisional = self.is_provisional(year)
+        closed = {day: ClosedDay(day, name, src, provisional) for day, name in table.items() if day.year == year}
         for c in self.spec.closure:
-            closed[c.date] = ClosedDay(c.date, c.name, c.source, self.is_provisional(c.date.year))
+            if c.date.year == year:
+                closed[c.date] = ClosedDay(c.date, c.name, c.source, provisional)
         for c in self.spec.correction:
+            if c.date.year != year:
+                continue
             if c.action == "add":
-                closed[c.date] = ClosedDay(c.date, c.name, f"correction: {c.note}", self.is_provisional(c.date.year))
+                closed[c.date] = ClosedDay(c.date, c.name, f"correction: {c.note}", provisional)
             else:
                 closed.pop(c.date, None)
+        self._by_year[year] = closed
         return closed
 
     def closed_days(self, year: int) -> list[ClosedDay]:
         self._check(dt.date(year, 1, 1))
-        return sorted((c for d, c in self._closed.items() if d.year == year), key=lambda c: c.date)
+        return sorted(self._closed_in(year).values(), key=lambda c: c.date)
 
     def is_weekend(self, day: dt.date) -> bool:
         return day.weekday() in self._weekend
 
     def closure(self, day: dt.date) -> ClosedDay | None:
         self._check(day)
-        return self._closed.get(day)
+        return self._closed_in(day.year).get(day)
 
     def is_working_day(self, day: dt.date) -> bool:
         self._check(day)
-        return not self.is_weekend(day) and day not in self._closed
+        return not self.is_weekend(day) and day not in self._closed_in(day.year)
 
     def why_not_working(self, day: dt.date) -> str | None:
         """None on a working day, else 'Saturday', 'Good Friday (closed)', ..."""
