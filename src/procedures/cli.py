@@ -230,6 +230,96 @@ def check_batch(
             raise typer.Exit(1)
 
 
+@app.command("timeline")
+def timeline_cmd(
+    procedure: Annotated[str, typer.Option("--procedure", help="question-approval, question-deletion, recommendation-approval, recommendation-deletion or consultation-decision.")],
+    start: Annotated[str, typer.Option("--start", help="Date of the starting event: TDAG adoption, SG adoption, the circular, or the meeting's last day (YYYY-MM-DD).")],
+    event: Annotated[list[str], typer.Option("--event", help="Actual date of a later event, NAME=DATE, e.g. consultation-request-sent=2026-02-20 (repeatable).")] = [],
+    fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
+    rules: RulesOption = None,
+) -> None:
+    """A procedure's dates from its starting event, with their paragraphs.
+
+    Example: procedures timeline --procedure recommendation-approval --start 2026-01-31
+    """
+    with reporting():
+        from procedures.output import table, to_json
+        from procedures.timeline import timeline
+        from procedures.timestamps import parse_date
+
+        day = parse_date(start, "--start")
+        rs = _library(rules).in_force(day)
+        result = timeline(rs, procedure, day, dict(_events(event)))
+        if fmt == TableFormat.json:
+            typer.echo(to_json(result.as_dict()))
+            return
+        typer.echo(f"{'## ' if fmt == TableFormat.markdown else ''}{rs.spec.procedures[procedure][0].upper()}{rs.spec.procedures[procedure][1:]}: {result.start_event} {day:%a %Y-%m-%d}\n")
+        rows = [(d.date.isoformat(), d.date.strftime("%a"), d.rule.summary, d.cite, d.rule.modality, d.non_working or "") for d in result.deadlines]
+        typer.echo(table(fmt.value, ["Date", "Day", "What is due", "Paragraph", "Modality", "Not a working day"], rows))
+        for a in result.assumptions:
+            typer.echo(f"\nnote: {a}")
+        for rule_id, cite, reason in result.skipped:
+            typer.echo(f"not dated: {rule_id} ({cite}): {reason}")
+
+
+@app.command("tally")
+def tally_cmd(
+    procedure: Annotated[str, typer.Option("--procedure", help="question-approval, question-deletion, recommendation-approval, recommendation-deletion, recommendation-adoption, consultation-decision, information-translation, question-support.")],
+    replies: Annotated[Path, typer.Option("--replies", help="CSV with a header: member_state, answer[, received].")],
+    circulated: Annotated[Optional[str], typer.Option("--circulated", help="Date the circular or request went out (for consultation-decision: the meeting's last day); replies outside the window are excluded.")] = None,
+    electorate_size: Annotated[Optional[int], typer.Option("--electorate-size", help="Number of participants at the meeting, for a share of the electorate (information-translation).")] = None,
+    no_meeting_before_wtdc: Annotated[bool, typer.Option("--no-meeting-before-wtdc", help="No study group meeting remains before WTDC (§ 7.2.6).")] = False,
+    fmt: Annotated[TextFormat, typer.Option("--format", help="Output format.")] = TextFormat.text,
+    rules: RulesOption = None,
+) -> None:
+    """Count a consultation's replies (or a meeting's positions) into an outcome.
+
+    Answers: approve, disapprove, abstain (Recommendations); object, no-objection
+    (Questions, adoption at a meeting; approve/disapprove accepted as synonyms);
+    request, no-request (information-translation); support, no-support (question-support).
+
+    Example: procedures tally --procedure recommendation-approval --replies replies.csv --circulated 2026-02-28
+    """
+    import datetime as dt
+
+    with reporting():
+        from procedures.output import to_json
+        from procedures.replies import read_replies
+        from procedures.tally import tally
+        from procedures.timestamps import parse_date
+
+        lib = _library(rules)
+        start = parse_date(circulated, "--circulated") if circulated else None
+        rs = lib.in_force(start or dt.date.today())
+        ignored, rows = read_replies(replies)
+        flags = frozenset({"no-meeting-before-wtdc"} if no_meeting_before_wtdc else set())
+        result = tally(rs, procedure, rows, start, electorate_size, flags)
+        if ignored:
+            result.warnings.append(f"columns ignored: {', '.join(ignored)}")
+        if fmt == TextFormat.json:
+            typer.echo(to_json(result.as_dict()))
+            return
+        typer.echo(tally_text(result))
+
+
+def tally_text(result) -> str:
+    """The result as a circular announcing it would need it."""
+    from procedures.tally import fraction_text, percent
+
+    lines = [f"{result.outcome.outcome.upper()}: {result.what_follows} ({', '.join(result.cite)})."]
+    counts = ", ".join(f"{n} {a}" for a, n in result.counts.items())
+    lines.append(f"Replies counted: {result.replies_counted} ({counts}).")
+    share = f"; share {fraction_text(result.share)} = {percent(result.share)}" if result.share is not None else ""
+    lines.append(f"Passes when {result.threshold_text()}{share}: {result.comparison}.")
+    if result.window:
+        lines.append(f"Reply window: {result.window['opens']} to {result.window['cutoff']} ({result.window['cite']}).")
+    if result.excluded:
+        lines.append(f"Excluded ({len(result.excluded)} of {result.rows_read} rows):")
+        lines += [f"  row {e['row']}: {e['member_state'] or '(none)'} — {e['reason']}" for e in result.excluded]
+    lines += [f"warning: {w}" for w in result.warnings]
+    return "\n".join(lines)
+
+
 @rules_app.command("list")
 def rules_list(
     kind: Annotated[Optional[str], typer.Option("--applies-to", help="Only rules that apply to this meeting kind or procedure.")] = None,

@@ -347,11 +347,10 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
                         err(rule_id, f"exception '{x.id}' applies to '{s}', which the rule itself does not", f"use some of {rule.applies_to}")
         elif isinstance(rule, TallyRule):
             check_deadline_ref(rule_id, "reply_window", rule.reply_window)
-            for t in rule.timeline:
-                check_deadline_ref(rule_id, "timeline", t)
-            if rule.advisory_cite:
-                check_cite(rule_id, rule.advisory_cite)
-            for ev in (rule.window_opens, rule.starts_with):
+            for outcome in (rule.on_pass, rule.on_fail):
+                for c in ([outcome.cite] if outcome.cite else []) + [u.cite for u in outcome.unless]:
+                    check_cite(rule_id, c)
+            for ev in (rule.window_event, rule.starts_with):
                 if ev is not None and ev not in spec.events:
                     err(rule_id, f"unknown event '{ev}'", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))})")
             for s in rule.applies_to:

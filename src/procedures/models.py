@@ -156,15 +156,19 @@ class TiersRule(RuleBase):
 # --- tallies -------------------------------------------------------------------------------
 
 Ratio = Annotated[str, StringConstraints(pattern=r"^\d+/\d+$")]
+COMPARISONS = ("share_at_least", "share_more_than", "count_below", "count_at_least")
 
 
 class PassCondition(Strict):
-    """When a tally passes, as data. Exactly one of the comparisons is given.
+    """When a tally passes, as data. Exactly one comparison is given.
 
-    - ``share_at_least``: count(answer) / counted replies >= fraction
-    - ``share_more_than``: count(answer) / counted replies > fraction
+    - ``share_at_least``: count(answer) / base >= fraction
+    - ``share_more_than``: count(answer) / base > fraction
     - ``count_below``: count(answer) < number
     - ``count_at_least``: count(answer) >= number
+
+    The base of a share is the counted replies, or the size of the electorate
+    (``of = "electorate"``, e.g. the participants at a meeting, § 4.2.2.2).
     """
 
     answer: Name
@@ -172,74 +176,87 @@ class PassCondition(Strict):
     share_more_than: Ratio | None = None
     count_below: int | None = Field(default=None, ge=0)
     count_at_least: int | None = Field(default=None, ge=0)
+    of: Literal["replies", "electorate"] = "replies"
 
     @model_validator(mode="after")
     def _exactly_one(self) -> PassCondition:
-        given = [k for k in ("share_at_least", "share_more_than", "count_below", "count_at_least") if getattr(self, k) is not None]
+        given = [k for k in COMPARISONS if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("a pass condition gives exactly one of share_at_least, share_more_than, count_below, count_at_least")
+            raise ValueError(f"a pass condition gives exactly one comparison, not {len(given)}; use one of {', '.join(COMPARISONS)}")
         for k in ("share_at_least", "share_more_than"):
             v = getattr(self, k)
             if v is not None:
                 num, den = (int(x) for x in v.split("/"))
                 if den == 0 or num > den:
-                    raise ValueError(f"{k} = \"{v}\" is not a fraction between 0 and 1")
+                    raise ValueError(f"{k} = \"{v}\" is not a fraction between 0 and 1; write it as \"7/10\"")
         return self
 
     def comparison(self) -> str:
-        for k in ("share_at_least", "share_more_than", "count_below", "count_at_least"):
-            if getattr(self, k) is not None:
-                return k
-        raise AssertionError("validated")
+        return next(k for k in COMPARISONS if getattr(self, k) is not None)
 
     def threshold(self) -> Fraction | int:
         v = getattr(self, self.comparison())
         return Fraction(v) if isinstance(v, str) else v
 
+    def is_share(self) -> bool:
+        return self.comparison().startswith("share")
+
+
+class Conditional(Strict):
+    """A named circumstance that changes what follows an outcome (e.g. § 7.2.6)."""
+
+    when: Name
+    what_follows: Summary
+    cite: Citation
+
 
 class Outcome(Strict):
     outcome: Name
     what_follows: Summary
+    cite: Citation | None = None
+    unless: list[Conditional] = []
 
 
 class TallyRule(RuleBase):
     """An outcome from counted replies or positions."""
 
+    #: Who may answer: Member States (by consultation), Member States present, or any participant.
     electorate: Literal["member-states", "member-states-present", "participants"]
     answers: list[Name] = Field(min_length=1)
     #: Other spellings accepted for an answer: synonym -> answer.
-    synonyms: dict[str, Name] = {}
-    #: Answers that are counted among the replies (the denominator of a share).
+    synonyms: dict[Name, Name] = {}
+    #: Answers counted among the replies (the base of a share of replies).
     counted: list[Name] = Field(min_length=1)
     passes_when: PassCondition
     on_pass: Outcome
     on_fail: Outcome
-    #: Deadline rule whose date closes the reply window (anchored on the circular).
+    #: With no valid reply at all: "fail" (nothing passes) or "evaluate" (apply the condition to zero counts).
+    when_no_replies: Literal["fail", "evaluate"] = "fail"
+    #: Deadline rule whose date closes the reply window.
     reply_window: RuleId | None = None
-    #: The event that opens the reply window (replies before it are excluded).
-    window_opens: Name | None = None
-    #: The answer that is the abstention, if any, and the other reading of it.
+    #: The event that starts the window (the date given with --circulated).
+    window_event: Name | None = None
+    #: Whether replies dated before the window event are excluded.
+    exclude_before_window: bool = True
+    #: The answer that is an abstention, and the other reading of it (SEMANTICS § 6).
     abstention: Name | None = None
     abstention_alternative: Literal["excluded-from-replies"] | None = None
-    #: Advisory: a pass with fewer than this many of an answer is flagged (e.g. § 5.3.3 "normally").
-    advisory: PassCondition | None = None
-    advisory_cite: Citation | None = None
-    #: Deadline rules that make up the procedure's timeline, in order.
-    timeline: list[RuleId] = []
-    #: The event the timeline starts from, in words, for help text.
-    starts_with: Name
+    #: The event a timeline of this procedure starts from.
+    starts_with: Name | None = None
 
     @model_validator(mode="after")
     def _answers_known(self) -> TallyRule:
         known = set(self.answers)
-        for label, names in (("counted", self.counted), ("synonyms", self.synonyms.values())):
+        for label, names in (("counted", self.counted), ("synonyms", list(self.synonyms.values()))):
             for n in names:
                 if n not in known:
-                    raise ValueError(f"{label} names answer '{n}', which is not in answers {sorted(known)}")
+                    raise ValueError(f"{label} names answer '{n}', which is not among the answers; use one of {sorted(known)}")
         if self.passes_when.answer not in known:
-            raise ValueError(f"passes_when names answer '{self.passes_when.answer}', which is not in answers")
+            raise ValueError(f"passes_when names answer '{self.passes_when.answer}', which is not among the answers; use one of {sorted(known)}")
         if self.abstention and self.abstention not in known:
-            raise ValueError(f"abstention '{self.abstention}' is not in answers")
+            raise ValueError(f"abstention '{self.abstention}' is not among the answers; add it to answers")
+        if self.reply_window and not self.window_event:
+            raise ValueError("a reply window needs the event that opens it; add window_event")
         return self
 
 

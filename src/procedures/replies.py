@@ -1,0 +1,55 @@
+"""Reading a replies file: CSV with a header ``member_state, answer[, received]``."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+from procedures.errors import InputError
+from procedures.tally import Reply
+
+REQUIRED = ("member_state", "answer")
+OPTIONAL = ("received",)
+
+
+def read_replies(path: Path) -> tuple[list[str], Iterator[Reply]]:
+    """Check the header now; return the ignored columns and a stream of replies.
+
+    A row that cannot be read as a reply still yields a Reply, with its problem,
+    so that the tally reports it as excluded rather than dropping it.
+    """
+    try:
+        fh = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    reader = csv.DictReader(fh)
+    try:
+        header = reader.fieldnames
+    except (csv.Error, UnicodeDecodeError) as exc:
+        fh.close()
+        raise InputError(f"{path}: not a readable CSV file ({exc})") from None
+    if not header:
+        fh.close()
+        raise InputError(f"{path} is empty: it needs a header line with {', '.join(REQUIRED)} (and optionally received)")
+    reader.fieldnames = [h.strip().lower() for h in header]
+    missing = [c for c in REQUIRED if c not in reader.fieldnames]
+    if missing:
+        fh.close()
+        raise InputError(f"{path}: the header lacks column(s) {', '.join(missing)}; it needs {', '.join(REQUIRED)} (optional: received)")
+    ignored = [h for h in reader.fieldnames if h not in REQUIRED + OPTIONAL]
+
+    def rows() -> Iterator[Reply]:
+        with fh:
+            try:
+                for number, row in enumerate(reader, start=2):
+                    problem = None
+                    if None in row:
+                        problem = "the row has more fields than the header"
+                    elif row.get("answer") is None:
+                        problem = "the row has no answer field"
+                    yield Reply(number, (row.get("member_state") or "").strip(), (row.get("answer") or "").strip(), row.get("received"), problem)
+            except (csv.Error, UnicodeDecodeError) as exc:
+                raise InputError(f"{path}: line {reader.line_num} cannot be read as CSV ({exc})") from None
+
+    return ignored, rows()

@@ -1,0 +1,80 @@
+"""A procedure's dates from its starting event: circulars, reply windows, opposition windows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from procedures.deadlines import Deadline, MissingEvent, evaluate
+from procedures.errors import InputError
+from procedures.loader import Ruleset
+from procedures.models import TallyRule
+from procedures.timetable import provisional_warnings
+
+
+@dataclass
+class Timeline:
+    ruleset: Ruleset
+    procedure: str
+    start_event: str
+    start: dt.date
+    deadlines: list[Deadline]
+    #: Events not given whose date was taken as the latest the rules allow.
+    assumptions: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "ruleset": self.ruleset.id,
+            "procedure": self.procedure,
+            "start": {"event": self.start_event, "date": self.start.isoformat()},
+            "deadlines": [d.as_dict() for d in self.deadlines],
+            "assumptions": self.assumptions,
+            "skipped": [{"id": i, "cite": c, "reason": r} for i, c, r in self.skipped],
+            "warnings": self.warnings,
+        }
+
+
+def start_event(rs: Ruleset, procedure: str) -> str:
+    if procedure not in rs.spec.procedures:
+        raise InputError(f"unknown procedure '{procedure}'; use one of: {', '.join(timeline_procedures(rs))}")
+    for rule in rs.of_kind(TallyRule):
+        if procedure in rule.applies_to and rule.starts_with:
+            return rule.starts_with
+    raise InputError(f"procedure '{procedure}' has no dates to compute; procedures with a timeline: {', '.join(timeline_procedures(rs))}")
+
+
+def timeline_procedures(rs: Ruleset) -> list[str]:
+    return [p for p in rs.spec.procedures if any(p in r.applies_to and r.starts_with for r in rs.of_kind(TallyRule))]
+
+
+def timeline(rs: Ruleset, procedure: str, start: dt.date, other_events: dict[str, dt.date] | None = None) -> Timeline:
+    event = start_event(rs, procedure)
+    events = {event: start, **(other_events or {})}
+    for name in other_events or {}:
+        if name not in rs.spec.events:
+            raise InputError(f"unknown event '{name}' in --event; use one of: {', '.join(rs.spec.events)}")
+    found, skipped = [], []
+    for rule in rs.deadlines().values():
+        if procedure not in rule.applies_to:
+            continue
+        try:
+            found.append(evaluate(rs, rule.id, events))
+        except MissingEvent as exc:
+            skipped.append((rule.id, rule.cite.label(), str(exc)))
+    found.sort(key=lambda d: (d.date, d.rule.cite.sort_key()))
+    assumptions = []
+    for d in found:
+        anchor = d.rule.anchor
+        decl = rs.spec.events.get(anchor)
+        if decl and decl.default and anchor not in events:
+            derived = next((x for x in found if x.id == decl.default), None)
+            when = derived.date.isoformat() if derived else "the latest allowed date"
+            assumptions.append(
+                f"{anchor} not given: assumed on {when}, the latest {decl.default} allows; "
+                f"give --event {anchor}=DATE for the real date"
+            )
+    warnings = [f"{d.date.isoformat()} ({d.cite}) falls on a non-working day: {d.non_working}" for d in found if d.non_working]
+    warnings += provisional_warnings(rs, [d.date for d in found])
+    return Timeline(rs, procedure, event, start, found, assumptions, skipped, warnings)
