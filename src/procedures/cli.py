@@ -27,12 +27,21 @@ app = typer.Typer(
 )
 rules_app = typer.Typer(help="List, show and validate the rule files.\n\nExample: procedures rules show res1.4.2.1.1.translation-deadline", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
+plan_app = typer.Typer(help="Audit a study period's plan of meetings and list everything it makes due.\n\nExample: procedures plan check docs/example-plan-2026-2029.toml", no_args_is_help=True)
+app.add_typer(plan_app, name="plan")
 
 
 class TableFormat(str, Enum):
     table = "table"
     json = "json"
     markdown = "markdown"
+
+
+class CalendarFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    ics = "ics"
 
 
 class TextFormat(str, Enum):
@@ -89,7 +98,8 @@ def schedule(
     closes: Annotated[Optional[str], typer.Option("--closes", help="Last day of the meeting (YYYY-MM-DD).")] = None,
     opening_time: Annotated[Optional[str], typer.Option("--opening-time", help="Time of the opening session, Geneva time (HH:MM).")] = None,
     event: Annotated[list[str], typer.Option("--event", help="Date of another event the rules hang on, NAME=DATE (repeatable).")] = [],
-    fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
+    fmt: Annotated[CalendarFormat, typer.Option("--format", help="Output format (ics: a calendar file to import).")] = CalendarFormat.table,
+    name: Annotated[Optional[str], typer.Option("--name", help="The meeting's name, for calendar entries (e.g. SG1).")] = None,
     rules: RulesOption = None,
 ) -> None:
     """Every deadline of a meeting, in date order, with its paragraph.
@@ -122,11 +132,17 @@ def schedule(
             )
         rs = lib.in_force(meeting.opens)
         result = timetable(rs, meeting)
-        if fmt == TableFormat.json:
+        if fmt == CalendarFormat.json:
             typer.echo(to_json(result.as_dict()))
             return
+        if fmt == CalendarFormat.ics:
+            from procedures.calfiles import deadline_entry, to_ics
+
+            label = name or f"{meeting.kind} {meeting.opens.isoformat()}"
+            sys.stdout.buffer.write(to_ics([deadline_entry(rs.id, label, d) for d in result.deadlines], f"{label} — deadlines"))
+            return
         rows = [
-            (d.date.isoformat(), d.date.strftime("%a"), d.rule.summary + (f" (only if {d.rule.only_if})" if d.rule.only_if else ""), d.cite, d.rule.modality, d.non_working or "")
+            (d.date.isoformat(), d.date.strftime("%a"), d.rule.summary + (f" (only if {rs.spec.conditions[d.rule.only_if]})" if d.rule.only_if else ""), d.cite, d.rule.modality, d.non_working or "")
             for d in result.deadlines
         ]
         m = meeting
@@ -134,7 +150,7 @@ def schedule(
         title = f"{kind_words[0].upper()}{kind_words[1:]}, opening {m.opens:%a %Y-%m-%d}" + (f", closing {m.closes:%a %Y-%m-%d}" if m.closes else "")
         if note:
             typer.echo(note)
-        typer.echo(f"{'## ' if fmt == TableFormat.markdown else ''}{title} — ruleset {rs.id}, deadlines end {rs.head.cutoff} {rs.head.time_zone}\n")
+        typer.echo(f"{'## ' if fmt == CalendarFormat.markdown else ''}{title} — ruleset {rs.id}, deadlines end {rs.head.cutoff} {rs.head.time_zone}\n")
         typer.echo(table(fmt.value, ["Date", "Day", "What is due", "Paragraph", "Modality", "Not a working day"], rows))
         if result.skipped:
             typer.echo("\nNot dated here (another date is needed):")
@@ -320,6 +336,88 @@ def tally_text(result) -> str:
     return "\n".join(lines)
 
 
+def _plan(path: Path, rules: Path | None):
+    from procedures.plan import load_plan
+
+    lib = _library(rules)
+    return load_plan(path, lib.in_force)
+
+
+@plan_app.command("check")
+def plan_check(
+    plan: Annotated[Path, typer.Argument(help="The plan file (TOML); see docs/plan-format.md.")],
+    fmt: Annotated[TextFormat, typer.Option("--format", help="Output format.")] = TextFormat.text,
+    rules: RulesOption = None,
+) -> None:
+    """Check a study period's plan against the rules that span meetings.
+
+    Exit code: 0 clean, 1 warnings only ("should"), 3 breaches ("shall"), 2 bad input.
+
+    Example: procedures plan check docs/example-plan-2026-2029.toml
+    """
+    with reporting():
+        from procedures.audit import audit
+        from procedures.output import to_json
+
+        p, rs = _plan(plan, rules)
+        result = audit(rs, p)
+        if fmt == TextFormat.json:
+            typer.echo(to_json(result.as_dict()))
+        elif not result.findings:
+            typer.echo(f"clean: {p.study_period.name} passes all {result.checked} checks of ruleset {rs.id}")
+        else:
+            typer.echo(f"{p.study_period.name}: {len(result.breaches)} breach(es), {len(result.warnings)} warning(s) in {result.checked} checks")
+            for f in result.findings:
+                typer.echo(f"{f.severity}: {f.message} ({f.cite}, {f.modality})")
+        if result.breaches:
+            raise typer.Exit(3)
+        if result.warnings:
+            raise typer.Exit(1)
+
+
+@plan_app.command("agenda")
+def plan_agenda(
+    plan: Annotated[Path, typer.Argument(help="The plan file (TOML); see docs/plan-format.md.")],
+    start: Annotated[Optional[str], typer.Option("--from", help="First date to list (YYYY-MM-DD).")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="Last date to list (YYYY-MM-DD).")] = None,
+    fmt: Annotated[CalendarFormat, typer.Option("--format", help="Output format (ics: a calendar file to import; markdown: a table for a circular's annex).")] = CalendarFormat.table,
+    rules: RulesOption = None,
+) -> None:
+    """Every deadline of every meeting in a plan, in date order: what is due, and when.
+
+    Example: procedures plan agenda docs/example-plan-2026-2029.toml --from 2026-03-01 --to 2026-03-31
+    """
+    with reporting():
+        from procedures.agenda import agenda
+        from procedures.output import table, to_json
+        from procedures.timestamps import parse_date
+
+        p, rs = _plan(plan, rules)
+        first = parse_date(start, "--from") if start else None
+        last = parse_date(end, "--to") if end else None
+        if first and last and last < first:
+            from procedures.errors import InputError
+
+            raise InputError(f"--to {last} is before --from {first}")
+        result = agenda(rs, p)
+        items = result.between(first, last)
+        if fmt == CalendarFormat.json:
+            typer.echo(to_json({"ruleset": rs.id, "study_period": p.study_period.name, "from": start, "to": end,
+                                "items": [i.as_dict() for i in items],
+                                "undated": [{"meeting": m, "rule": r} for m, r in result.undated]}))
+            return
+        if fmt == CalendarFormat.ics:
+            from procedures.calfiles import deadline_entry, to_ics
+
+            sys.stdout.buffer.write(to_ics([deadline_entry(rs.id, i.meeting, i.deadline, i.done) for i in items], f"ITU-D {p.study_period.name} — deadlines"))
+            return
+        rows = [(i.deadline.date.isoformat(), i.deadline.date.strftime("%a"), i.meeting, i.deadline.rule.summary, i.deadline.cite, i.deadline.rule.modality, i.done.isoformat() if i.done else "")
+                for i in items]
+        typer.echo(table(fmt.value, ["Date", "Day", "Meeting", "What is due", "Paragraph", "Modality", "Done"], rows))
+        if result.undated:
+            typer.echo(f"\n{len(result.undated)} deadline(s) hang on a date a plan does not give (e.g. a contribution's receipt) and are not listed.")
+
+
 @rules_app.command("list")
 def rules_list(
     kind: Annotated[Optional[str], typer.Option("--applies-to", help="Only rules that apply to this meeting kind or procedure.")] = None,
@@ -399,4 +497,4 @@ def main() -> None:
         if os.environ.get("PROCEDURES_DEBUG"):
             raise
         print(f"internal error: {type(exc).__name__}: {exc} (set PROCEDURES_DEBUG=1 to see the traceback)", file=sys.stderr)
-        sys.exit(3)
+        sys.exit(70)

@@ -63,6 +63,7 @@ class Deadline:
             "non_working_day": self.non_working is not None,
             "non_working_reason": self.non_working,
             "only_if": self.rule.only_if,
+            "done_in_plan": self.rule.done_in_plan,
         }
 
 

@@ -8,12 +8,12 @@ class ProceduresError(Exception):
 class RuleFileError(ProceduresError):
     """A rule file is malformed. Names the file, the rule and the fix."""
 
-    def __init__(self, file: str, rule: str | None, problem: str, fix: str):
+    def __init__(self, file: str, rule: str | None, problem: str, fix: str, label: str = "rule"):
         self.file = file
         self.rule = rule
         self.problem = problem
         self.fix = fix
-        where = f"{file}: rule '{rule}'" if rule else file
+        where = f"{file}: {label} '{rule}'" if rule else file
         super().__init__(f"{where}: {problem} — {fix}")
 
 

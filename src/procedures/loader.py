@@ -31,8 +31,10 @@ from procedures.models import (
     RuleFile,
     RulesetFile,
     SectionHead,
+    FrequencyRule,
     TallyRule,
     TiersRule,
+    WindowRule,
 )
 
 RULESET_FILE = "ruleset.toml"
@@ -51,6 +53,10 @@ _MISSING_HINTS = {
     "id": 'add id = "<stable, lower-case, dotted id>"',
     "paragraph": 'add paragraph = "4.2.1.1" (or "Annex 5, item 5", "item 18")',
     "instrument": 'add instrument = "Res. 1" (an instrument of ruleset.toml)',
+    "opens": "add opens = YYYY-MM-DD (the first day)",
+    "closes": "add closes = YYYY-MM-DD (the last day)",
+    "kind": 'add kind = "study-group" (a meeting kind of ruleset.toml)',
+    "name": 'add name = "SG1 2027" (unique in the plan)',
 }
 
 
@@ -99,12 +105,17 @@ def _unwrap(annotation: object) -> object:
 
 
 def _rule_id_at(data: dict, loc: tuple) -> str | None:
-    if len(loc) >= 2 and loc[0] in RULE_KINDS and isinstance(loc[1], int):
+    """The id (or name) of the list item an error is in, e.g. a rule or a plan's meeting."""
+    if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
         try:
             item = data[loc[0]][loc[1]]
-            return str(item.get("id")) if isinstance(item, dict) and item.get("id") else f"{loc[0]} #{loc[1] + 1}"
         except (KeyError, IndexError, TypeError):
             return None
+        if isinstance(item, dict):
+            for key in ("id", "name"):
+                if item.get(key):
+                    return str(item[key])
+        return f"{loc[0]} #{loc[1] + 1}"
     return None
 
 
@@ -115,19 +126,23 @@ def _where(loc: tuple) -> str:
     return out
 
 
-def validate(model: type[BaseModel], data: dict, file: str, rule: str | None) -> BaseModel:
+def validate(model: type[BaseModel], data: dict, file: str, rule: str | None, label: str = "rule") -> BaseModel:
     """Validate ``data`` against ``model``; the first problem becomes a RuleFileError."""
-    errors = validation_errors(model, data, file)
+    errors = validation_errors(model, data, file, label)
     if errors[1]:
         raise errors[1][0]
     return errors[0]
 
 
-def validation_errors(model: type[BaseModel], data: dict, file: str) -> tuple[BaseModel | None, list[RuleFileError]]:
+def validation_errors(model: type[BaseModel], data: dict, file: str, label: str = "rule") -> tuple[BaseModel | None, list[RuleFileError]]:
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
         out: list[RuleFileError] = []
+
+        def error(rule: str | None, problem: str, fix: str) -> RuleFileError:
+            return RuleFileError(file, rule, problem, fix, label)
+
         for err in exc.errors():
             loc = tuple(err["loc"])
             rule = _rule_id_at(data, loc)
@@ -137,18 +152,18 @@ def validation_errors(model: type[BaseModel], data: dict, file: str) -> tuple[Ba
             if kind == "extra_forbidden":
                 allowed = _allowed_keys(model, loc[:-1])
                 hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
-                out.append(RuleFileError(file, rule, f"unknown key '{where}'", f"remove it or correct its spelling{hint}"))
+                out.append(error(rule, f"unknown key '{where}'", f"remove it or correct its spelling{hint}"))
             elif kind == "missing":
-                out.append(RuleFileError(file, rule, f"missing required key '{where}'", _MISSING_HINTS.get(key, f"add {key}")))
+                out.append(error(rule, f"missing required key '{where}'", _MISSING_HINTS.get(key, f"add {key}")))
             elif kind == "value_error":
                 msg = err["msg"].removeprefix("Value error, ")
-                out.append(RuleFileError(file, rule, f"{where or 'file'}: {msg.split(';')[0]}", msg.split("; ", 1)[1] if "; " in msg else "correct the value"))
+                out.append(error(rule, f"{where or 'file'}: {msg.split(';')[0]}", msg.split("; ", 1)[1] if "; " in msg else "correct the value"))
             elif kind == "literal_error":
-                out.append(RuleFileError(file, rule, f"'{where}' = {err['input']!r} is not allowed", f"use {err['msg'].removeprefix('Input should be ')}"))
+                out.append(error(rule, f"'{where}' = {err['input']!r} is not allowed", f"use {err['msg'].removeprefix('Input should be ')}"))
             elif kind == "string_pattern_mismatch":
-                out.append(RuleFileError(file, rule, f"'{where}' = {err['input']!r} is not well formed", _pattern_hint(key)))
+                out.append(error(rule, f"'{where}' = {err['input']!r} is not well formed", _pattern_hint(key)))
             else:
-                out.append(RuleFileError(file, rule, f"'{where}': {err['msg']}", "correct the value"))
+                out.append(error(rule, f"'{where}': {err['msg']}", "correct the value"))
         return None, out
 
 
@@ -328,6 +343,19 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
         if isinstance(rule, DeadlineRule):
             if rule.anchor not in spec.events and rule.anchor not in deadlines:
                 err(rule_id, f"unknown anchor '{rule.anchor}'", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))}) or a deadline rule id")
+            if rule.only_if and rule.only_if not in spec.conditions:
+                err(rule_id, f"only_if names unknown condition '{rule.only_if}'", f"use one of {sorted(spec.conditions)} or declare it under [conditions] in ruleset.toml")
+        elif isinstance(rule, WindowRule):
+            if rule.anchor not in spec.events:
+                err(rule_id, f"unknown anchor '{rule.anchor}'", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))})")
+            for s in rule.applies_to:
+                if s not in spec.meeting_kinds:
+                    err(rule_id, f"a window applies to meeting kinds; '{s}' is not one", f"use one of {sorted(spec.meeting_kinds)}")
+        elif isinstance(rule, FrequencyRule):
+            for conj in (rule.in_conjunction, rule.not_in_conjunction):
+                for s in (conj.kinds if conj else []):
+                    if s not in spec.meeting_kinds:
+                        err(rule_id, f"conjunction names unknown meeting kind '{s}'", f"use one of {sorted(spec.meeting_kinds)}")
         elif isinstance(rule, TiersRule):
             for t in rule.tier:
                 check_cite(rule_id, t.cite)

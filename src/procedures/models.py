@@ -97,8 +97,10 @@ class DeadlineRule(RuleBase):
     anchor: Name | RuleId
     offset: Offset
     non_working_day: NonWorkingDayPolicy = "keep"
-    #: Optional condition under which the rule applies, in words (e.g. § 3.7.2: unscheduled meetings).
-    only_if: str | None = None
+    #: A condition of ruleset.toml under which alone the rule applies (e.g. § 3.7.2: "unscheduled").
+    only_if: Name | None = None
+    #: The field of a plan that records when this was done (e.g. "circular_sent"), for the audit.
+    done_in_plan: Name | None = None
 
 
 class Consequences(Strict):
@@ -260,6 +262,55 @@ class TallyRule(RuleBase):
         return self
 
 
+# --- windows and frequencies (plans of meetings) -------------------------------------------
+
+
+class WindowRule(RuleBase):
+    """A meeting's date must fall between two offsets of an anchor event (bounds inclusive).
+
+    ``select`` picks the meeting: the last one of the kinds in ``applies_to``
+    before the anchor (e.g. the last TDAG before WTDC, Res. 31 item 6).
+    """
+
+    select: Literal["last-before", "each-before"]
+    anchor: Name
+    #: Which date of the meeting is checked.
+    date_of: Literal["opens", "closes"] = "opens"
+    earliest: Offset | None = None
+    latest: Offset | None = None
+    #: Meetings grouped by their group name (e.g. one check per study group).
+    per_group: bool = False
+
+    @model_validator(mode="after")
+    def _a_bound(self) -> WindowRule:
+        if self.earliest is None and self.latest is None:
+            raise ValueError("a window needs earliest, latest or both; add at least one offset")
+        return self
+
+
+class Conjunction(Strict):
+    """Two meetings are held in conjunction when they overlap or are at most this far apart."""
+
+    kinds: list[Name] = Field(min_length=1)
+    #: The largest gap, in calendar days, between one's closing and the other's opening.
+    within_days: int = Field(ge=0, le=60)
+    #: "parent": only meetings of the group's parent count (rapporteur groups and their study group).
+    relation: Literal["any", "parent"] = "any"
+
+
+class FrequencyRule(RuleBase):
+    """How often meetings of a kind happen in each calendar year of the study period."""
+
+    per_group: bool = False
+    at_least: int = Field(ge=0)
+    at_most: int | None = Field(default=None, ge=0)
+    #: At least this many of the year's meetings must be in conjunction with ...
+    in_conjunction: Conjunction | None = None
+    in_conjunction_at_least: int = 1
+    #: ... and none may be in conjunction with these.
+    not_in_conjunction: Conjunction | None = None
+
+
 # --- the ruleset head ----------------------------------------------------------------------
 
 
@@ -311,6 +362,8 @@ class RulesetFile(Strict):
     meeting_kinds: dict[Name, Summary] = Field(min_length=1)
     procedures: dict[Name, Summary] = {}
     events: dict[Name, EventDecl] = Field(min_length=1)
+    #: Named conditions rules may depend on (only_if), with their meaning.
+    conditions: dict[Name, Summary] = {}
     example: ExampleMeeting | None = None
 
 
@@ -326,7 +379,9 @@ class RuleFile(Strict):
     deadline: list[DeadlineRule] = []
     tiers: list[TiersRule] = []
     tally: list[TallyRule] = []
+    window: list[WindowRule] = []
+    frequency: list[FrequencyRule] = []
 
 
-RULE_KINDS = ("deadline", "tiers", "tally")
-Rule = DeadlineRule | TiersRule | TallyRule
+RULE_KINDS = ("deadline", "tiers", "tally", "window", "frequency")
+Rule = DeadlineRule | TiersRule | TallyRule | WindowRule | FrequencyRule

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from procedures.loader import Ruleset
-from procedures.models import DeadlineRule, Offset, Rule, TallyRule, TiersRule
+from procedures.models import DeadlineRule, FrequencyRule, Offset, Rule, TallyRule, TiersRule, WindowRule
 
 
 def kind_of(rule: Rule) -> str:
-    return {DeadlineRule: "deadline", TiersRule: "tiers", TallyRule: "tally"}[type(rule)]
+    return {DeadlineRule: "deadline", TiersRule: "tiers", TallyRule: "tally", WindowRule: "window", FrequencyRule: "frequency"}[type(rule)]
 
 
 def rule_rows(rs: Ruleset) -> list[dict]:
@@ -51,7 +51,7 @@ def describe_rule(rs: Ruleset, rule: Rule) -> str:
         lines.append(f"  when:       {offset_words(rs, rule.offset, rule.anchor)}; the day ends {rs.head.cutoff} {rs.head.time_zone}")
         lines.append(f"  non-working day: {rule.non_working_day.replace('-', ' ')}")
         if rule.only_if:
-            lines.append(f"  only if:    {rule.only_if}")
+            lines.append(f"  only if:    {rs.spec.conditions[rule.only_if]}")
     elif isinstance(rule, TiersRule):
         lines.append(f"  purposes:   {', '.join(rule.purposes)}")
         for t in rule.tier:

@@ -1,0 +1,130 @@
+"""A study period's plan of meetings: the file format and its loading.
+
+A plan is TOML (see docs/plan-format.md): the study period (the WTDC that
+opened it, the next WTDC), its meetings (kind, name, group, dates) and, where
+known, when things were done (``done`` tables keyed by what the rules call
+them, e.g. ``circular-sent``). Errors name the meeting and the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from pydantic import Field, field_validator, model_validator
+
+from procedures.errors import InputError, RuleFileError
+from procedures.loader import Ruleset, read_toml, validation_errors
+from procedures.models import Name, Strict
+from procedures.timetable import Meeting
+
+
+class PlanMeeting(Strict):
+    kind: Name
+    name: str = Field(min_length=1, max_length=80)
+    #: The group whose meetings these are (e.g. "SG1"); defaults to the name.
+    group: str | None = None
+    #: For rapporteur groups: the group of their parent study group (e.g. "SG1").
+    parent: str | None = None
+    opens: dt.date
+    closes: dt.date
+    opening_time: dt.time | None = None
+    #: Conditions of ruleset.toml that hold for this meeting (e.g. "unscheduled").
+    conditions: list[Name] = []
+    #: When things were done, by the name the rules give them (e.g. circular-sent).
+    done: dict[Name, dt.date] = {}
+
+    @field_validator("opening_time", mode="before")
+    @classmethod
+    def _time(cls, v):
+        if isinstance(v, str):
+            try:
+                return dt.time.fromisoformat(v)
+            except ValueError:
+                raise ValueError(f"'{v}' is not a time of day; write it as \"09:30\"") from None
+        return v
+
+    @model_validator(mode="after")
+    def _dates(self) -> PlanMeeting:
+        if self.closes < self.opens:
+            raise ValueError(f"closes {self.closes} is before opens {self.opens}; correct one of the two dates")
+        return self
+
+    @property
+    def group_name(self) -> str:
+        return self.group or self.name
+
+    def meeting(self) -> Meeting:
+        return Meeting(self.kind, self.opens, self.closes, self.opening_time)
+
+
+class WTDCDates(Strict):
+    name: str = "WTDC"
+    opens: dt.date
+    closes: dt.date | None = None
+
+
+class StudyPeriod(Strict):
+    name: str
+    #: The closing day of the WTDC that began the study period.
+    wtdc_closed: dt.date
+    next_wtdc: WTDCDates
+    done: dict[Name, dt.date] = {}
+
+    @model_validator(mode="after")
+    def _order(self) -> StudyPeriod:
+        if self.next_wtdc.opens <= self.wtdc_closed:
+            raise ValueError("next_wtdc.opens is not after wtdc_closed; correct the study period's dates")
+        return self
+
+    def years(self) -> range:
+        """The calendar years between the two WTDCs: from the year after the one closing to the next one's year."""
+        return range(self.wtdc_closed.year + 1, self.next_wtdc.opens.year + 1)
+
+
+class PlanYear(Strict):
+    year: int
+    done: dict[Name, dt.date] = {}
+
+
+class PlanFile(Strict):
+    study_period: StudyPeriod
+    meeting: list[PlanMeeting] = Field(min_length=1)
+    year: list[PlanYear] = []
+
+
+def load_plan(path: Path, rs_for) -> tuple[PlanFile, Ruleset]:
+    """Read and check a plan; ``rs_for(date)`` gives the ruleset in force on a date."""
+    try:
+        data = read_toml(path)
+    except RuleFileError as exc:
+        raise InputError(str(exc)) from None
+    return parse_plan(data, str(path), rs_for)
+
+
+def parse_plan(data: dict, path: str, rs_for) -> tuple[PlanFile, Ruleset]:
+    plan, errors = validation_errors(PlanFile, data, path, label="meeting")
+    if errors:
+        raise InputError(str(errors[0]) + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""))
+    rs = rs_for(plan.study_period.wtdc_closed + dt.timedelta(days=1))
+    problems: list[RuleFileError] = []
+    names: set[str] = set()
+    for m in plan.meeting:
+        if m.kind not in rs.spec.meeting_kinds:
+            problems.append(RuleFileError(path, m.name, f"kind '{m.kind}' is not a meeting kind", f"use one of {', '.join(rs.spec.meeting_kinds)}", "meeting"))
+        if m.name in names:
+            problems.append(RuleFileError(path, m.name, "two meetings share this name", "give each meeting its own name", "meeting"))
+        names.add(m.name)
+        for c in m.conditions:
+            if c not in rs.spec.conditions:
+                problems.append(RuleFileError(path, m.name, f"unknown condition '{c}'", f"use one of {sorted(rs.spec.conditions)}", "meeting"))
+        if not plan.study_period.wtdc_closed < m.opens < plan.study_period.next_wtdc.opens:
+            problems.append(RuleFileError(path, m.name, f"opens {m.opens}, outside the study period", "move it between the two WTDCs or correct the study period", "meeting"))
+    known_done = {r.done_in_plan for r in rs.deadlines().values() if r.done_in_plan}
+    for where, done in [(m.name, m.done) for m in plan.meeting] + [("study_period", plan.study_period.done)] + [(f"year {y.year}", y.done) for y in plan.year]:
+        for key in done:
+            if key not in known_done:
+                problems.append(RuleFileError(path, where, f"done records '{key}', which no rule checks", f"use one of {sorted(known_done)}", "meeting" if where in names else "entry"))
+    if problems:
+        raise InputError(str(problems[0]) + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+    return plan, rs
