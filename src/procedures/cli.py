@@ -418,6 +418,36 @@ def plan_agenda(
             typer.echo(f"\n{len(result.undated)} deadline(s) hang on a date a plan does not give (e.g. a contribution's receipt) and are not listed.")
 
 
+@app.command("limit")
+def limit_cmd(
+    rule_id: Annotated[str, typer.Argument(help="The limit rule's id ('procedures rules list' shows them, kind 'limit').")],
+    value: Annotated[str, typer.Option("--value", help="The number to check: pages, posts, Questions, years, absences.")],
+    when: Annotated[list[str], typer.Option("--when", help="A circumstance the rule names as an exception, e.g. chair-consulted, revision (repeatable).")] = [],
+    fmt: Annotated[TextFormat, typer.Option("--format", help="Output format.")] = TextFormat.text,
+    rules: RulesOption = None,
+) -> None:
+    """Check a number against a limit: within it, or a breach ("shall") or warning ("should").
+
+    Exit code 1 when the limit is not kept.
+
+    Example: procedures limit res1.4.1.3.6.contribution-pages --value 7 --when chair-consulted
+    """
+    with reporting():
+        from procedures.limits import check_limit, parse_value
+        from procedures.output import to_json
+
+        rs = _library(rules).latest()
+        result = check_limit(rs, rule_id, parse_value(value), frozenset(when))
+        if fmt == TextFormat.json:
+            typer.echo(to_json(result.as_dict()))
+        else:
+            typer.echo(f"{result.severity.upper()}: {result.message} ({', '.join(result.cite)}, {result.rule.modality}).")
+            for w in result.warnings:
+                typer.echo(f"warning: {w}")
+        if not result.within:
+            raise typer.Exit(1)
+
+
 @rules_app.command("list")
 def rules_list(
     kind: Annotated[Optional[str], typer.Option("--applies-to", help="Only rules that apply to this meeting kind or procedure.")] = None,

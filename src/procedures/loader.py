@@ -35,6 +35,7 @@ from procedures.models import (
     TallyRule,
     TiersRule,
     WindowRule,
+    all_cites,
 )
 
 RULESET_FILE = "ruleset.toml"
@@ -313,7 +314,7 @@ def _load_ruleset(folder: Path) -> tuple[Ruleset | None, list[RuleFileError]]:
 def _check_references(rs: Ruleset) -> list[RuleFileError]:
     spec = rs.spec
     errors: list[RuleFileError] = []
-    subjects = set(spec.meeting_kinds) | set(spec.procedures)
+    subjects = set(spec.meeting_kinds) | set(spec.procedures) | set(spec.subjects)
     deadlines = rs.deadlines()
     head_file = str(rs.folder / RULESET_FILE)
 
@@ -335,7 +336,7 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
         err(None, f"example meeting kind '{spec.example.kind}' is not a meeting kind", f"use one of {sorted(spec.meeting_kinds)}", head_file)
 
     for rule_id, rule in rs.rules.items():
-        for c in rule.cites():
+        for c in all_cites(rule):
             check_cite(rule_id, c)
         for s in rule.applies_to:
             if s not in subjects:
@@ -358,14 +359,12 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
                         err(rule_id, f"conjunction names unknown meeting kind '{s}'", f"use one of {sorted(spec.meeting_kinds)}")
         elif isinstance(rule, TiersRule):
             for t in rule.tier:
-                check_cite(rule_id, t.cite)
                 check_deadline_ref(rule_id, f"tier '{t.status}' until", t.until)
                 check_deadline_ref(rule_id, f"tier '{t.status}' publish_by", t.publish_by)
                 if t.before and t.before not in spec.events:
                     err(rule_id, f"tier '{t.status}' is bounded by unknown event '{t.before}'", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))})")
             statuses = {t.status for t in rule.tier}
             for x in rule.exception:
-                check_cite(rule_id, x.cite)
                 check_deadline_ref(rule_id, f"exception '{x.id}' publish_by", x.publish_by)
                 for o in x.overrides:
                     if o not in statuses:
@@ -375,9 +374,6 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
                         err(rule_id, f"exception '{x.id}' applies to '{s}', which the rule itself does not", f"use some of {rule.applies_to}")
         elif isinstance(rule, TallyRule):
             check_deadline_ref(rule_id, "reply_window", rule.reply_window)
-            for outcome in (rule.on_pass, rule.on_fail):
-                for c in ([outcome.cite] if outcome.cite else []) + [u.cite for u in outcome.unless]:
-                    check_cite(rule_id, c)
             for ev in (rule.window_event, rule.starts_with):
                 if ev is not None and ev not in spec.events:
                     err(rule_id, f"unknown event '{ev}'", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))})")

@@ -311,6 +311,45 @@ class FrequencyRule(RuleBase):
     not_in_conjunction: Conjunction | None = None
 
 
+# --- limits ---------------------------------------------------------------------------------
+
+Number = Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+)?$")]
+
+
+class LimitException(Strict):
+    """A named circumstance that changes the bounds (e.g. § 4.2.1.2: the chair was consulted)."""
+
+    id: RuleId
+    when: Name
+    #: New bounds under the exception; omit a bound to lift it.
+    at_most: int | None = None
+    at_least: int | None = None
+    cite: Citation
+    modality: Modality
+    summary: Summary
+
+
+class LimitRule(RuleBase):
+    """A number that must stay within bounds: pages, posts, Questions, years, absences."""
+
+    #: What is counted, in words ("pages of a contribution, annexes excluded").
+    quantity: Summary
+    unit: Name
+    at_most: int | None = Field(default=None, ge=0)
+    at_least: int | None = Field(default=None, ge=0)
+    #: What follows when the bound is not kept (e.g. "the Director reminds the nominating member").
+    otherwise: Summary | None = None
+    exception: list[LimitException] = []
+
+    @model_validator(mode="after")
+    def _a_bound(self) -> LimitRule:
+        if self.at_most is None and self.at_least is None:
+            raise ValueError("a limit needs at_most, at_least or both; add one")
+        if self.at_most is not None and self.at_least is not None and self.at_least > self.at_most:
+            raise ValueError(f"at_least {self.at_least} is above at_most {self.at_most}; correct one")
+        return self
+
+
 # --- the ruleset head ----------------------------------------------------------------------
 
 
@@ -361,6 +400,8 @@ class RulesetFile(Strict):
     instruments: dict[str, Instrument] = Field(min_length=1)
     meeting_kinds: dict[Name, Summary] = Field(min_length=1)
     procedures: dict[Name, Summary] = {}
+    #: Other things rules apply to: documents, posts, the study period's Questions.
+    subjects: dict[Name, Summary] = {}
     events: dict[Name, EventDecl] = Field(min_length=1)
     #: Named conditions rules may depend on (only_if), with their meaning.
     conditions: dict[Name, Summary] = {}
@@ -381,7 +422,26 @@ class RuleFile(Strict):
     tally: list[TallyRule] = []
     window: list[WindowRule] = []
     frequency: list[FrequencyRule] = []
+    limit: list[LimitRule] = []
 
 
-RULE_KINDS = ("deadline", "tiers", "tally", "window", "frequency")
-Rule = DeadlineRule | TiersRule | TallyRule | WindowRule | FrequencyRule
+RULE_KINDS = ("deadline", "tiers", "tally", "window", "frequency", "limit")
+Rule = DeadlineRule | TiersRule | TallyRule | WindowRule | FrequencyRule | LimitRule
+
+
+def all_cites(rule: Rule) -> list[Citation]:
+    """Every paragraph a rule encodes: its own, and those of its tiers, exceptions and outcomes."""
+    out = list(rule.cites())
+    for t in getattr(rule, "tier", []):
+        out.append(t.cite)
+    for x in getattr(rule, "exception", []):
+        out.append(x.cite)
+    for o in (getattr(rule, "on_pass", None), getattr(rule, "on_fail", None)):
+        if o is not None:
+            out += ([o.cite] if o.cite else []) + [u.cite for u in o.unless]
+    seen, unique = set(), []
+    for c in out:
+        if c.label() not in seen:
+            seen.add(c.label())
+            unique.append(c)
+    return unique

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from procedures.loader import Ruleset
-from procedures.models import DeadlineRule, FrequencyRule, Offset, Rule, TallyRule, TiersRule, WindowRule
+from procedures.models import DeadlineRule, FrequencyRule, LimitRule, Offset, Rule, TallyRule, TiersRule, WindowRule
 
 
 def kind_of(rule: Rule) -> str:
-    return {DeadlineRule: "deadline", TiersRule: "tiers", TallyRule: "tally", WindowRule: "window", FrequencyRule: "frequency"}[type(rule)]
+    return {DeadlineRule: "deadline", TiersRule: "tiers", TallyRule: "tally", WindowRule: "window", FrequencyRule: "frequency", LimitRule: "limit"}[type(rule)]
 
 
 def rule_rows(rs: Ruleset) -> list[dict]:
