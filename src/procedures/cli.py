@@ -330,8 +330,8 @@ def tally_text(result) -> str:
     if result.window:
         lines.append(f"Reply window: {result.window['opens']} to {result.window['cutoff']} ({result.window['cite']}).")
     if result.excluded:
-        lines.append(f"Excluded ({len(result.excluded)} of {result.rows_read} rows):")
-        lines += [f"  row {e['row']}: {e['member_state'] or '(none)'} — {e['reason']}" for e in result.excluded]
+        lines.append(f"Excluded ({len(result.excluded)} of {result.rows_read} replies; lines of the file):")
+        lines += [f"  line {e['row']}: {e['member_state'] or '(none)'} — {e['reason']}" for e in result.excluded]
     lines += [f"warning: {w}" for w in result.warnings]
     return "\n".join(lines)
 
@@ -495,6 +495,35 @@ def rules_show(
                     typer.echo(describe_rule(rs, rule))
                 return
         raise InputError(f"no rule '{rule_id}'; 'procedures rules list' shows the ids")
+
+
+@rules_app.command("docs")
+def rules_docs(
+    out: Annotated[Path, typer.Option("--out", help="Where to write the reference ('-' for stdout).")] = Path("docs/rules.md"),
+    provisions: Annotated[Path, typer.Option("--provisions", help="The inventory of provisions to cover.")] = Path("docs/provisions.toml"),
+    scenarios: Annotated[Path, typer.Option("--scenarios", help="The scenario folder, for the coverage counts.")] = Path("tests/scenarios"),
+    rules: RulesOption = None,
+) -> None:
+    """Write the rule reference (docs/rules.md) from the rule files, with a coverage table at its head.
+
+    Run it from the repository's top folder after changing a rule.
+
+    Example: procedures rules docs --out docs/rules.md
+    """
+    with reporting():
+        from procedures.coverage import coverage_rows, load_provisions, scenario_cases
+        from procedures.rulesdoc import rules_markdown
+
+        lib = _library(rules)
+        rs = lib.latest()
+        rows = coverage_rows(rs, load_provisions(provisions), scenario_cases(lib, scenarios))
+        text = rules_markdown(rs, rows, "procedures rules docs")
+        if str(out) == "-":
+            typer.echo(text, nl=False)
+            return
+        out.write_text(text, encoding="utf-8")
+        missing = [r["cite"] for r in rows if not r["rules"]]
+        typer.echo(f"wrote {out}: {len(rs.rules)} rules, {len(rows)} provisions" + (f"; without a rule: {', '.join(missing)}" if missing else ""))
 
 
 @rules_app.command("validate")

@@ -277,10 +277,10 @@ def classify(p: Plan, received: Received, flags: frozenset[str] = frozenset(), a
             warnings.append(f"under the {alternative.counting} reading of the day counts the status would be {other}, not {status}")
     if publish and publish.non_working:
         warnings.append(f"the publication date {publish.date} is not a working day ({publish.non_working})")
-    if not explain:
-        return result
     if received.assumed_local:
         warnings.append(f"the received time has no offset: read as {rs.head.time_zone} local time ({received.describe()})")
+    if not explain:
+        return result
     if received.moment is None:
         warnings.append("received was given as a date without a time: compared as a date")
     result.deadlines = [

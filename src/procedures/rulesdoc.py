@@ -1,13 +1,37 @@
-"""Rules in plain words: listing rows and a readable description of one rule."""
+"""Rules in plain words: listing rows, one rule described, and the generated rule reference."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from procedures.loader import Ruleset
-from procedures.models import DeadlineRule, FrequencyRule, LimitRule, Offset, Rule, TallyRule, TiersRule, WindowRule
+from procedures.models import (
+    DeadlineRule,
+    FrequencyRule,
+    LimitRule,
+    Offset,
+    Rule,
+    TallyRule,
+    TiersRule,
+    WindowRule,
+    all_cites,
+)
+
+KINDS = {DeadlineRule: "deadline", TiersRule: "tiers", TallyRule: "tally", WindowRule: "window", FrequencyRule: "frequency", LimitRule: "limit"}
 
 
 def kind_of(rule: Rule) -> str:
-    return {DeadlineRule: "deadline", TiersRule: "tiers", TallyRule: "tally", WindowRule: "window", FrequencyRule: "frequency", LimitRule: "limit"}[type(rule)]
+    return KINDS[type(rule)]
+
+
+def relative_file(rs: Ruleset, rule_id: str) -> str:
+    """The rule's file, relative to the rules folder's parent (e.g. rules/res1-.../section-4-documents.toml)."""
+    path = Path(rs.files[rule_id])
+    root = rs.folder.parent
+    try:
+        return str(Path(root.name) / path.relative_to(root))
+    except ValueError:
+        return str(path)
 
 
 def rule_rows(rs: Ruleset) -> list[dict]:
@@ -21,21 +45,99 @@ def rule_rows(rs: Ruleset) -> list[dict]:
             "modality": r.modality,
             "applies_to": r.applies_to,
             "summary": r.summary,
-            "file": rs.files[r.id],
+            "file": relative_file(rs, r.id),
         }
         for r in ordered
     ]
 
 
 def offset_words(rs: Ruleset, offset: Offset, anchor: str) -> str:
-    """'45 calendar days before the meeting opens, end of day Geneva time'."""
+    """'45 calendar days before the first day of the meeting'."""
     what = rs.spec.events[anchor].summary if anchor in rs.spec.events else f"the date of rule {anchor}"
     words = f"{offset.describe()} {what}"
     if offset.unit == "months":
-        words += " (same day number; " + ("a missing day becomes the month's last day)" if offset.month_end == "clip" else "a missing day is an error)")
+        words += " (same day number; " + ("a day the month lacks becomes its last day)" if offset.month_end == "clip" else "a day the month lacks is an error)")
     if offset.unit == "working-days":
         words += " (counting from the next day; weekends and ITU closures skipped)"
     return words
+
+
+def _bound_words(at_least, at_most, unit: str) -> str:
+    parts = []
+    if at_least is not None:
+        parts.append(f"at least {at_least}")
+    if at_most is not None:
+        parts.append(f"at most {at_most}")
+    return f"{' and '.join(parts) or 'no bound'} {unit}"
+
+
+def parameters(rs: Ruleset, rule: Rule) -> list[str]:
+    """The rule's parameters in plain words, one line each."""
+    from procedures.tally import threshold_words
+
+    h = rs.head
+    out: list[str] = []
+    if isinstance(rule, DeadlineRule):
+        out.append(f"{offset_words(rs, rule.offset, rule.anchor)}; the day ends {h.cutoff} {h.time_zone} time")
+        out.append({"keep": "a weekend or closed day is kept, and flagged",
+                    "next-working-day": "a weekend or closed day moves to the next working day",
+                    "previous-working-day": "a weekend or closed day moves to the previous working day"}[rule.non_working_day])
+        if rule.only_if:
+            out.append(f"only if {rs.spec.conditions[rule.only_if]}")
+        if rule.done_in_plan:
+            out.append(f"a plan records when it was done as '{rule.done_in_plan}'")
+    elif isinstance(rule, TiersRule):
+        out.append(f"for contributions for {' or '.join(rule.purposes)}; the first tier whose bound holds applies")
+        for t in rule.tier:
+            if t.until:
+                bound = f"received by the end of the date of {t.until}"
+            elif t.before:
+                bound = f"received before {rs.spec.events[t.before].summary} (its opening time when given)"
+            else:
+                bound = "received later"
+            extra = f"; published by the date of {t.publish_by}" if t.publish_by else ""
+            out.append(f"{t.status}: {bound} — {t.what_follows}{extra} ({t.cite.label()}, {t.modality})")
+        for x in rule.exception:
+            out.append(f"exception {x.id}: when {x.when}, {' or '.join(x.overrides)} becomes {x.status} — {x.what_follows} ({x.cite.label()}, {x.modality})")
+    elif isinstance(rule, TallyRule):
+        electorate = {"member-states": "Member States", "member-states-present": "Member States present at the meeting", "participants": "participants"}[rule.electorate]
+        out.append(f"who answers: {electorate}; answers: {', '.join(rule.answers)}" + (f" (also accepted: {', '.join(f'{k} for {v}' for k, v in rule.synonyms.items())})" if rule.synonyms else ""))
+        out.append(f"passes when {threshold_words(rule.passes_when)}, compared in exact integer arithmetic")
+        out.append(f"on pass: {rule.on_pass.outcome} — {rule.on_pass.what_follows}")
+        out.append(f"on fail: {rule.on_fail.outcome} — {rule.on_fail.what_follows}")
+        for u in rule.on_fail.unless:
+            out.append(f"  if {u.when}: {u.what_follows} ({u.cite.label()})")
+        if rule.when_no_replies == "fail":
+            out.append("with no valid reply at all, nothing passes")
+        if rule.reply_window:
+            out.append(f"replies are due by the date of {rule.reply_window}, counted from {rule.window_event}")
+        if rule.abstention:
+            out.append(f"an '{rule.abstention}' counts among the replies; the other reading (abstentions excluded) is shown when it changes the outcome")
+    elif isinstance(rule, WindowRule):
+        which = "the last" if rule.select == "last-before" else "each"
+        group = " of each group" if rule.per_group else ""
+        bounds = []
+        if rule.earliest:
+            bounds.append(f"no earlier than {offset_words(rs, rule.earliest, rule.anchor)}")
+        if rule.latest:
+            bounds.append(f"no later than {offset_words(rs, rule.latest, rule.anchor)}")
+        out.append(f"{which} {'/'.join(rule.applies_to)} meeting{group} before {rule.anchor} {rule.date_of} {' and '.join(bounds)}")
+    elif isinstance(rule, FrequencyRule):
+        group = " by each group" if rule.per_group else ""
+        out.append(f"meetings{group} in each calendar year of the study period: {_bound_words(rule.at_least, rule.at_most, 'meeting(s)')}")
+        if rule.in_conjunction:
+            c = rule.in_conjunction
+            out.append(f"at least {rule.in_conjunction_at_least} of them a year in conjunction with {'the parent ' if c.relation == 'parent' else 'a '}{'/'.join(c.kinds)} meeting (overlapping, or at most {c.within_days} days apart)")
+        if rule.not_in_conjunction:
+            c = rule.not_in_conjunction
+            out.append(f"none in conjunction with a {'/'.join(c.kinds)} meeting (overlapping, or at most {c.within_days} days apart)")
+    elif isinstance(rule, LimitRule):
+        out.append(f"{rule.quantity}: {_bound_words(rule.at_least, rule.at_most, rule.unit)}")
+        if rule.otherwise:
+            out.append(f"otherwise: {rule.otherwise}")
+        for x in rule.exception:
+            out.append(f"exception {x.id}: when {x.when}, {_bound_words(x.at_least, x.at_most, rule.unit)} — {x.summary} ({x.cite.label()}, {x.modality})")
+    return out
 
 
 def describe_rule(rs: Ruleset, rule: Rule) -> str:
@@ -45,27 +147,64 @@ def describe_rule(rs: Ruleset, rule: Rule) -> str:
         f"  modality:   {rule.modality}",
         f"  applies to: {', '.join(rule.applies_to)}",
         f"  summary:    {rule.summary}",
-        f"  file:       {rs.files[rule.id]}",
+        f"  file:       {relative_file(rs, rule.id)}",
     ]
-    if isinstance(rule, DeadlineRule):
-        lines.append(f"  when:       {offset_words(rs, rule.offset, rule.anchor)}; the day ends {rs.head.cutoff} {rs.head.time_zone}")
-        lines.append(f"  non-working day: {rule.non_working_day.replace('-', ' ')}")
-        if rule.only_if:
-            lines.append(f"  only if:    {rs.spec.conditions[rule.only_if]}")
-    elif isinstance(rule, TiersRule):
-        lines.append(f"  purposes:   {', '.join(rule.purposes)}")
-        for t in rule.tier:
-            bound = f"until the date of {t.until}" if t.until else (f"before {t.before}" if t.before else "otherwise")
-            lines.append(f"  tier {t.status}: {bound} — {t.what_follows} ({t.cite.label()})")
-        for x in rule.exception:
-            lines.append(f"  exception {x.id}: when {x.when}, {'/'.join(x.overrides)} becomes {x.status} ({x.cite.label()}, {x.modality})")
-    elif isinstance(rule, TallyRule):
-        pc = rule.passes_when
-        lines.append(f"  electorate: {rule.electorate}; answers: {', '.join(rule.answers)}; counted: {', '.join(rule.counted)}")
-        lines.append(f"  passes when: {pc.answer} {pc.comparison().replace('_', ' ')} {getattr(pc, pc.comparison())}")
-        lines.append(f"  on pass: {rule.on_pass.outcome}; on fail: {rule.on_fail.outcome}")
-        if rule.reply_window:
-            lines.append(f"  reply window closes: {rule.reply_window}")
+    lines += [f"  - {p}" for p in parameters(rs, rule)]
     if rule.note:
         lines.append(f"  note:       {rule.note}")
     return "\n".join(lines)
+
+
+# --- the generated reference ------------------------------------------------------------------
+
+
+def _section_key(rule: Rule) -> tuple:
+    c = rule.cite
+    if c.instrument != "Res. 1" or not c.paragraph[0].isdigit():
+        return (1, c.instrument, c.paragraph)
+    return (0, int(c.paragraph.split(".")[0]), "")
+
+
+def _section_title(rs: Ruleset, key: tuple) -> str:
+    if key[0] == 1:
+        inst, para = key[1], key[2]
+        if para.startswith("Annex"):
+            return f"{inst}, {para.split(',')[0]}"
+        return f"{inst} ({rs.spec.instruments[inst].title})"
+    titles = {s.number: s.title for s in rs.sections.values()}
+    return f"Res. 1, Section {key[1]} – {titles.get(str(key[1]), '')}".rstrip(" –")
+
+
+def rules_markdown(rs: Ruleset, coverage_rows: list[dict], generated_by: str) -> str:
+    out = [
+        f"# Rule reference: {rs.head.instrument} ({rs.head.revision})",
+        "",
+        f"Generated from the rule files of ruleset `{rs.id}` by `{generated_by}`; do not edit by hand",
+        "(a test fails when this file is stale). Paragraphs in order; each rule with its id, paragraph,",
+        f"modality, summary and parameters in plain words. Deadlines end {rs.head.cutoff} {rs.head.time_zone} time; "
+        f"days are counted `{rs.head.day_counting}` (see [reading.md](reading.md)).",
+        "",
+        "## Coverage",
+        "",
+        "Every provision of the inventory ([provisions.toml](provisions.toml)), the rules that encode it and the",
+        "number of scenario tests (cases in `tests/scenarios/`) that exercise a rule citing it.",
+        "",
+        "| Provision | Kind | Modality | Rules | Scenario tests |",
+        "|---|---|---|---|---|",
+    ]
+    for row in coverage_rows:
+        rules = ", ".join(f"`{r}`" for r in row["rules"]) or "**none**"
+        out.append(f"| {row['cite']} | {row['kind']} | {row['modality']} | {rules} | {row['scenarios']} |")
+    groups: dict[tuple, list[Rule]] = {}
+    for rule in rs.rules.values():
+        groups.setdefault(_section_key(rule), []).append(rule)
+    for key in sorted(groups):
+        out += ["", f"## {_section_title(rs, key)}"]
+        for rule in sorted(groups[key], key=lambda r: (r.cite.sort_key(), r.id)):
+            cites = ", ".join(c.label() for c in rule.cites())
+            out += ["", f"### `{rule.id}`", "", f"**{cites}** · {kind_of(rule)} · *{rule.modality}* · applies to {', '.join(rule.applies_to)}", "", rule.summary + ".", ""]
+            out += [f"- {p}" for p in parameters(rs, rule)]
+            if rule.note:
+                out.append(f"- note: {rule.note}")
+            out.append(f"- file: `{relative_file(rs, rule.id)}`")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,171 @@
+"""The documentation: generated rule reference up to date, coverage complete, examples runnable."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+import typing
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from procedures.coverage import coverage_rows, load_provisions, rules_without_scenarios, scenario_cases
+from procedures.rulesdoc import rules_markdown
+
+DOCS = REPO / "docs"
+
+
+@pytest.fixture(scope="module")
+def cases(library):
+    return scenario_cases(library, REPO / "tests" / "scenarios")
+
+
+@pytest.fixture(scope="module")
+def rows(library, cases):
+    return coverage_rows(library.latest(), load_provisions(DOCS / "provisions.toml"), cases)
+
+
+def test_the_rule_reference_is_up_to_date(library, rows):
+    expected = rules_markdown(library.latest(), rows, "procedures rules docs")
+    actual = (DOCS / "rules.md").read_text(encoding="utf-8")
+    assert actual == expected, "docs/rules.md is stale: run 'procedures rules docs' from the repository's top folder"
+
+
+def test_every_provision_has_a_rule(rows):
+    missing = [r["cite"] for r in rows if not r["rules"]]
+    assert not missing, f"provisions without a rule: {missing}"
+
+
+def test_every_provision_has_a_scenario(rows):
+    missing = [r["cite"] for r in rows if r["scenarios"] == 0]
+    assert not missing, f"provisions without a scenario test: {missing}"
+
+
+def test_every_rule_has_a_scenario_that_exercises_it(library, cases):
+    missing = rules_without_scenarios(library.latest(), cases)
+    assert not missing, f"rules without a scenario: {missing}"
+
+
+def test_the_provision_list_matches_the_shared_inventory():
+    """Every paragraph of ../shared/PROVISIONS.md is in docs/provisions.toml (when shared/ is there)."""
+    shared = REPO.parent / "shared" / "PROVISIONS.md"
+    if not shared.is_file():
+        pytest.skip("../shared is not beside this checkout")
+    ours = {p.paragraph for p in load_provisions(DOCS / "provisions.toml")}
+    theirs = set()
+    for line in shared.read_text().splitlines():
+        m = re.match(r"^\| ([^|]+?) \| (deadline|tiers|tally|window|frequency|limit|role)", line)
+        if m:
+            for part in m.group(1).split(", ") if re.match(r"^[\d.]+, [\d.]+$", m.group(1)) else [m.group(1)]:
+                theirs.add(re.sub(r"^Res\. \d+, ", "", part))
+    assert theirs <= ours, theirs - ours
+
+
+# --- every command is documented and every example runs ---------------------------------------
+
+
+def _commands():
+    import typer.main
+
+    from procedures.cli import app
+
+    out = []
+
+    def walk(cmd, path):
+        if hasattr(cmd, "commands"):
+            for name, sub in cmd.commands.items():
+                walk(sub, (*path, name))
+        else:
+            out.append(" ".join(path))
+
+    walk(typer.main.get_command(app), ())
+    return out
+
+
+def test_every_command_has_a_page_with_an_example():
+    pages = {p.stem: p.read_text() for p in (DOCS / "commands").glob("*.md")}
+    for command in _commands():
+        page = pages.get(command.split()[0])
+        assert page is not None, f"no docs/commands/{command.split()[0]}.md"
+        assert f"$ procedures {command}" in page, f"docs/commands/{command.split()[0]}.md has no example of '{command}'"
+
+
+def examples(page: Path) -> list[tuple[str, int, list[str]]]:
+    """(command, expected exit code, expected output lines) for each '$ ' line in console blocks."""
+    out = []
+    for block in re.findall(r"```console\n(.*?)```", page.read_text(encoding="utf-8"), flags=re.S):
+        for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            first, *rest = chunk.rstrip("\n").split("\n")
+            m = re.search(r"\s+# exit (\d+)$", first)
+            code = int(m.group(1)) if m else 0
+            command = first[: m.start()] if m else first
+            out.append((command, code, [line for line in rest if line.strip()]))
+    return out
+
+
+PAGES = sorted(DOCS.rglob("*.md"))
+EXAMPLES = [(p, n, ex) for p in PAGES for n, ex in enumerate(examples(p))]
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    """A copy of the docs, rules and scenarios, where the examples run as a user would run them."""
+    root = tmp_path_factory.mktemp("docs-run")
+    for name in ("docs", "rules"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copytree(REPO / "tests" / "scenarios", root / "tests" / "scenarios")
+    return root
+
+
+@pytest.mark.parametrize("page,n,example", EXAMPLES, ids=[f"{p.relative_to(DOCS)}[{n}]" for p, n, _ in EXAMPLES])
+def test_docs_example_runs(page, n, example, workdir):
+    command, code, expected = example
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}", "COLUMNS": "200"}
+    proc = subprocess.run(["bash", "-c", command], cwd=workdir, capture_output=True, text=True, env=env)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == code, f"{command}\n{output}"
+    for line in expected:
+        assert line.strip() in output, f"{command}: expected {line.strip()!r} in\n{output}"
+
+
+def test_docs_have_examples():
+    assert len(EXAMPLES) >= 25
+
+
+# --- the rule-file reference documents every key of every model ----------------------------------
+
+
+def _models():
+    from pydantic import BaseModel
+
+    from procedures import calendar, models
+
+    seen, todo = [], [models.RulesetFile, models.RuleFile, calendar.CalendarFile]
+    while todo:
+        m = todo.pop()
+        if m in seen:
+            continue
+        seen.append(m)
+        for f in m.model_fields.values():
+            for arg in _flatten(f.annotation):
+                if isinstance(arg, type) and issubclass(arg, BaseModel):
+                    todo.append(arg)
+    return seen
+
+
+def _flatten(annotation):
+    args = typing.get_args(annotation)
+    if not args:
+        return [annotation]
+    return [a for arg in args for a in _flatten(arg)]
+
+
+def test_the_rule_format_reference_covers_every_key():
+    text = (DOCS / "rule-format.md").read_text(encoding="utf-8")
+    missing = [f"{m.__name__}.{k}" for m in _models() for k in m.model_fields if f"`{k}`" not in text]
+    assert not missing, f"docs/rule-format.md does not document: {missing}"
