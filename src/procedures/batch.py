@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -53,7 +54,7 @@ class Summary:
         return text
 
 
-def _flag(value: str | None, row: int) -> bool:
+def _flag(value: str | None) -> bool:
     v = (value or "").strip().lower()
     if v in TRUE:
         return True
@@ -88,38 +89,145 @@ class _Plans:
         return hit
 
 
-def evaluate_rows(lib: Library, reader: csv.DictReader, summary: Summary):
-    """Yield one output dict per input row."""
-    plans = _Plans(lib)
-    for number, row in enumerate(reader, start=2):
-        summary.rows += 1
-        out: dict = dict.fromkeys(OUTPUT)
-        out["id"] = (row.get("id") or "").strip()
+class Columns:
+    """Where each known column is in a row, from the header."""
+
+    def __init__(self, header: list[str]):
+        self.width = len(header)
+        self.at = {name: header.index(name) for name in REQUIRED + OPTIONAL if name in header}
+
+
+class Evaluator:
+    """Turns input rows (lists of strings) into output rows (lists, in OUTPUT order)."""
+
+    def __init__(self, lib: Library, columns: Columns):
+        self.plans = _Plans(lib)
+        self.columns = columns
+
+    def row(self, number: int, fields: list[str]) -> list:
+        at = self.columns.at
+        width = len(fields)
+
+        def cell(name: str) -> str | None:
+            i = at.get(name)
+            return fields[i] if i is not None and i < width else None
+
+        ident = (cell("id") or "").strip()
         try:
-            if None in row:
+            if width > self.columns.width:
                 raise InputError(f"line {number} has more fields than the header")
-            missing = [c for c in REQUIRED if row.get(c) is None]
+            missing = [c for c in REQUIRED if cell(c) is None]
             if missing:
                 raise InputError(f"line {number} has no value for {', '.join(missing)}")
-            p, alt = plans.get(row["kind"].strip(), row["opens"].strip(), (row.get("purpose") or "").strip(), (row.get("opening_time") or "").strip())
-            received = parse_received(row["received"], p.rs.head.time_zone)
-            flags = frozenset({"chair-admitted"}) if _flag(row.get("chair_admitted"), number) else frozenset()
+            p, alt = self.plans.get(cell("kind").strip(), cell("opens").strip(), (cell("purpose") or "").strip(), (cell("opening_time") or "").strip())
+            received = parse_received(cell("received"), p.rs.head.time_zone)
+            flags = CHAIR if _flag(cell("chair_admitted")) else NO_FLAGS
             result = classify(p, received, flags, alt, explain=False)
         except ProceduresError as exc:
-            summary.errors += 1
-            out["error"] = str(exc)
-            yield out
-            continue
-        summary.by_status[result.status] += 1
-        out.update(
-            status=result.status,
-            translated=result.translated,
-            on_agenda=result.on_agenda,
-            publish_by=result.publish_by.date.isoformat() if result.publish_by else None,
-            cite=result.cite,
-            warnings=result.warnings,
-        )
-        yield out
+            return [ident, None, None, None, None, None, None, str(exc)]
+        return [
+            ident, result.status, result.translated, result.on_agenda,
+            result.publish_by.date.isoformat() if result.publish_by else None,
+            result.cite, result.warnings, None,
+        ]
+
+    def chunk(self, rows: list[tuple[int, list[str]]], fmt: str) -> Rendered:
+        """Evaluate and render a chunk of rows: the output text and its counts."""
+        out = [self.row(n, fields) for n, fields in rows]
+        by_status = Counter(r[1] for r in out if r[7] is None)
+        errors = sum(1 for r in out if r[7] is not None)
+        if fmt == "json":
+            text = ",\n".join(json.dumps(dict(zip(OUTPUT, r)), ensure_ascii=False) for r in out)
+        else:
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerows([_cell(v) for v in r] for r in out)
+            text = buffer.getvalue()
+        return Rendered(text, len(out), by_status, errors)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    rows: int
+    by_status: Counter
+    errors: int
+
+
+CHAIR, NO_FLAGS = frozenset({"chair-admitted"}), frozenset()
+#: Rows per chunk handed to a worker process, and chunks in flight per worker.
+CHUNK, IN_FLIGHT = 4000, 3
+
+_worker: Evaluator | None = None
+
+
+def _worker_init(lib: Library, columns: Columns) -> None:
+    global _worker
+    _worker = Evaluator(lib, columns)
+
+
+def _worker_chunk(first_line: int, text: str, fmt: str) -> Rendered:
+    return _worker.chunk(_parse(first_line, text), fmt)
+
+
+def _parse(first_line: int, text: str) -> list[tuple[int, list[str]]]:
+    """CSV text of whole records back into (line number, fields)."""
+    reader = csv.reader(io.StringIO(text))
+    rows = []
+    for fields in reader:
+        rows.append((first_line + reader.line_num - 1, fields))
+    return rows
+
+
+def _chunks(fh: IO[str], first_line: int, size: int):
+    """Cut the input into chunks of whole CSV records, as text, never inside a quoted field.
+
+    A record continues on the next line while its count of quote characters is
+    odd (a doubled quote inside a field counts twice, so the parity holds).
+    """
+    lines: list[str] = []
+    start = line = first_line
+    quotes = 0
+    for raw in fh:
+        line += 1
+        lines.append(raw)
+        quotes += raw.count('"')
+        if quotes % 2 == 0 and len(lines) >= size:
+            yield start, "".join(lines)
+            lines, start, quotes = [], line, 0
+    if lines:
+        yield start, "".join(lines)
+
+
+def evaluate_rows(lib: Library, fh: IO[str], columns: Columns, fmt: str, workers: int = 1):
+    """Yield the rendered output of each chunk of input records, in input order.
+
+    With more than one worker, chunks are parsed and evaluated in forked worker
+    processes, a bounded number in flight, so memory stays flat.
+    """
+    chunks = _chunks(fh, 2, CHUNK)
+    first = next(chunks, None)
+    if first is None:
+        return
+    second = next(chunks, None) if workers > 1 else None
+    if second is None:
+        local = Evaluator(lib, columns)
+        yield local.chunk(_parse(*first), fmt)
+        for c in chunks:
+            yield local.chunk(_parse(*c), fmt)
+        return
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init, initargs=(lib, columns)) as pool:
+        pending = deque([pool.submit(_worker_chunk, *first, fmt), pool.submit(_worker_chunk, *second, fmt)])
+        for c in chunks:
+            while len(pending) >= workers * IN_FLIGHT:
+                yield pending.popleft().result()
+            pending.append(pool.submit(_worker_chunk, *c, fmt))
+        while pending:
+            yield pending.popleft().result()
 
 
 def _open_input(path: Path) -> IO[str]:
@@ -131,42 +239,64 @@ def _open_input(path: Path) -> IO[str]:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
 
 
-def _reader(fh: IO[str], path: Path, summary: Summary) -> csv.DictReader:
-    reader = csv.DictReader(fh)
+def _header(fh: IO[str], path: Path, summary: Summary) -> Columns:
     try:
-        header = reader.fieldnames
+        header = next(csv.reader([fh.readline()]), None)
     except (csv.Error, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: not a readable CSV file ({exc})") from None
     if not header:
         raise InputError(f"{path} is empty: it needs a header line with {', '.join(REQUIRED)}")
-    reader.fieldnames = [h.strip().lower() for h in header]
-    missing = [c for c in REQUIRED if c not in reader.fieldnames]
+    header = [h.strip().lower() for h in header]
+    missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise InputError(f"{path}: the header lacks column(s) {', '.join(missing)}; it needs {', '.join(REQUIRED)} (optional: {', '.join(OPTIONAL)})")
-    summary.ignored_columns = [h for h in reader.fieldnames if h not in REQUIRED + OPTIONAL]
-    return reader
+    summary.ignored_columns = [h for h in header if h not in REQUIRED + OPTIONAL]
+    return Columns(header)
 
 
-def run_batch(lib: Library, path: Path, out: Path | None, fmt: str) -> Summary:
+def _fork_available() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def run_batch(lib: Library, path: Path, out: Path | None, fmt: str, workers: int | None = None) -> Summary:
     summary = Summary()
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if _fork_available() else 1
     with _open_input(path) as fh:
-        reader = _reader(fh, path, summary)
+        columns = _header(fh, path, summary)
         sink = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
         try:
-            rows = evaluate_rows(lib, reader, summary)
             try:
-                if fmt == "json":
-                    _write_json(sink, rows)
-                else:
-                    _write_csv(sink, rows)
+                _write(sink, evaluate_rows(lib, fh, columns, fmt, workers), fmt, summary)
             except (csv.Error, UnicodeDecodeError) as exc:
-                raise InputError(f"{path}: line {reader.line_num} cannot be read as CSV ({exc})") from None
+                raise InputError(f"{path}: cannot be read as CSV ({exc})") from None
         finally:
             if out:
                 sink.close()
             else:
                 sink.flush()
     return summary
+
+
+def _write(sink: IO[str], chunks, fmt: str, summary: Summary) -> None:
+    if fmt == "json":
+        sink.write("[")
+    else:
+        sink.write(",".join(OUTPUT) + "\n")
+    first = True
+    for chunk in chunks:
+        summary.rows += chunk.rows
+        summary.errors += chunk.errors
+        summary.by_status.update(chunk.by_status)
+        if fmt == "json":
+            sink.write(("\n" if first else ",\n") + chunk.text)
+        else:
+            sink.write(chunk.text)
+        first = False
+    if fmt == "json":
+        sink.write("\n]\n")
 
 
 def _cell(value: object) -> str:
@@ -178,20 +308,4 @@ def _cell(value: object) -> str:
         return "no"
     if isinstance(value, list):
         value = "; ".join(value)
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
-def _write_csv(sink: IO[str], rows) -> None:
-    writer = csv.writer(sink, lineterminator="\n")
-    writer.writerow(OUTPUT)
-    for row in rows:
-        writer.writerow([_cell(row[c]) for c in OUTPUT])
-
-
-def _write_json(sink: IO[str], rows) -> None:
-    sink.write("[")
-    first = True
-    for row in rows:
-        sink.write(("\n" if first else ",\n") + json.dumps(row, ensure_ascii=False))
-        first = False
-    sink.write("\n]\n")
+    return neutralise(value)
