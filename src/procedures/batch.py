@@ -9,6 +9,7 @@ reason in the ``error`` column.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -261,22 +262,26 @@ def _fork_available() -> bool:
 
 
 def run_batch(lib: Library, path: Path, out: Path | None, fmt: str, workers: int | None = None) -> Summary:
-    summary = Summary()
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if _fork_available() else 1
+
+    def sink():
+        return out.open("w", encoding="utf-8", newline="") if out else contextlib.nullcontext(sys.stdout)
+
     with _open_input(path) as fh:
-        columns = _header(fh, path, summary)
-        sink = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+        return check_stream(lib, fh, str(path), sink, fmt, workers)
+
+
+def check_stream(lib: Library, fh: IO[str], name: str, sink, fmt: str, workers: int = 1) -> Summary:
+    """The batch check over an open text stream. ``sink()`` opens the output, once the header is known good."""
+    summary = Summary()
+    columns = _header(fh, Path(name), summary)
+    with sink() as out:
         try:
-            try:
-                _write(sink, evaluate_rows(lib, fh, columns, fmt, workers), fmt, summary)
-            except (csv.Error, UnicodeDecodeError) as exc:
-                raise InputError(f"{path}: cannot be read as CSV ({exc})") from None
-        finally:
-            if out:
-                sink.close()
-            else:
-                sink.flush()
+            _write(out, evaluate_rows(lib, fh, columns, fmt, workers), fmt, summary)
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise InputError(f"{name}: cannot be read as CSV ({exc})") from None
+        out.flush()
     return summary
 
 
@@ -309,3 +314,4 @@ def _cell(value: object) -> str:
     if isinstance(value, list):
         value = "; ".join(value)
     return neutralise(value)
+

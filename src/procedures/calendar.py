@@ -112,7 +112,7 @@ class ClosureCalendar:
             raise CalendarError(
                 f"{day.isoformat()} is in {day.year}, which the closure calendar '{self.name}' "
                 f"does not cover ({self.years.start}–{self.years.stop - 1}); "
-                f"add the year's closures to {self.file} and widen last_year/first_year"
+                f"add the year's closures to {Path(self.file).parent.name}/{Path(self.file).name} and widen first_year/last_year"
             )
 
     def _closed_in(self, year: int) -> dict[dt.date, ClosedDay]:

@@ -448,6 +448,24 @@ def limit_cmd(
             raise typer.Exit(1)
 
 
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
+    rules: RulesOption = None,
+) -> None:
+    """Start the web page and the HTTP API (OpenAPI documentation at /docs).
+
+    Example: procedures serve --port 8000
+    """
+    with reporting():
+        import uvicorn
+
+        from procedures.web.app import create_app
+
+        uvicorn.run(create_app(rules), host=host, port=port, log_level="warning")
+
+
 @rules_app.command("list")
 def rules_list(
     kind: Annotated[Optional[str], typer.Option("--applies-to", help="Only rules that apply to this meeting kind or procedure.")] = None,

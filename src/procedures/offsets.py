@@ -53,6 +53,13 @@ def add_working_days(anchor: dt.date, count: int, sign: int, calendar: WorkingDa
 
 def shift(anchor: dt.date, offset: Offset, counting: DayCounting, calendar: WorkingDays) -> tuple[dt.date, str]:
     """Apply an offset to an anchor date. Returns the date and how it was computed."""
+    try:
+        return _shift(anchor, offset, counting, calendar)
+    except (OverflowError, ValueError):
+        raise EvaluationError(f"{offset.describe()} {anchor.isoformat()} falls outside the calendar's range of dates") from None
+
+
+def _shift(anchor: dt.date, offset: Offset, counting: DayCounting, calendar: WorkingDays) -> tuple[dt.date, str]:
     sign = -1 if offset.direction == "before" else 1
     op = "−" if sign < 0 else "+"
     if offset.unit in ("calendar-days", "weeks"):

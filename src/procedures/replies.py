@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from procedures.errors import InputError
 from procedures.tally import Reply
@@ -23,20 +24,25 @@ def read_replies(path: Path) -> tuple[list[str], Iterator[Reply]]:
         fh = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    return replies_from(fh, str(path))
+
+
+def replies_from(fh: IO[str], name: str) -> tuple[list[str], Iterator[Reply]]:
+    """As read_replies, from an open text stream (closed when the stream is exhausted)."""
     reader = csv.DictReader(fh)
     try:
         header = reader.fieldnames
     except (csv.Error, UnicodeDecodeError) as exc:
         fh.close()
-        raise InputError(f"{path}: not a readable CSV file ({exc})") from None
+        raise InputError(f"{name}: not a readable CSV file ({exc})") from None
     if not header:
         fh.close()
-        raise InputError(f"{path} is empty: it needs a header line with {', '.join(REQUIRED)} (and optionally received)")
+        raise InputError(f"{name} is empty: it needs a header line with {', '.join(REQUIRED)} (and optionally received)")
     reader.fieldnames = [h.strip().lower() for h in header]
     missing = [c for c in REQUIRED if c not in reader.fieldnames]
     if missing:
         fh.close()
-        raise InputError(f"{path}: the header lacks column(s) {', '.join(missing)}; it needs {', '.join(REQUIRED)} (optional: received)")
+        raise InputError(f"{name}: the header lacks column(s) {', '.join(missing)}; it needs {', '.join(REQUIRED)} (optional: received)")
     ignored = [h for h in reader.fieldnames if h not in REQUIRED + OPTIONAL]
 
     def rows() -> Iterator[Reply]:
@@ -50,6 +56,6 @@ def read_replies(path: Path) -> tuple[list[str], Iterator[Reply]]:
                         problem = "the row has no answer field"
                     yield Reply(number, (row.get("member_state") or "").strip(), (row.get("answer") or "").strip(), row.get("received"), problem)
             except (csv.Error, UnicodeDecodeError) as exc:
-                raise InputError(f"{path}: line {reader.line_num} cannot be read as CSV ({exc})") from None
+                raise InputError(f"{name}: line {reader.line_num} cannot be read as CSV ({exc})") from None
 
     return ignored, rows()

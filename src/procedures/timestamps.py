@@ -64,13 +64,20 @@ def parse_received(text: str, zone: str, what: str = "received") -> Received:
         raise InputError(
             f"{what} '{text}' is not an ISO 8601 date or timestamp; e.g. 2026-09-02 or 2026-09-02T10:12:00+02:00"
         ) from None
+    try:
+        return _in_zone(raw, value, zone, what)
+    except (OverflowError, ValueError):
+        raise InputError(f"{what} '{text}' cannot be placed in {zone} time (out of range)") from None
+
+
+def _in_zone(raw: str, value: dt.datetime, zone: str, what: str) -> Received:
     tz = ZoneInfo(zone)
     if value.tzinfo is None:
         local = value.replace(tzinfo=tz)
         # A wall-clock time skipped or repeated by a DST change is refused rather than guessed.
         round_trip = local.astimezone(dt.timezone.utc).astimezone(tz)
         if round_trip.replace(tzinfo=None) != value:
-            raise InputError(f"{what} '{text}' does not exist in {zone} (clocks changed that night); add an offset such as +01:00")
+            raise InputError(f"{what} '{raw}' does not exist in {zone} (clocks changed that night); add an offset such as +01:00")
         return Received(raw, local.date(), local, True)
     local = value.astimezone(tz)
     return Received(raw, local.date(), local, False)

@@ -1,0 +1,250 @@
+"""FastAPI application: a JSON API mirroring the CLI's contracts, and one HTML page.
+
+Every input error is a 4xx whose message names the field; uploads are bounded
+in size and rows (LIMITS, documented in docs/web.md). The page works without
+JavaScript: its forms submit to server-rendered results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import FastAPI, File, Form, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from procedures.errors import InputError, ProceduresError
+from procedures.loader import Library, load_library
+
+#: Upload bounds: bytes per file and data rows per file.
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 20_000
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+class TooLarge(ProceduresError):
+    pass
+
+
+def _field(value: str | None, name: str) -> str:
+    if value is None or not value.strip():
+        raise InputError(f"{name} is required")
+    return value.strip()
+
+
+def _date(value: str | None, name: str, required: bool = True) -> dt.date | None:
+    from procedures.timestamps import parse_date
+
+    if value is None or not value.strip():
+        if required:
+            raise InputError(f"{name} is required (YYYY-MM-DD)")
+        return None
+    return parse_date(value, name)
+
+
+def _time(value: str | None, name: str) -> dt.time | None:
+    from procedures.timestamps import parse_time
+
+    return parse_time(value, name) if value and value.strip() else None
+
+
+async def _upload_text(upload: UploadFile | None, name: str) -> str:
+    if upload is None:
+        raise InputError(f"{name}: a CSV file is required")
+    data = await upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise TooLarge(f"{name}: the file is larger than {MAX_UPLOAD_BYTES // 1024} KiB")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{name}: the file is not UTF-8 text") from None
+    if "\x00" in text:
+        raise InputError(f"{name}: the file is not a text CSV file")
+    if text.count("\n") > MAX_ROWS + 1:
+        raise TooLarge(f"{name}: more than {MAX_ROWS} rows")
+    return text
+
+
+def create_app(rules: Path | None = None) -> FastAPI:
+    app = FastAPI(
+        title="procedures",
+        summary="Deadlines and votes of ITU-D, computed from Resolution 1 (Rev. Baku, 2025)",
+        version="0.1.0",
+    )
+    library: Library = load_library(rules)
+
+    @app.exception_handler(ProceduresError)
+    async def _procedures_error(request: Request, exc: ProceduresError):
+        status = 413 if isinstance(exc, TooLarge) else 400
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": str(exc)}, status_code=status)
+        return _page(request, {"error": str(exc)}, status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError):
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}" for e in exc.errors())
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": problems}, status_code=422)
+        return _page(request, {"error": problems}, 422)
+
+    def _page(request: Request, context: dict, status: int = 200):
+        rs = library.latest()
+        base = {
+            "kinds": list(rs.spec.meeting_kinds.items()),
+            "procedures": [(p, rs.spec.procedures[p]) for p in _tally_procedures(rs)],
+            "form": dict(request.query_params),
+            "max_kib": MAX_UPLOAD_BYTES // 1024,
+            "max_rows": MAX_ROWS,
+        }
+        return TEMPLATES.TemplateResponse(request, "index.html", {**base, **context}, status_code=status)
+
+    # --- the page --------------------------------------------------------------------------
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index(request: Request):
+        return _page(request, {})
+
+    @app.get("/timetable", response_class=HTMLResponse, include_in_schema=False)
+    def page_timetable(request: Request, kind: str = "", opens: str = "", closes: str = "", opening_time: str = ""):
+        result = _timetable(kind, opens, closes, opening_time)
+        return _page(request, {"timetable": result, "ics_query": request.url.query})
+
+    @app.get("/check", response_class=HTMLResponse, include_in_schema=False)
+    def page_check(request: Request, kind: str = "", opens: str = "", received: str = "", purpose: str = "action",
+                   opening_time: str = "", chair_admitted: str = ""):
+        result = _check(kind, opens, received, purpose, opening_time, bool(chair_admitted))
+        return _page(request, {"check": result})
+
+    @app.post("/tally", response_class=HTMLResponse, include_in_schema=False)
+    async def page_tally(request: Request, procedure: Annotated[str, Form()] = "", circulated: Annotated[str, Form()] = "",
+                         electorate_size: Annotated[str, Form()] = "", replies: Annotated[UploadFile | None, File()] = None):
+        text = await _upload_text(replies, "replies")
+        result = _tally(procedure, text, circulated, electorate_size, False)
+        return _page(request, {"tally": result, "form": {"procedure": procedure, "circulated": circulated}})
+
+    # --- the API -----------------------------------------------------------------------------
+
+    @app.get("/api/timetable", summary="Every deadline of a meeting (as `procedures schedule --format json`)")
+    def api_timetable(kind: str = Query(..., description="meeting kind, e.g. study-group"),
+                      opens: str = Query(..., description="first day, YYYY-MM-DD"),
+                      closes: str = "", opening_time: str = ""):
+        return _timetable(kind, opens, closes, opening_time).as_dict()
+
+    @app.get("/api/timetable.ics", summary="The meeting's deadlines as an iCalendar file",
+             response_class=Response, responses={200: {"content": {"text/calendar": {}}}})
+    def api_timetable_ics(kind: str, opens: str, closes: str = "", opening_time: str = "", name: str = ""):
+        from procedures.calfiles import deadline_entry, to_ics
+
+        result = _timetable(kind, opens, closes, opening_time)
+        label = name.strip()[:80] or f"{result.meeting.kind} {result.meeting.opens.isoformat()}"
+        body = to_ics([deadline_entry(result.ruleset.id, label, d) for d in result.deadlines], f"{label} — deadlines")
+        return Response(body, media_type="text/calendar",
+                        headers={"Content-Disposition": f'attachment; filename="deadlines-{result.meeting.kind}-{result.meeting.opens}.ics"'})
+
+    @app.get("/api/check", summary="Is this contribution late? (as `procedures check --format json`)")
+    def api_check(kind: str, opens: str, received: str, purpose: str = "action", opening_time: str = "", chair_admitted: bool = False):
+        return _check(kind, opens, received, purpose, opening_time, chair_admitted).as_dict()
+
+    @app.post("/api/check-batch", summary="Check a registry export (CSV upload); one result row per input row")
+    async def api_check_batch(file: Annotated[UploadFile | None, File(description="CSV: id, kind, opens, received[, purpose, opening_time, chair_admitted]")] = None):
+        import json
+
+        from procedures.batch import check_stream
+
+        text = await _upload_text(file, "file")
+        sink = io.StringIO()
+        summary = check_stream(library, io.StringIO(text), "file", lambda: nullcontext(sink), "json", workers=1)
+        return {"rows": json.loads(sink.getvalue()), "summary": {"rows": summary.rows, "errors": summary.errors, "by_status": dict(summary.by_status)}}
+
+    @app.get("/api/timeline", summary="A procedure's dates (as `procedures timeline --format json`)")
+    def api_timeline(procedure: str, start: str, event: Annotated[list[str], Query()] = []):
+        from procedures.timeline import timeline
+
+        day = _date(start, "start")
+        events = {}
+        for pair in event:
+            name, sep, value = pair.partition("=")
+            if not sep:
+                raise InputError(f"event '{pair}' is not NAME=DATE")
+            events[name.strip()] = _date(value, f"event {name.strip()}")
+        return timeline(library.in_force(day), procedure, day, events).as_dict()
+
+    @app.post("/api/tally", summary="Count replies into an outcome (as `procedures tally --format json`)")
+    async def api_tally(procedure: Annotated[str, Form()], replies: Annotated[UploadFile | None, File()] = None,
+                        circulated: Annotated[str, Form()] = "", electorate_size: Annotated[str, Form()] = "",
+                        no_meeting_before_wtdc: Annotated[bool, Form()] = False):
+        text = await _upload_text(replies, "replies")
+        return _tally(procedure, text, circulated, electorate_size, no_meeting_before_wtdc).as_dict()
+
+    @app.get("/api/rules", summary="Every rule: id, kind, paragraph, modality, summary")
+    def api_rules():
+        from procedures.rulesdoc import rule_rows
+
+        return [row for rs in library.rulesets for row in rule_rows(rs)]
+
+    @app.get("/api/rules/{rule_id}", summary="One rule, with its parameters in plain words")
+    def api_rule(rule_id: str):
+        from procedures.rulesdoc import parameters, relative_file
+
+        for rs in library.rulesets:
+            if rule_id in rs.rules:
+                rule = rs.rules[rule_id]
+                return {"ruleset": rs.id, "file": relative_file(rs, rule_id), "parameters": parameters(rs, rule),
+                        "rule": rule.model_dump(mode="json", exclude_none=True)}
+        return JSONResponse({"error": f"no rule '{rule_id}'"}, status_code=404)
+
+    @app.get("/api/calendar", summary="Days ITU headquarters is closed in a year")
+    def api_calendar(year: int = Query(..., ge=1, le=9999)):
+        rs = library.latest()
+        cal = rs.calendar
+        return {"calendar": cal.name, "year": year, "provisional": cal.is_provisional(year),
+                "closed_days": [{"date": c.date.isoformat(), "name": c.name, "source": c.source} for c in cal.closed_days(year)]}
+
+    # --- shared evaluation -----------------------------------------------------------------------
+
+    def _timetable(kind, opens, closes, opening_time):
+        from procedures.timetable import Meeting, timetable
+
+        meeting = Meeting(_field(kind, "kind"), _date(opens, "opens"), _date(closes, "closes", False), _time(opening_time, "opening_time"))
+        return timetable(library.in_force(meeting.opens), meeting)
+
+    def _check(kind, opens, received, purpose, opening_time, chair_admitted):
+        from procedures.contributions import Meeting, check
+        from procedures.timestamps import parse_received
+
+        meeting = Meeting(_field(kind, "kind"), _date(opens, "opens"), (purpose or "action").strip(), _time(opening_time, "opening_time"))
+        rs = library.in_force(meeting.opens)
+        got = parse_received(_field(received, "received"), rs.head.time_zone, "received")
+        return check(rs, meeting, got, frozenset({"chair-admitted"}) if chair_admitted else frozenset())
+
+    def _tally(procedure, text, circulated, electorate_size, no_meeting_before_wtdc):
+        from procedures.replies import replies_from
+        from procedures.tally import tally
+
+        start = _date(circulated, "circulated", False)
+        size = None
+        if electorate_size and electorate_size.strip():
+            if not electorate_size.strip().isdigit():
+                raise InputError(f"electorate_size '{electorate_size}' is not a whole number")
+            size = int(electorate_size)
+        rs = library.in_force(start or dt.date.today())
+        ignored, rows = replies_from(io.StringIO(text), "replies")
+        flags = frozenset({"no-meeting-before-wtdc"} if no_meeting_before_wtdc else set())
+        result = tally(rs, _field(procedure, "procedure"), rows, start, size, flags)
+        if ignored:
+            result.warnings.append(f"columns ignored: {', '.join(ignored)}")
+        return result
+
+    return app
+
+
+def _tally_procedures(rs) -> list[str]:
+    from procedures.tally import procedure_names
+
+    return procedure_names(rs)

@@ -1,0 +1,121 @@
+"""End to end: the page in a real headless browser (Debian's chromium and chromedriver).
+
+Starts `procedures serve` on 127.0.0.1, fills the timetable and contribution
+forms, and reads the results. Skipped only where no browser is installed and
+PROCEDURES_REQUIRE_BROWSER is unset; .ci/run installs one and sets it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from conftest import REPO
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+HAVE_BROWSER = os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)
+
+if not HAVE_BROWSER:
+    if os.environ.get("PROCEDURES_REQUIRE_BROWSER"):
+        raise RuntimeError(f"PROCEDURES_REQUIRE_BROWSER is set but {CHROMIUM} or {CHROMEDRIVER} is missing")
+    pytest.skip("no chromium/chromedriver here (install Debian's chromium and chromium-driver)", allow_module_level=True)
+
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "procedures", "serve", "--host", "127.0.0.1", "--port", str(port), "--rules", str(REPO / "rules")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/api/rules", timeout=1) as r:
+                json.load(r)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"the server did not start: {proc.stdout.read().decode(errors='replace')}")
+            time.sleep(0.2)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=420,900",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def _set(driver, element_id: str, value: str) -> None:
+    # date inputs take their value in the browser's locale when typed; set it directly
+    driver.execute_script("arguments[0].value = arguments[1]", driver.find_element(By.ID, element_id), value)
+
+
+def test_timetable_form(server, browser):
+    browser.get(server + "/")
+    Select(browser.find_element(By.ID, "tt-kind")).select_by_value("study-group")
+    _set(browser, "tt-opens", "2026-09-14")
+    browser.find_element(By.ID, "tt-submit").click()
+    result = browser.find_element(By.ID, "timetable-result").text
+    assert "Fri 2026-07-31" in result and "Res. 1 § 4.2.1.1" in result
+    assert "Sat 2026-08-15 (Saturday)" in result
+    assert browser.find_element(By.ID, "ics-link").get_attribute("href").startswith(server + "/api/timetable.ics?")
+
+
+def test_contribution_form(server, browser):
+    browser.get(server + "/")
+    Select(browser.find_element(By.ID, "ck-kind")).select_by_value("study-group")
+    _set(browser, "ck-opens", "2026-09-14")
+    browser.find_element(By.ID, "ck-received").send_keys("2026-07-31T23:30:00-04:00")
+    browser.find_element(By.ID, "ck-submit").click()
+    assert browser.find_element(By.ID, "check-status").text == "delayed"
+    assert "Res. 1 § 4.2.1.3" in browser.find_element(By.ID, "check-cite").text
+    assert "2026-08-05" in browser.find_element(By.ID, "check-result").text or "05 August 2026" in browser.find_element(By.ID, "check-result").text
+
+
+def test_a_bad_date_shows_the_field(server, browser):
+    browser.get(server + "/check?kind=study-group&opens=soon&received=2026-09-03")
+    assert "opens 'soon' is not a date" in browser.find_element(By.ID, "error-message").text
+
+
+def test_tally_form_with_an_upload(server, browser):
+    browser.get(server + "/")
+    Select(browser.find_element(By.ID, "tl-procedure")).select_by_value("question-approval")
+    browser.find_element(By.ID, "tl-file").send_keys(str(REPO / "docs" / "examples" / "question-replies.csv"))
+    browser.find_element(By.ID, "tl-submit").click()
+    assert browser.find_element(By.ID, "tally-outcome").text == "approved"
+    assert "not an ITU Member State" in browser.find_element(By.ID, "tally-result").text
