@@ -76,6 +76,7 @@ def browser(tmp_path_factory):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
+    driver.implicitly_wait(15)  # a form submission navigates: wait for the result page's elements
     yield driver
     driver.quit()
 
