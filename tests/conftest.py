@@ -31,3 +31,22 @@ def library() -> Library:
 @pytest.fixture(scope="session")
 def ruleset(library):
     return library.latest()
+
+
+def cli_commands() -> list[tuple[str, ...]]:
+    """Every command of the command line, as its words (e.g. ("plan", "check"))."""
+    import typer.main
+
+    from procedures.cli import app
+
+    out: list[tuple[str, ...]] = []
+
+    def walk(cmd, path: tuple[str, ...]) -> None:
+        if hasattr(cmd, "commands"):
+            for name, sub in cmd.commands.items():
+                walk(sub, (*path, name))
+        else:
+            out.append(path)
+
+    walk(typer.main.get_command(app), ())
+    return out

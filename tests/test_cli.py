@@ -9,6 +9,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
+from conftest import cli_commands
 from procedures.cli import app
 
 runner = CliRunner()
@@ -167,27 +168,10 @@ def test_rules_option_points_at_another_folder(tmp_path):
     assert ids["res1.4.2.1.1.translation-deadline"] == "2026-07-26"
 
 
-def _commands(typer_app, prefix=()):
-    import typer.main
-
-    group = typer.main.get_command(typer_app)
-    out = []
-
-    def walk(cmd, path):
-        if hasattr(cmd, "commands"):
-            for name, sub in cmd.commands.items():
-                walk(sub, (*path, name))
-        else:
-            out.append((path, cmd))
-
-    walk(group, prefix)
-    return out
-
-
 def test_every_command_has_help_with_an_example():
-    commands = _commands(app)
+    commands = cli_commands()
     assert len(commands) >= 6
-    for path, cmd in commands:
+    for path in commands:
         res = run(*path, "--help")
         assert res.exit_code == 0, path
         assert "Example: procedures " in res.stdout, f"{' '.join(path)} help has no example"

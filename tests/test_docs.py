@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, cli_commands
 from procedures.coverage import coverage_rows, load_provisions, rules_without_scenarios, scenario_cases
 from procedures.rulesdoc import rules_markdown
 
@@ -69,27 +69,9 @@ def test_the_provision_list_matches_the_shared_inventory():
 # --- every command is documented and every example runs ---------------------------------------
 
 
-def _commands():
-    import typer.main
-
-    from procedures.cli import app
-
-    out = []
-
-    def walk(cmd, path):
-        if hasattr(cmd, "commands"):
-            for name, sub in cmd.commands.items():
-                walk(sub, (*path, name))
-        else:
-            out.append(" ".join(path))
-
-    walk(typer.main.get_command(app), ())
-    return out
-
-
 def test_every_command_has_a_page_with_an_example():
     pages = {p.stem: p.read_text() for p in (DOCS / "commands").glob("*.md")}
-    for command in _commands():
+    for command in (" ".join(path) for path in cli_commands()):
         page = pages.get(command.split()[0])
         assert page is not None, f"no docs/commands/{command.split()[0]}.md"
         assert f"$ procedures {command}" in page, f"docs/commands/{command.split()[0]}.md has no example of '{command}'"

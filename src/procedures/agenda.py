@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from procedures.deadlines import Deadline, MissingEvent, evaluate
+from procedures.deadlines import Deadline, evaluate_applicable
 from procedures.loader import Ruleset
 from procedures.plan import PlanFile
 from procedures.timetable import OPENS, CLOSES
@@ -41,25 +41,15 @@ class Agenda:
         return [i for i in self.items if (start is None or i.deadline.date >= start) and (end is None or i.deadline.date <= end)]
 
 
-def _applies(rs: Ruleset, rule, subject: str, conditions: set[str]) -> bool:
-    return subject in rule.applies_to and (rule.only_if is None or rule.only_if in conditions)
-
-
 def agenda(rs: Ruleset, plan: PlanFile) -> Agenda:
     items: list[Item] = []
     undated: list[tuple[str, str]] = []
     wtdc = plan.study_period.next_wtdc
 
     def add(name: str, subject: str, events: dict, done: dict, conditions: set[str]) -> None:
-        for rule in rs.deadlines().values():
-            if not _applies(rs, rule, subject, conditions):
-                continue
-            try:
-                d = evaluate(rs, rule.id, events)
-            except MissingEvent:
-                undated.append((name, rule.id))
-                continue
-            items.append(Item(name, subject, d, done.get(rule.done_in_plan) if rule.done_in_plan else None))
+        found, skipped = evaluate_applicable(rs, subject, events, frozenset(conditions))
+        undated.extend((name, rule_id) for rule_id, _, _ in skipped)
+        items.extend(Item(name, subject, d, done.get(d.rule.done_in_plan) if d.rule.done_in_plan else None) for d in found)
 
     for m in plan.meeting:
         events = {OPENS: m.opens, CLOSES: m.closes, WTDC_OPENS: wtdc.opens}

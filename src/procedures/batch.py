@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from procedures.csvfiles import check_header
 from procedures.contributions import Meeting, Plan, classify, other_counting, plan
 from procedures.errors import InputError, ProceduresError
 from procedures.loader import Library
@@ -245,13 +246,7 @@ def _header(fh: IO[str], path: Path, summary: Summary) -> Columns:
         header = next(csv.reader([fh.readline()]), None)
     except (csv.Error, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: not a readable CSV file ({exc})") from None
-    if not header:
-        raise InputError(f"{path} is empty: it needs a header line with {', '.join(REQUIRED)}")
-    header = [h.strip().lower() for h in header]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise InputError(f"{path}: the header lacks column(s) {', '.join(missing)}; it needs {', '.join(REQUIRED)} (optional: {', '.join(OPTIONAL)})")
-    summary.ignored_columns = [h for h in header if h not in REQUIRED + OPTIONAL]
+    header, summary.ignored_columns = check_header(header, str(path), REQUIRED, OPTIONAL)
     return Columns(header)
 
 

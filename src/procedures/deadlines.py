@@ -135,3 +135,34 @@ def evaluate_cached(rs: Ruleset, rule_id: str, events: Mapping[str, dt.date], co
     if hit is None:
         hit = rs.evaluated[key] = evaluate(rs, rule_id, events, counting)
     return hit
+
+
+def evaluate_applicable(
+    rs: Ruleset,
+    subject: str,
+    events: Mapping[str, dt.date],
+    conditions: frozenset[str] | None = None,
+) -> tuple[list[Deadline], list[tuple[str, str, str]]]:
+    """Every deadline rule that applies to ``subject`` (a meeting kind or procedure), in date order.
+
+    Rules that need an event not given come back as (rule id, cite, reason).
+    With ``conditions``, a rule with ``only_if`` applies only when its condition
+    is among them; without, such rules are listed (and flagged by their caller).
+    """
+    found: list[Deadline] = []
+    skipped: list[tuple[str, str, str]] = []
+    for rule in rs.deadlines().values():
+        if subject not in rule.applies_to:
+            continue
+        if conditions is not None and rule.only_if and rule.only_if not in conditions:
+            continue
+        try:
+            found.append(evaluate(rs, rule.id, events))
+        except MissingEvent as exc:
+            skipped.append((rule.id, rule.cite.label(), str(exc)))
+    found.sort(key=lambda d: (d.date, d.rule.cite.sort_key(), d.id))
+    return found, skipped
+
+
+def non_working_warnings(deadlines: list[Deadline]) -> list[str]:
+    return [f"{d.date.isoformat()} ({d.cite}) falls on a non-working day: {d.non_working}" for d in deadlines if d.non_working]

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from procedures.csvfiles import check_header
 from procedures.errors import InputError
 from procedures.tally import Reply
 
@@ -35,15 +36,11 @@ def replies_from(fh: IO[str], name: str) -> tuple[list[str], Iterator[Reply]]:
     except (csv.Error, UnicodeDecodeError) as exc:
         fh.close()
         raise InputError(f"{name}: not a readable CSV file ({exc})") from None
-    if not header:
+    try:
+        reader.fieldnames, ignored = check_header(header, name, REQUIRED, OPTIONAL)
+    except InputError:
         fh.close()
-        raise InputError(f"{name} is empty: it needs a header line with {', '.join(REQUIRED)} (and optionally received)")
-    reader.fieldnames = [h.strip().lower() for h in header]
-    missing = [c for c in REQUIRED if c not in reader.fieldnames]
-    if missing:
-        fh.close()
-        raise InputError(f"{name}: the header lacks column(s) {', '.join(missing)}; it needs {', '.join(REQUIRED)} (optional: received)")
-    ignored = [h for h in reader.fieldnames if h not in REQUIRED + OPTIONAL]
+        raise
 
     def rows() -> Iterator[Reply]:
         with fh:

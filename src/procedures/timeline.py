@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from procedures.deadlines import Deadline, MissingEvent, evaluate
+from procedures.deadlines import Deadline, evaluate_applicable, non_working_warnings
 from procedures.errors import InputError
 from procedures.loader import Ruleset
 from procedures.models import TallyRule
@@ -55,15 +55,7 @@ def timeline(rs: Ruleset, procedure: str, start: dt.date, other_events: dict[str
     for name in other_events or {}:
         if name not in rs.spec.events:
             raise InputError(f"unknown event '{name}' in --event; use one of: {', '.join(rs.spec.events)}")
-    found, skipped = [], []
-    for rule in rs.deadlines().values():
-        if procedure not in rule.applies_to:
-            continue
-        try:
-            found.append(evaluate(rs, rule.id, events))
-        except MissingEvent as exc:
-            skipped.append((rule.id, rule.cite.label(), str(exc)))
-    found.sort(key=lambda d: (d.date, d.rule.cite.sort_key()))
+    found, skipped = evaluate_applicable(rs, procedure, events)
     assumptions = []
     for d in found:
         anchor = d.rule.anchor
@@ -75,6 +67,5 @@ def timeline(rs: Ruleset, procedure: str, start: dt.date, other_events: dict[str
                 f"{anchor} not given: assumed on {when}, the latest {decl.default} allows; "
                 f"give --event {anchor}=DATE for the real date"
             )
-    warnings = [f"{d.date.isoformat()} ({d.cite}) falls on a non-working day: {d.non_working}" for d in found if d.non_working]
-    warnings += provisional_warnings(rs, [d.date for d in found])
+    warnings = non_working_warnings(found) + provisional_warnings(rs, [d.date for d in found])
     return Timeline(rs, procedure, event, start, found, assumptions, skipped, warnings)

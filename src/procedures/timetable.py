@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from procedures.deadlines import Deadline, MissingEvent, evaluate
+from procedures.deadlines import Deadline, evaluate_applicable, non_working_warnings
 from procedures.errors import InputError
 from procedures.loader import Ruleset
 
@@ -83,21 +83,6 @@ def provisional_warnings(rs: Ruleset, days: list[dt.date]) -> list[str]:
 
 def timetable(rs: Ruleset, meeting: Meeting) -> Timetable:
     check_meeting(rs, meeting)
-    events = meeting.events()
-    found: list[Deadline] = []
-    skipped: list[tuple[str, str, str]] = []
-    for rule in rs.deadlines().values():
-        if meeting.kind not in rule.applies_to:
-            continue
-        try:
-            found.append(evaluate(rs, rule.id, events))
-        except MissingEvent as exc:
-            skipped.append((rule.id, rule.cite.label(), str(exc)))
-    found.sort(key=lambda d: (d.date, d.rule.cite.sort_key(), d.id))
-    warnings = [
-        f"{d.date.isoformat()} ({d.cite}) falls on a non-working day: {d.non_working}"
-        for d in found
-        if d.non_working
-    ]
+    found, skipped = evaluate_applicable(rs, meeting.kind, meeting.events())
     notes = provisional_warnings(rs, [d.date for d in found])
-    return Timetable(rs, meeting, found, skipped, warnings + notes, notes)
+    return Timetable(rs, meeting, found, skipped, non_working_warnings(found) + notes, notes)
