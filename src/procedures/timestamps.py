@@ -46,7 +46,7 @@ class Received:
     def describe(self) -> str:
         if self.moment is None:
             return self.day.isoformat()
-        return self.moment.strftime("%Y-%m-%d %H:%M:%S %Z")
+        return self.moment.strftime("%Y-%m-%d %H:%M %Z" if self.moment.second == 0 else "%Y-%m-%d %H:%M:%S %Z")
 
 
 def parse_received(text: str, zone: str, what: str = "received") -> Received:
