@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from procedures.csvfiles import check_header
 from procedures.contributions import Meeting, Plan, classify, other_counting, plan
+from procedures.csvfiles import check_header
 from procedures.errors import InputError, ProceduresError
 from procedures.loader import Library
 from procedures.timestamps import parse_date, parse_received, parse_time
