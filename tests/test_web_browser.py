@@ -58,7 +58,7 @@ def server():
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError(f"the server did not start: {proc.stdout.read().decode(errors='replace')}")
+                raise RuntimeError(f"the server did not start: {proc.stdout.read().decode(errors='replace')}") from None
             time.sleep(0.2)
     yield base
     proc.terminate()

@@ -11,7 +11,6 @@ Three families of checks, each finding carrying its paragraph, its modality
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from procedures.agenda import WTDC_OPENS, agenda
@@ -109,7 +108,7 @@ def _window_checks(rs: Ruleset, plan: PlanFile) -> tuple[list[Finding], int]:
             checked += 1
             findings.append(Finding(rule.id, cite, rule.modality, f"no {'/'.join(rule.applies_to)} meeting before {rule.anchor} in the plan; {rule.summary.lower()}", bounds))
             continue
-        for group, meetings in _groups(candidates, rule.per_group).items():
+        for meetings in _groups(candidates, rule.per_group).values():
             chosen = meetings[-1:] if rule.select == "last-before" else meetings
             for m in chosen:
                 checked += 1

@@ -62,6 +62,7 @@ class Deadline:
             "summary": self.rule.summary,
             "non_working_day": self.non_working is not None,
             "non_working_reason": self.non_working,
+            "calendar_provisional": self.provisional_calendar,
             "only_if": self.rule.only_if,
             "done_in_plan": self.rule.done_in_plan,
         }

@@ -191,7 +191,6 @@ class Ruleset:
     _calendar: object = None
     _members: object = None
     _deadlines: dict | None = None
-    _deadlines_of: dict = field(default_factory=dict)
     _events_behind: dict = field(default_factory=dict)
     #: Memo of evaluated deadlines (see deadlines.evaluate_cached); results are immutable.
     evaluated: dict = field(default_factory=dict)
@@ -233,9 +232,9 @@ class Ruleset:
         return self._members
 
     def deadlines(self) -> dict[str, DeadlineRule]:
-        if self._deadlines is None or len(self._deadlines_of) != len(self.rules):
+        """The deadline rules by id (computed once: rules do not change after loading)."""
+        if self._deadlines is None:
             self._deadlines = {k: r for k, r in self.rules.items() if isinstance(r, DeadlineRule)}
-            self._deadlines_of = dict.fromkeys(self.rules)
         return self._deadlines
 
     def events_behind(self, rule_id: str) -> frozenset[str]:
@@ -262,9 +261,6 @@ class Ruleset:
             return self.rules[rule_id]
         except KeyError:
             raise InputError(f"no rule '{rule_id}' in ruleset {self.id}; 'procedures rules list' shows the ids") from None
-
-    def cite(self, c: Citation) -> str:
-        return c.label()
 
 
 def _load_ruleset(folder: Path) -> tuple[Ruleset | None, list[RuleFileError]]:

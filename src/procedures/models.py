@@ -200,8 +200,6 @@ class PassCondition(Strict):
         v = getattr(self, self.comparison())
         return Fraction(v) if isinstance(v, str) else v
 
-    def is_share(self) -> bool:
-        return self.comparison().startswith("share")
 
 
 class Conditional(Strict):
@@ -312,9 +310,6 @@ class FrequencyRule(RuleBase):
 
 
 # --- limits ---------------------------------------------------------------------------------
-
-Number = Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+)?$")]
-
 
 class LimitException(Strict):
     """A named circumstance that changes the bounds (e.g. § 4.2.1.2: the chair was consulted)."""

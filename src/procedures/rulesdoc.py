@@ -14,7 +14,6 @@ from procedures.models import (
     TallyRule,
     TiersRule,
     WindowRule,
-    all_cites,
 )
 
 KINDS = {DeadlineRule: "deadline", TiersRule: "tiers", TallyRule: "tally", WindowRule: "window", FrequencyRule: "frequency", LimitRule: "limit"}

@@ -207,7 +207,7 @@ def tally(
     for reply in replies:
         rows_read += 1
 
-        def exclude(reason: str) -> None:
+        def exclude(reason: str, reply: Reply = reply) -> None:
             excluded.append({"row": reply.row, "member_state": reply.member_state, "answer": reply.answer, "reason": reason})
 
         if reply.problem:
