@@ -88,9 +88,9 @@ def plan(rs: Ruleset, meeting: Meeting, counting: DayCounting | None = None) -> 
             if tier.before != OPENS:
                 raise InputError(f"tier '{tier.status}' of {rule.id} is bounded by '{tier.before}', which a contribution check cannot date")
             # "after the opening" counts from the opening session when the event carries a time
-            at = (meeting.opening_time if rs.spec.events[tier.before].has_time else None) or dt.time(0, 0)
-            moment = dt.datetime.combine(meeting.opens, at, tzinfo=zone(rs))
-            what = "opening session" if meeting.opening_time else "start of the opening day"
+            session = meeting.opening_time if rs.spec.events[tier.before].has_time else None
+            moment = dt.datetime.combine(meeting.opens, session or dt.time(0, 0), tzinfo=zone(rs))
+            what = "opening session" if session else "start of the opening day"
             bounds.append(Bound(tier, moment, meeting.opens, False, None, what))
         else:
             bounds.append(Bound(tier, None, None, True, None, "no bound"))
