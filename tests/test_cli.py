@@ -36,6 +36,10 @@ def test_schedule_json_contract():
     assert saturday["non_working_day"] is True and saturday["cite"] == "Res. 1 § 4.1.3.9"
     translated = [d for d in data["deadlines"] if d["id"] == "res1.4.2.1.1.translation-deadline"][0]
     assert translated["cutoff"] == "2026-07-31T23:59:59+02:00"
+    # the other reading (clear days) is shown where it gives another date, and only there
+    assert data["day_counting"] == "date-minus-n" and translated["other_reading_date"] == "2026-07-30"
+    circular = [d for d in data["deadlines"] if d["id"] == "res1.3.8.4.meeting-circular"][0]
+    assert "other_reading_date" not in circular
 
 
 def test_schedule_on_built_in_defaults_shows_the_example_meeting():

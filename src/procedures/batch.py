@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from procedures.contributions import Meeting, Plan, classify, other_counting, plan
+from procedures.contributions import Meeting, Plan, classify, plan
+from procedures.deadlines import other_counting
 from procedures.csvfiles import check_header
 from procedures.errors import InputError, ProceduresError
 from procedures.loader import Library

@@ -150,7 +150,7 @@ def schedule(
         title = f"{kind_words[0].upper()}{kind_words[1:]}, opening {m.opens:%a %Y-%m-%d}" + (f", closing {m.closes:%a %Y-%m-%d}" if m.closes else "")
         if note:
             typer.echo(note)
-        typer.echo(f"{'## ' if fmt == CalendarFormat.markdown else ''}{title} — ruleset {rs.id}, deadlines end {rs.head.cutoff} {rs.head.time_zone}\n")
+        typer.echo(f"{'## ' if fmt == CalendarFormat.markdown else ''}{title} — ruleset {rs.id}, deadlines end {rs.head.cutoff} {rs.head.time_zone}; {result.reading_note()}\n")
         typer.echo(table(fmt.value, ["Date", "Day", "What is due", "Paragraph", "Modality", "Not a working day"], rows))
         if result.skipped:
             typer.echo("\nNot dated here (another date is needed):")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from procedures.deadlines import Deadline, Step, evaluate, evaluate_cached, zone
+from procedures.deadlines import Deadline, Step, evaluate, evaluate_cached, other_counting, zone
 from procedures.errors import InputError
 from procedures.loader import Ruleset
 from procedures.models import DayCounting, Tier, TierException, TiersRule
@@ -321,10 +321,6 @@ def _received_words(received: Received) -> str:
     if received.moment is None:
         return f"received on {received.day.isoformat()} (a date)"
     return f"received {received.moment.isoformat()} in {received.moment.tzinfo}"
-
-
-def other_counting(rs: Ruleset) -> DayCounting:
-    return "clear-days" if rs.head.day_counting == "date-minus-n" else "date-minus-n"
 
 
 def check(rs: Ruleset, meeting: Meeting, received: Received, flags: frozenset[str] = frozenset()) -> Result:

@@ -68,6 +68,11 @@ class Deadline:
         }
 
 
+def other_counting(rs: Ruleset) -> DayCounting:
+    """The day-counting reading the ruleset does not use (SEMANTICS § 6), to show where it matters."""
+    return "clear-days" if rs.head.day_counting == "date-minus-n" else "date-minus-n"
+
+
 def zone(rs: Ruleset) -> ZoneInfo:
     return ZoneInfo(rs.head.time_zone)
 

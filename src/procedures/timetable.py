@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from procedures.deadlines import Deadline, evaluate_applicable, non_working_warnings
+from procedures.deadlines import Deadline, evaluate, evaluate_applicable, non_working_warnings, other_counting
 from procedures.errors import InputError
 from procedures.loader import Ruleset
 
@@ -60,13 +60,27 @@ class Timetable:
     warnings: list[str] = field(default_factory=list)
     #: Notes on the calendar itself (provisional years), also among the warnings.
     calendar_notes: list[str] = field(default_factory=list)
+    #: Where the other day-counting reading gives another date: rule id -> that date.
+    other_reading: dict[str, dt.date] = field(default_factory=dict)
+
+    def reading_note(self) -> str:
+        h = self.ruleset.head
+        note = f"days counted '{h.day_counting}'"
+        if self.other_reading:
+            note += (f"; read as '{other_counting(self.ruleset)}', {len(self.other_reading)} of these dates would differ "
+                     f"(--format json shows them as other_reading_date)")
+        return note
 
     def as_dict(self) -> dict:
         return {
             "ruleset": self.ruleset.id,
             "meeting": self.meeting.as_dict(),
             "time_zone": self.ruleset.head.time_zone,
-            "deadlines": [d.as_dict() for d in self.deadlines],
+            "day_counting": self.ruleset.head.day_counting,
+            "deadlines": [
+                d.as_dict() | ({"other_reading_date": self.other_reading[d.id].isoformat()} if d.id in self.other_reading else {})
+                for d in self.deadlines
+            ],
             "skipped": [{"id": i, "cite": c, "reason": r} for i, c, r in self.skipped],
             "warnings": self.warnings,
         }
@@ -83,6 +97,13 @@ def provisional_warnings(rs: Ruleset, days: list[dt.date]) -> list[str]:
 
 def timetable(rs: Ruleset, meeting: Meeting) -> Timetable:
     check_meeting(rs, meeting)
-    found, skipped = evaluate_applicable(rs, meeting.kind, meeting.events())
+    events = meeting.events()
+    found, skipped = evaluate_applicable(rs, meeting.kind, events)
     notes = provisional_warnings(rs, [d.date for d in found])
-    return Timetable(rs, meeting, found, skipped, non_working_warnings(found) + notes, notes)
+    alternative = other_counting(rs)
+    other = {}
+    for d in found:
+        alt = evaluate(rs, d.id, events, alternative).date
+        if alt != d.date:
+            other[d.id] = alt
+    return Timetable(rs, meeting, found, skipped, non_working_warnings(found) + notes, notes, other)
