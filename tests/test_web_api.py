@@ -116,6 +116,7 @@ def test_the_page_renders_results_without_javascript(client):
     assert 'label for="tt-opens"' in page.text and 'name="viewport"' in page.text
     r = client.get("/timetable", params={"kind": "study-group", "opens": "2026-09-14"})
     assert "Fri 2026-07-31" in r.text and "Res. 1 § 4.2.1.1" in r.text and "/api/timetable.ics?" in r.text
+    assert "only if the meeting was not planned or scheduled in advance" in r.text
     r = client.get("/check", params={"kind": "study-group", "opens": "2026-09-14", "received": "2026-09-03"})
     assert 'id="check-status">late<' in r.text and "Res. 1 § 4.2.1.4" in r.text
     files = {"replies": ("q.csv", (REPO / "docs/examples/question-replies.csv").read_bytes(), "text/csv")}

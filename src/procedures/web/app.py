@@ -97,6 +97,7 @@ def create_app(rules: Path | None = None) -> FastAPI:
         rs = library.latest()
         base = {
             "kinds": list(rs.spec.meeting_kinds.items()),
+            "conditions": rs.spec.conditions,
             "procedures": [(p, rs.spec.procedures[p]) for p in _tally_procedures(rs)],
             "form": dict(request.query_params),
             "max_kib": MAX_UPLOAD_BYTES // 1024,
