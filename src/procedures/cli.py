@@ -79,16 +79,9 @@ def _library(rules: Path | None):
 
 
 def _events(pairs: list[str]) -> tuple:
-    from procedures.errors import InputError
-    from procedures.timestamps import parse_date
+    from procedures.timestamps import parse_event
 
-    out = []
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep:
-            raise InputError(f"--event '{pair}' is not NAME=DATE, e.g. --event wtdc-opens=2029-11-05")
-        out.append((name.strip(), parse_date(value, f"--event {name.strip()}")))
-    return tuple(out)
+    return tuple(parse_event(pair) for pair in pairs)
 
 
 @app.command()
@@ -296,22 +289,15 @@ def tally_cmd(
 
     Example: procedures tally --procedure recommendation-approval --replies replies.csv --circulated 2026-02-28
     """
-    import datetime as dt
-
     with reporting():
         from procedures.output import to_json
-        from procedures.replies import read_replies
-        from procedures.tally import tally
+        from procedures.replies import read_replies, tally_replies
         from procedures.timestamps import parse_date
 
         lib = _library(rules)
         start = parse_date(circulated, "--circulated") if circulated else None
-        rs = lib.in_force(start or dt.date.today())
-        ignored, rows = read_replies(replies)
         flags = frozenset({"no-meeting-before-wtdc"} if no_meeting_before_wtdc else set())
-        result = tally(rs, procedure, rows, start, electorate_size, flags)
-        if ignored:
-            result.warnings.append(f"columns ignored: {', '.join(ignored)}")
+        result = tally_replies(lib, procedure, read_replies(replies), start, electorate_size, flags)
         if fmt == TextFormat.json:
             typer.echo(to_json(result.as_dict()))
             return

@@ -18,7 +18,7 @@ from procedures.errors import InputError
 from procedures.loader import Ruleset
 from procedures.models import DayCounting, Tier, TierException, TiersRule
 from procedures.timestamps import Received
-from procedures.timetable import OPENS
+from procedures.timetable import OPENS, check_kind
 
 RECEIVED = "received"
 
@@ -61,8 +61,7 @@ class Plan:
 
 
 def _find_rule(rs: Ruleset, meeting: Meeting) -> TiersRule:
-    if meeting.kind not in rs.spec.meeting_kinds:
-        raise InputError(f"unknown meeting kind '{meeting.kind}'; use one of: {', '.join(rs.spec.meeting_kinds)}")
+    check_kind(rs, meeting.kind)
     found = [r for r in rs.of_kind(TiersRule) if meeting.kind in r.applies_to and meeting.purpose in r.purposes]
     if not found:
         purposes = sorted({p for r in rs.of_kind(TiersRule) if meeting.kind in r.applies_to for p in r.purposes})

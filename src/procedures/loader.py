@@ -237,30 +237,30 @@ class Ruleset:
             self._deadlines = {k: r for k, r in self.rules.items() if isinstance(r, DeadlineRule)}
         return self._deadlines
 
+    def derives_from(self, rule_id: str) -> tuple[str | None, str | None]:
+        """One step back along a deadline's anchors: (the rule its date derives from, the event in between).
+
+        An anchor that is a rule gives (that rule, None); an event gives (its default rule or None, the event).
+        """
+        anchor = self.deadlines()[rule_id].anchor
+        if anchor in self.spec.events:
+            return self.spec.events[anchor].default, anchor
+        return anchor, None
+
     def events_behind(self, rule_id: str) -> frozenset[str]:
-        """The events a deadline rule's date depends on, through derived anchors."""
+        """The events a deadline rule's date depends on, through derived anchors (loaded rules have no cycle)."""
         if rule_id not in self._events_behind:
-            deadlines, events = self.deadlines(), self.spec.events
             found: set[str] = set()
             node: str | None = rule_id
             while node is not None:
-                anchor = deadlines[node].anchor
-                if anchor in events:
-                    found.add(anchor)
-                    node = events[anchor].default
-                else:
-                    node = anchor
+                node, event = self.derives_from(node)
+                if event:
+                    found.add(event)
             self._events_behind[rule_id] = frozenset(found)
         return self._events_behind[rule_id]
 
     def of_kind(self, kind: type) -> list:
         return [r for r in self.rules.values() if isinstance(r, kind)]
-
-    def rule(self, rule_id: str) -> Rule:
-        try:
-            return self.rules[rule_id]
-        except KeyError:
-            raise InputError(f"no rule '{rule_id}' in ruleset {self.id}; 'procedures rules list' shows the ids") from None
 
 
 def _load_ruleset(folder: Path) -> tuple[Ruleset | None, list[RuleFileError]]:
@@ -298,9 +298,8 @@ def _load_ruleset(folder: Path) -> tuple[Ruleset | None, list[RuleFileError]]:
                     continue
                 rs.rules[rule.id] = rule
                 rs.files[rule.id] = str(path)
-    for name in (spec.ruleset.calendar,):
-        if not (folder / name).is_file():
-            errors.append(RuleFileError(str(head_path), None, f"calendar file '{name}' not found", "create it or correct [ruleset].calendar"))
+    if not (folder / spec.ruleset.calendar).is_file():
+        errors.append(RuleFileError(str(head_path), None, f"calendar file '{spec.ruleset.calendar}' not found", "create it or correct [ruleset].calendar"))
     errors.extend(_check_references(rs))
     if not errors:
         errors.extend(_check_cycles(rs))
@@ -381,15 +380,11 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
 
 def _check_cycles(rs: Ruleset) -> list[RuleFileError]:
     """Derived anchors must not form a cycle (rule → rule, or rule → event default → rule)."""
-    events = rs.spec.events
     deadlines = rs.deadlines()
 
     def next_rule(rule_id: str) -> tuple[str | None, str]:
-        """The rule this rule's date derives from, and how (directly, or via an event's default)."""
-        anchor = deadlines[rule_id].anchor
-        if anchor in events:
-            return events[anchor].default, f" → (event {anchor}) → "
-        return anchor, " → "
+        node, event = rs.derives_from(rule_id)
+        return node, f" → (event {event}) → " if event else " → "
 
     errors: list[RuleFileError] = []
     reported: set[str] = set()

@@ -15,6 +15,21 @@ REQUIRED = ("member_state", "answer")
 OPTIONAL = ("received",)
 
 
+def tally_replies(lib, procedure: str, source: tuple[list[str], Iterator[Reply]], circulated=None,
+                  electorate_size: int | None = None, flags: frozenset[str] = frozenset()):
+    """Tally a replies file read by read_replies/replies_from, with the ruleset in force on the circular's date."""
+    import datetime as dt
+
+    from procedures.tally import tally
+
+    ignored, rows = source
+    rs = lib.in_force(circulated or dt.date.today())
+    result = tally(rs, procedure, rows, circulated, electorate_size, flags)
+    if ignored:
+        result.warnings.append(f"columns ignored: {', '.join(ignored)}")
+    return result
+
+
 def read_replies(path: Path) -> tuple[list[str], Iterator[Reply]]:
     """Check the header now; return the ignored columns and a stream of replies.
 

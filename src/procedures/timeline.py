@@ -9,7 +9,7 @@ from procedures.deadlines import Deadline, evaluate_applicable, non_working_warn
 from procedures.errors import InputError
 from procedures.loader import Ruleset
 from procedures.models import TallyRule
-from procedures.timetable import provisional_warnings
+from procedures.timetable import check_events, provisional_warnings
 
 
 @dataclass
@@ -52,9 +52,7 @@ def timeline_procedures(rs: Ruleset) -> list[str]:
 def timeline(rs: Ruleset, procedure: str, start: dt.date, other_events: dict[str, dt.date] | None = None) -> Timeline:
     event = start_event(rs, procedure)
     events = {event: start, **(other_events or {})}
-    for name in other_events or {}:
-        if name not in rs.spec.events:
-            raise InputError(f"unknown event '{name}' in --event; use one of: {', '.join(rs.spec.events)}")
+    check_events(rs, other_events or {})
     found, skipped = evaluate_applicable(rs, procedure, events)
     assumptions = []
     for d in found:

@@ -22,6 +22,14 @@ def parse_date(text: str, what: str = "date") -> dt.date:
         raise InputError(f"{what} '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-09-14") from None
 
 
+def parse_event(pair: str, what: str = "--event") -> tuple[str, dt.date]:
+    """'NAME=DATE' (e.g. consultation-request-sent=2026-02-10) as (name, date)."""
+    name, sep, value = pair.partition("=")
+    if not sep:
+        raise InputError(f"{what} '{pair}' is not NAME=DATE, e.g. consultation-request-sent=2026-02-10")
+    return name.strip(), parse_date(value, f"{what} {name.strip()}")
+
+
 def parse_time(text: str, what: str = "time") -> dt.time:
     try:
         value = dt.time.fromisoformat(text.strip())

@@ -38,16 +38,24 @@ class Meeting:
         }
 
 
+def check_kind(rs: Ruleset, kind: str) -> None:
+    if kind not in rs.spec.meeting_kinds:
+        raise InputError(f"unknown meeting kind '{kind}'; use one of: {', '.join(rs.spec.meeting_kinds)}")
+
+
+def check_events(rs: Ruleset, names, reserved: tuple[str, ...] = ()) -> None:
+    """Event names given by a user must be events of the ruleset (and not ones the command sets itself)."""
+    for name in names:
+        if name not in rs.spec.events or name in reserved:
+            usable = [e for e in rs.spec.events if e not in reserved]
+            raise InputError(f"unknown event '{name}' in --event; use one of: {', '.join(usable)}")
+
+
 def check_meeting(rs: Ruleset, meeting: Meeting) -> None:
-    kinds = rs.spec.meeting_kinds
-    if meeting.kind not in kinds:
-        raise InputError(f"unknown meeting kind '{meeting.kind}'; use one of: {', '.join(kinds)}")
+    check_kind(rs, meeting.kind)
     if meeting.closes and meeting.closes < meeting.opens:
         raise InputError(f"the meeting closes ({meeting.closes}) before it opens ({meeting.opens}); check --closes")
-    for name, _ in meeting.other_events:
-        if name not in rs.spec.events or name in (OPENS, CLOSES):
-            usable = [e for e in rs.spec.events if e not in (OPENS, CLOSES)]
-            raise InputError(f"unknown event '{name}' in --event; use one of: {', '.join(usable)}")
+    check_events(rs, (name for name, _ in meeting.other_events), (OPENS, CLOSES))
 
 
 @dataclass

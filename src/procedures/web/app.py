@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 
 from procedures.errors import InputError, ProceduresError
 from procedures.loader import Library, load_library
+from procedures.tally import procedure_names
 
 #: Upload bounds: bytes per file and data rows per file.
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -98,7 +99,7 @@ def create_app(rules: Path | None = None) -> FastAPI:
         base = {
             "kinds": list(rs.spec.meeting_kinds.items()),
             "conditions": rs.spec.conditions,
-            "procedures": [(p, rs.spec.procedures[p]) for p in _tally_procedures(rs)],
+            "procedures": [(p, rs.spec.procedures[p]) for p in procedure_names(rs)],
             "form": dict(request.query_params),
             "max_kib": MAX_UPLOAD_BYTES // 1024,
             "max_rows": MAX_ROWS,
@@ -167,13 +168,10 @@ def create_app(rules: Path | None = None) -> FastAPI:
     def api_timeline(procedure: str, start: str, event: Annotated[list[str], Query()] = []):
         from procedures.timeline import timeline
 
+        from procedures.timestamps import parse_event
+
         day = _date(start, "start")
-        events = {}
-        for pair in event:
-            name, sep, value = pair.partition("=")
-            if not sep:
-                raise InputError(f"event '{pair}' is not NAME=DATE")
-            events[name.strip()] = _date(value, f"event {name.strip()}")
+        events = dict(parse_event(pair, "event") for pair in event)
         return timeline(library.in_force(day), procedure, day, events).as_dict()
 
     @app.post("/api/tally", summary="Count replies into an outcome (as `procedures tally --format json`)")
@@ -225,8 +223,7 @@ def create_app(rules: Path | None = None) -> FastAPI:
         return check(rs, meeting, got, frozenset({"chair-admitted"}) if chair_admitted else frozenset())
 
     def _tally(procedure, text, circulated, electorate_size, no_meeting_before_wtdc):
-        from procedures.replies import replies_from
-        from procedures.tally import tally
+        from procedures.replies import replies_from, tally_replies
 
         start = _date(circulated, "circulated", False)
         size = None
@@ -234,18 +231,8 @@ def create_app(rules: Path | None = None) -> FastAPI:
             if not electorate_size.strip().isdigit():
                 raise InputError(f"electorate_size '{electorate_size}' is not a whole number")
             size = int(electorate_size)
-        rs = library.in_force(start or dt.date.today())
-        ignored, rows = replies_from(io.StringIO(text), "replies")
         flags = frozenset({"no-meeting-before-wtdc"} if no_meeting_before_wtdc else set())
-        result = tally(rs, _field(procedure, "procedure"), rows, start, size, flags)
-        if ignored:
-            result.warnings.append(f"columns ignored: {', '.join(ignored)}")
-        return result
+        return tally_replies(library, _field(procedure, "procedure"), replies_from(io.StringIO(text), "replies"), start, size, flags)
 
     return app
 
-
-def _tally_procedures(rs) -> list[str]:
-    from procedures.tally import procedure_names
-
-    return procedure_names(rs)
