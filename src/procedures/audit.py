@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from procedures.agenda import WTDC_OPENS, agenda
 from procedures.errors import InputError
 from procedures.loader import Ruleset
-from procedures.models import FrequencyRule, WindowRule
+from procedures.models import SEVERITY, FrequencyRule, WindowRule
 from procedures.offsets import shift
 from procedures.plan import PlanFile, PlanMeeting
 
-SEVERITY = {"shall": "breach", "should": "warning", "may": "note"}
 
 
 @dataclass(frozen=True)

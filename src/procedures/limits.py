@@ -7,9 +7,8 @@ from fractions import Fraction
 
 from procedures.errors import InputError
 from procedures.loader import Ruleset
-from procedures.models import LimitRule
+from procedures.models import SEVERITY, LimitRule
 
-SEVERITY = {"shall": "breach", "should": "warning", "may": "note"}
 
 
 @dataclass

@@ -16,6 +16,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 Modality = Literal["shall", "should", "may"]
+#: What missing a rule of each modality is (SEMANTICS § 4), in findings and limit checks.
+SEVERITY: dict[str, str] = {"shall": "breach", "should": "warning", "may": "note"}
 Unit = Literal["calendar-days", "weeks", "months", "working-days"]
 Direction = Literal["before", "after"]
 MonthEnd = Literal["clip", "reject"]
