@@ -13,6 +13,14 @@ def test_there_are_194_member_states_with_unique_codes_and_names(ruleset):
     codes = [m.code for m in members.spec.member]
     names = [normalise(m.name) for m in members.spec.member]
     assert len(set(codes)) == 194 and len(set(names)) == 194
+    assert all(len(c) == 3 for c in codes), "Member States are coded ISO 3166-1 alpha-3"
+
+
+def test_the_six_regional_telecommunication_organizations_are_data(ruleset):
+    orgs = ruleset.regional_organizations
+    assert sorted(m.code for m in orgs.spec.member) == ["APT", "ATU", "CEPT", "CITEL", "LAS", "RCC"]
+    assert orgs.find("Inter-American Telecommunications Commission").code == "CITEL"
+    assert orgs.find("cept").code == "CEPT"
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,12 @@ rules_app = typer.Typer(help="List, show and validate the rule files.\n\nExample
 app.add_typer(rules_app, name="rules")
 plan_app = typer.Typer(help="Audit a study period's plan of meetings and list everything it makes due.\n\nExample: procedures plan check docs/example-plan-2026-2029.toml", no_args_is_help=True)
 app.add_typer(plan_app, name="plan")
+document_app = typer.Typer(help="Check a document's length against the page limits of §§ 4.1.3.6, 4.2.1.2 and 3.10.5.\n\nExample: procedures document check --type contribution --pages 7", no_args_is_help=True)
+app.add_typer(document_app, name="document")
+recommendation_app = typer.Typer(help="Check a proposed revision of a Recommendation against § 7.1.2.\n\nExample: procedures recommendation check-revision --approved 2026-05-10 --proposed 2027-09-15", no_args_is_help=True)
+app.add_typer(recommendation_app, name="recommendation")
+appointments_app = typer.Typer(help="Check a study group's appointments (§§ 3.2.1, 3.2.4, 3.3.1) and its officers' attendance.\n\nExample: procedures appointments check docs/examples/appointments-sg1.csv", no_args_is_help=True)
+app.add_typer(appointments_app, name="appointments")
 
 
 class TableFormat(str, Enum):
@@ -406,7 +412,7 @@ def plan_agenda(
 
 @app.command("limit")
 def limit_cmd(
-    rule_id: Annotated[str, typer.Argument(help="The limit rule's id ('procedures rules list' shows them, kind 'limit').")],
+    rule_id: Annotated[str, typer.Argument(help="The limit or role rule's id ('procedures rules list' shows them, kinds 'limit' and 'role').")],
     value: Annotated[str, typer.Option("--value", help="The number to check: pages, posts, Questions, years, absences.")],
     when: Annotated[list[str], typer.Option("--when", help="A circumstance the rule names as an exception, e.g. chair-consulted, revision (repeatable).")] = [],
     fmt: Annotated[TextFormat, typer.Option("--format", help="Output format.")] = TextFormat.text,
@@ -427,10 +433,131 @@ def limit_cmd(
         if fmt == TextFormat.json:
             typer.echo(to_json(result.as_dict()))
         else:
-            typer.echo(f"{result.severity.upper()}: {result.message} ({', '.join(result.cite)}, {result.rule.modality}).")
-            for w in result.warnings:
-                typer.echo(f"warning: {w}")
+            _limit_lines([result], warnings=result.warnings)
         if not result.within:
+            raise typer.Exit(1)
+
+
+def _limit_lines(results, not_checked=(), warnings=()) -> None:
+    for r in results:
+        typer.echo(r.line())
+    for n in not_checked:
+        typer.echo(f"not checked: {n}")
+    for w in warnings:
+        typer.echo(f"warning: {w}")
+
+
+@document_app.command("check")
+def document_check(
+    doc_type: Annotated[str, typer.Option("--type", help="contribution, output-report (new) or revised-report.")],
+    pages: Annotated[str, typer.Option("--pages", help="Pages of the document, annexes and appendices excluded.")],
+    previous_pages: Annotated[Optional[str], typer.Option("--previous-pages", help="revised-report: pages of the version being revised.", show_default=False)] = None,
+    question_total: Annotated[Optional[str], typer.Option("--question-total", help="output-report: pages of all new output reports of the Question, this one included.", show_default=False)] = None,
+    when: Annotated[list[str], typer.Option("--when", help="A circumstance a limit names as an exception, e.g. chair-consulted (§ 4.2.1.2) (repeatable).")] = [],
+    fmt: Annotated[TextFormat, typer.Option("--format", help="Output format.")] = TextFormat.text,
+    rules: RulesOption = None,
+) -> None:
+    """Is the document within its page limits, and if not, what can its author do?
+
+    Exit code 1 when a limit is not kept.
+
+    Example: procedures document check --type output-report --pages 48 --question-total 75
+    """
+    with reporting():
+        from procedures.documents import check_document
+        from procedures.limits import parse_count
+        from procedures.output import to_json
+
+        inputs = {"pages": parse_count(pages, "--pages", 1)}
+        if previous_pages is not None:
+            inputs["previous-pages"] = parse_count(previous_pages, "--previous-pages", 1)
+        if question_total is not None:
+            inputs["question-pages"] = parse_count(question_total, "--question-total", 1)
+        result = check_document(_library(rules).latest(), doc_type.strip(), inputs, frozenset(when))
+        if fmt == TextFormat.json:
+            typer.echo(to_json(result.as_dict()))
+        else:
+            _limit_lines(result.results, result.not_checked, result.warnings)
+        if not result.within:
+            raise typer.Exit(1)
+
+
+@recommendation_app.command("check-revision")
+def recommendation_check_revision(
+    approved: Annotated[str, typer.Option("--approved", help="When the Recommendation in force was approved (YYYY-MM-DD).")],
+    proposed: Annotated[str, typer.Option("--proposed", help="When the revision comes up for approval (YYYY-MM-DD).")],
+    complements: Annotated[bool, typer.Option("--complements", help="The revision complements rather than changes the Recommendation (§ 7.1.2).")] = False,
+    fmt: Annotated[TextFormat, typer.Option("--format", help="Output format.")] = TextFormat.text,
+    rules: RulesOption = None,
+) -> None:
+    """Does § 7.1.2 advise against approving this revision so soon after the Recommendation's approval?
+
+    Exit code 1 when it does.
+
+    Example: procedures recommendation check-revision --approved 2026-05-10 --proposed 2027-09-15
+    """
+    with reporting():
+        from procedures.limits import check_interval, interval_rules
+        from procedures.output import to_json
+        from procedures.timestamps import parse_date
+
+        first, then = parse_date(approved, "--approved"), parse_date(proposed, "--proposed")
+        rs = _library(rules).in_force(then)
+        flags = frozenset({"complements"} if complements else set())
+        results = []
+        for rule in interval_rules(rs, "recommendation"):
+            results.append(check_interval(rs, rule, {rule.interval_from: first, rule.interval_to: then}, flags))
+        if fmt == TextFormat.json:
+            typer.echo(to_json({"approved": first, "proposed": then, "results": [r.as_dict() for r in results]}))
+        else:
+            _limit_lines(results, warnings=[w for r in results for w in r.warnings])
+        if not all(r.within for r in results):
+            raise typer.Exit(1)
+
+
+@appointments_app.command("check")
+def appointments_check(
+    file: Annotated[Path, typer.Argument(help="CSV of posts: person, nominated_by, role, study_group [, question, regional_organization].")],
+    attendance: Annotated[Optional[Path], typer.Option("--attendance", help="CSV of attendance: person, meeting, attended [, date]; adds the two-consecutive-absences reminders.", show_default=False)] = None,
+    fmt: Annotated[TextFormat, typer.Option("--format", help="Output format.")] = TextFormat.text,
+    rules: RulesOption = None,
+) -> None:
+    """Findings per person and per study group: posts held, Questions per rapporteur,
+    vice-chairs per regional organization, consecutive absences.
+
+    Exit code: 0 clean, 1 warnings ("should") or rows in error, 3 breaches ("shall"), 2 bad input.
+
+    Example: procedures appointments check docs/examples/appointments-sg1.csv --attendance docs/examples/attendance-sg1.csv
+    """
+    with reporting():
+        from procedures.appointments import appointments_file, attendance_file, check_appointments
+        from procedures.output import to_json
+
+        rs = _library(rules).latest()
+        posts = appointments_file(rs, file)
+        present = attendance_file(attendance, posts) if attendance else None
+        result = check_appointments(rs, posts, present)
+        if fmt == TextFormat.json:
+            typer.echo(to_json(result.as_dict()))
+        else:
+            typer.echo(f"{result.appointments} post(s) of {result.people} people: {len(result.breaches)} breach(es), "
+                       f"{len(result.findings) - len(result.breaches)} warning(s) in {len(result.checks)} checks; "
+                       f"{len(result.errors)} row(s) in error")
+            for title, per in (("Per person", "person"), ("Per study group", "study-group-and-organization")):
+                found = result.per(per)
+                if found:
+                    typer.echo(f"\n{title}:")
+                    _limit_lines(found)
+            if result.errors:
+                typer.echo("\nRows in error (not counted):")
+                for e in result.errors:
+                    typer.echo(f"  {e}")
+            if result.not_checked or result.warnings:
+                typer.echo("")
+            _limit_lines([], result.not_checked, result.warnings)
+        if result.breaches:
+            raise typer.Exit(3)
+        if result.findings or result.errors:
             raise typer.Exit(1)
 
 

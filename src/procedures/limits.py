@@ -1,78 +1,224 @@
-"""Checking a number against a limit rule: pages, posts, Questions, years, absences."""
+"""Checking a value against a limit or role rule's bounds: pages, posts, Questions, absences, dates.
+
+One judgement (``judge``) serves every check: a number against the rule's
+bounds, as changed by the exception that applies, with the comparison spelt
+out and the paragraphs cited. ``check_limit`` checks one number against one
+rule; ``check_interval`` checks that a date comes late enough after another
+(§ 7.1.2). Page limits by document type are in ``documents``, counts from an
+appointments list in ``appointments``.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from procedures.errors import InputError
 from procedures.loader import Ruleset
-from procedures.models import SEVERITY, LimitRule
-
+from procedures.models import SEVERITY, BoundedRule, LimitException, LimitRule, RoleRule
 
 
 @dataclass
 class LimitResult:
-    rule: LimitRule
-    value: Fraction
-    at_most: int | None
-    at_least: int | None
+    rule: BoundedRule
+    value: Fraction | dt.date
+    at_most: int | dt.date | None
+    at_least: int | dt.date | None
     within: bool
     severity: str
     message: str
     cite: list[str]
+    #: The comparison made, e.g. "7 > 5" or "2027-03-01 < 2028-05-10 (2026-05-10 + 24 month(s))".
+    comparison: str
     exception: str | None = None
+    #: What the author or member concerned can do; given when the bound is not kept.
+    remedy: str | None = None
     warnings: list[str] = field(default_factory=list)
+    #: Who or what was counted (a person, a study group and organization), for role rules.
+    subject: str | None = None
 
     def as_dict(self) -> dict:
         return {
-            "rule": self.rule.id, "quantity": self.rule.quantity, "unit": self.rule.unit,
-            "value": str(self.value), "at_most": self.at_most, "at_least": self.at_least,
+            "rule": self.rule.id, "subject": self.subject, "quantity": self.rule.quantity, "unit": self.rule.unit,
+            "value": str(self.value), "at_most": _plain(self.at_most), "at_least": _plain(self.at_least),
             "within": self.within, "severity": self.severity, "modality": self.rule.modality,
-            "message": self.message, "cite": self.cite, "exception": self.exception, "warnings": self.warnings,
+            "message": self.message, "comparison": self.comparison, "cite": self.cite,
+            "exception": self.exception, "remedy": self.remedy, "warnings": self.warnings,
         }
 
+    def line(self) -> str:
+        """One line for a text report: severity, message, paragraphs and modality."""
+        text = f"{self.severity.upper()}: {self.message} ({', '.join(self.cite)}, {self.rule.modality})."
+        if self.remedy:
+            text += f"\n  what can be done: {self.remedy}"
+        return text
 
-def parse_value(text: str) -> Fraction:
+
+def _plain(v):
+    return v.isoformat() if isinstance(v, dt.date) else v
+
+
+def parse_value(text: str, option: str = "--value") -> Fraction:
     try:
         value = Fraction(text.strip())
     except (ValueError, ZeroDivisionError, AttributeError):
-        raise InputError(f"--value '{text}' is not a number; e.g. 7 or 1.5") from None
+        raise InputError(f"{option} '{text}' is not a number; e.g. 7 or 1.5") from None
     if value < 0:
-        raise InputError(f"--value {text} is negative; a count cannot be")
+        raise InputError(f"{option} {text} is negative; a count cannot be")
     return value
 
 
-def check_limit(rs: Ruleset, rule_id: str, value: Fraction, flags: frozenset[str] = frozenset()) -> LimitResult:
-    rule = rs.rules.get(rule_id)
-    if not isinstance(rule, LimitRule):
-        limits = [r.id for r in rs.of_kind(LimitRule)]
-        raise InputError(f"'{rule_id}' is not a limit rule; limits: {', '.join(limits)}")
+def parse_count(text: str, option: str, least: int = 0) -> int:
+    """A whole number of pages, posts or Questions, from the command line or a form."""
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        raise InputError(f"{option} '{text}' is not a whole number; e.g. 7") from None
+    if value < least:
+        raise InputError(f"{option} {value} is below {least}; give a count of {least} or more")
+    return value
+
+
+def _exception_for(rule: BoundedRule, flags: frozenset[str]) -> LimitException | None:
+    for x in getattr(rule, "exception", []):
+        if x.when in flags:
+            return x
+    return None
+
+
+def exception_words(rule: BoundedRule) -> str:
+    return "; ".join(f"when {x.when} ({x.cite.label()}, {x.modality})" for x in getattr(rule, "exception", []))
+
+
+def judge(rule: BoundedRule, value: Fraction, flags: frozenset[str] = frozenset(),
+          inputs: dict[str, int] | None = None, subject: str | None = None, detail: str = "") -> LimitResult:
+    """A number against the rule's bounds, or those of the exception that applies.
+
+    An exception that grows the bound (``adds_at_most``) reads its previous value
+    from ``inputs``; without it, the previous value is taken to be within the
+    rule's own bound, and a warning says so.
+    """
     at_most, at_least = rule.at_most, rule.at_least
     cites = [c.label() for c in rule.cites()]
-    used = None
-    for x in rule.exception:
-        if x.when in flags:
-            at_most, at_least, used = x.at_most, x.at_least, x
-            cites.append(x.cite.label())
-            break
-    unknown = flags - {x.when for x in rule.exception}
-    warnings = [f"--when {w} does not apply to {rule.id}" for w in sorted(unknown)]
+    warnings: list[str] = []
+    used = _exception_for(rule, flags)
+    bound_note = ""
+    if used:
+        cites.append(used.cite.label())
+        if used.adds_at_most is not None:
+            previous = (inputs or {}).get(used.added_to)
+            base = rule.at_most if previous is None or previous < rule.at_most else previous
+            at_most, at_least = base + used.adds_at_most, None
+            if previous is None:
+                warnings.append(f"{used.added_to} not given: taken to be at most {rule.at_most}, so the bound is {rule.at_most} + {used.adds_at_most}")
+                bound_note = f" ({rule.at_most} + {used.adds_at_most})"
+            else:
+                bound_note = f" ({base} {'previous' if base == previous else 'base'} + {used.adds_at_most} added)"
+        else:
+            at_most, at_least = used.at_most, used.at_least
     over = at_most is not None and value > at_most
     under = at_least is not None and value < at_least
     within = not (over or under)
-    bound = " and ".join(b for b in (f"at least {at_least}" if at_least is not None else "", f"at most {at_most}" if at_most is not None else "") if b) or "no bound"
-    shown = f"{value} {rule.unit}" if value.denominator != 1 else f"{value.numerator} {rule.unit}"
+    bound = _bound_words(at_least, at_most)
+    shown = f"{_num(value)} {rule.unit}"
+    if over:
+        comparison = f"{_num(value)} > {at_most}"
+    elif under:
+        comparison = f"{_num(value)} < {at_least}"
+    else:
+        parts = [f"{at_least} ≤ {_num(value)}" if at_least is not None else "", f"{_num(value)} ≤ {at_most}" if at_most is not None else ""]
+        comparison = " and ".join(p for p in parts if p) or "no bound under the exception"
+    lead = f"{subject}: " if subject else ""
     if within:
         severity = "ok"
-        message = f"{shown}: within {bound}" if bound != "no bound" else f"{shown}: allowed, the exception lifts the bound"
+        message = f"{lead}{shown}{detail}: within {bound}{bound_note}" if bound else f"{lead}{shown}{detail}: allowed, the exception lifts the bound"
         if used:
-            message += f" ({used.summary.lower()}: {used.modality})"
+            message += f" — {_lc(used.summary)} ({used.modality})"
     else:
         severity = SEVERITY[rule.modality]
-        message = f"{shown}: {'more' if over else 'fewer'} than allowed ({bound}) — {rule.summary.lower()}"
+        why = used.summary if used else rule.summary
+        message = f"{lead}{shown}{detail}: {'more' if over else 'fewer'} than allowed ({bound}{bound_note}) — {_lc(why)}"
         if rule.otherwise:
             message += f"; {rule.otherwise}"
-        if rule.exception and not used:
-            message += "; exceptions: " + "; ".join(f"--when {x.when} ({x.cite.label()})" for x in rule.exception)
-    return LimitResult(rule, value, at_most, at_least, within, severity, message, cites, used.id if used else None, warnings)
+        if getattr(rule, "exception", None) and not used:
+            message += f"; exception: {exception_words(rule)}"
+    return LimitResult(rule, value, at_most, at_least, within, severity, message, _unique(cites), comparison,
+                       used.id if used else None, None if within else rule.remedy, warnings, subject)
+
+
+def _lc(text: str) -> str:
+    """A summary inside a sentence: first letter lowered, proper nouns (Recommendation, Question) kept."""
+    return text[:1].lower() + text[1:]
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _num(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else str(value)
+
+
+def _bound_words(at_least, at_most) -> str:
+    return " and ".join(b for b in (f"at least {at_least}" if at_least is not None else "",
+                                    f"at most {at_most}" if at_most is not None else "") if b)
+
+
+def _unknown_flags(rules: list[BoundedRule], flags: frozenset[str], ignore: frozenset[str] = frozenset()) -> list[str]:
+    known = {x.when for r in rules for x in getattr(r, "exception", [])} | ignore
+    return [f"--when {w} does not apply to {', '.join(r.id for r in rules)}" for w in sorted(flags - known)]
+
+
+def check_limit(rs: Ruleset, rule_id: str, value: Fraction, flags: frozenset[str] = frozenset()) -> LimitResult:
+    """One number against one limit or role rule (e.g. 'procedures limit')."""
+    rule = rs.rules.get(rule_id)
+    if not isinstance(rule, (LimitRule, RoleRule)):
+        limits = [r.id for r in rs.of_kind(LimitRule) + rs.of_kind(RoleRule)]
+        raise InputError(f"'{rule_id}' is not a limit or role rule; they are: {', '.join(limits)}")
+    if isinstance(rule, LimitRule) and rule.min_interval is not None:
+        raise InputError(f"{rule_id} compares two dates ({rule.interval_from}, {rule.interval_to}), not a number; "
+                         f"check it with dates, e.g. procedures recommendation check-revision")
+    result = judge(rule, value, flags)
+    result.warnings += _unknown_flags([rule], flags)
+    return result
+
+
+def interval_rules(rs: Ruleset, subject: str) -> list[LimitRule]:
+    return [r for r in rs.of_kind(LimitRule) if r.min_interval is not None and subject in r.applies_to]
+
+
+def check_interval(rs: Ruleset, rule: LimitRule, dates: dict[str, dt.date], flags: frozenset[str] = frozenset()) -> LimitResult:
+    """Whether the later event comes at least ``min_interval`` after the earlier one.
+
+    Both dates inclusive: a revision considered exactly two years after approval
+    is not within the two years.
+    """
+    from procedures.offsets import shift
+
+    first, then = dates[rule.interval_from], dates[rule.interval_to]
+    if then < first:
+        raise InputError(f"{rule.interval_to} {then} is before {rule.interval_from} {first}; check the dates")
+    earliest, how = shift(first, rule.min_interval, rs.head.day_counting, rs.calendar)
+    cites = [c.label() for c in rule.cites()]
+    used = _exception_for(rule, flags)
+    span = f"{rule.min_interval.describe()} {rule.interval_from} {first}"
+    if then >= earliest:
+        severity, within = "ok", True
+        comparison = f"{then} ≥ {earliest} ({how})"
+        message = f"{rule.interval_to} {then} is on or after {earliest} ({span})"
+    elif used:
+        cites.append(used.cite.label())
+        severity, within = "ok", True
+        comparison = f"{then} < {earliest} ({how}); exception {used.when}"
+        message = f"{rule.interval_to} {then} is before {earliest} ({span}), but {_lc(used.summary)} ({used.modality})"
+    else:
+        severity, within = SEVERITY[rule.modality], False
+        comparison = f"{then} < {earliest} ({how})"
+        message = f"{rule.interval_to} {then} is before {earliest} ({span}) — {_lc(rule.summary)}"
+        if rule.exception:
+            message += f"; exception: {exception_words(rule)}"
+    result = LimitResult(rule, then, None, earliest, within, severity, message, _unique(cites), comparison,
+                         used.id if used and then < earliest else None, None if within else rule.remedy)
+    result.warnings += _unknown_flags([rule], flags)
+    return result

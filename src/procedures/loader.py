@@ -32,6 +32,8 @@ from procedures.models import (
     RulesetFile,
     SectionHead,
     FrequencyRule,
+    LimitRule,
+    RoleRule,
     TallyRule,
     TiersRule,
     WindowRule,
@@ -190,6 +192,7 @@ class Ruleset:
     sections: dict[str, SectionHead] = field(default_factory=dict)
     _calendar: object = None
     _members: object = None
+    _organizations: object = None
     _deadlines: dict | None = None
     _events_behind: dict = field(default_factory=dict)
     #: Memo of evaluated deadlines (see deadlines.evaluate_cached); results are immutable.
@@ -230,6 +233,17 @@ class Ruleset:
                 raise InputError(f"ruleset {self.id} declares no members file; add members = \"member-states.toml\" to its [ruleset]")
             self._members = load_members(self.folder / self.head.members)
         return self._members
+
+    @property
+    def regional_organizations(self):
+        """The regional telecommunication organizations (§ 3.2.1), found by code or name."""
+        if self._organizations is None:
+            from procedures.members import load_members
+
+            if not self.head.regional_organizations:
+                raise InputError(f"ruleset {self.id} declares no regional organizations file; add regional_organizations = \"regional-organizations.toml\" to its [ruleset]")
+            self._organizations = load_members(self.folder / self.head.regional_organizations)
+        return self._organizations
 
     def deadlines(self) -> dict[str, DeadlineRule]:
         """The deadline rules by id (computed once: rules do not change after loading)."""
@@ -274,7 +288,7 @@ def _load_ruleset(folder: Path) -> tuple[Ruleset | None, list[RuleFileError]]:
         return None, errors
     rs = Ruleset(folder=folder, spec=spec)
     # every other .toml file except the calendar and members files is a rule file
-    skip = {RULESET_FILE, spec.ruleset.calendar, spec.ruleset.members}
+    skip = {RULESET_FILE, spec.ruleset.calendar, spec.ruleset.members, spec.ruleset.regional_organizations}
     for path in sorted(folder.glob("*.toml")):
         if path.name in skip:
             continue
@@ -298,8 +312,10 @@ def _load_ruleset(folder: Path) -> tuple[Ruleset | None, list[RuleFileError]]:
                     continue
                 rs.rules[rule.id] = rule
                 rs.files[rule.id] = str(path)
-    if not (folder / spec.ruleset.calendar).is_file():
-        errors.append(RuleFileError(str(head_path), None, f"calendar file '{spec.ruleset.calendar}' not found", "create it or correct [ruleset].calendar"))
+    for key in ("calendar", "members", "regional_organizations"):
+        name = getattr(spec.ruleset, key)
+        if name is not None and not (folder / name).is_file():
+            errors.append(RuleFileError(str(head_path), None, f"{key.replace('_', ' ')} file '{name}' not found", f"create it or correct [ruleset].{key}"))
     errors.extend(_check_references(rs))
     if not errors:
         errors.extend(_check_cycles(rs))
@@ -309,7 +325,7 @@ def _load_ruleset(folder: Path) -> tuple[Ruleset | None, list[RuleFileError]]:
 def _check_references(rs: Ruleset) -> list[RuleFileError]:
     spec = rs.spec
     errors: list[RuleFileError] = []
-    subjects = set(spec.meeting_kinds) | set(spec.procedures) | set(spec.subjects)
+    subjects = set(spec.meeting_kinds) | set(spec.procedures) | set(spec.subjects) | set(spec.roles)
     deadlines = rs.deadlines()
     head_file = str(rs.folder / RULESET_FILE)
 
@@ -367,6 +383,18 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
                 for s in x.applies_to or []:
                     if s not in rule.applies_to:
                         err(rule_id, f"exception '{x.id}' applies to '{s}', which the rule itself does not", f"use some of {rule.applies_to}")
+        elif isinstance(rule, LimitRule):
+            for ev in (rule.interval_from, rule.interval_to):
+                if ev is not None and ev not in spec.events:
+                    err(rule_id, f"unknown event '{ev}'", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))})")
+        elif isinstance(rule, RoleRule):
+            for key in ("holders", "counts"):
+                for r in getattr(rule, key):
+                    if r not in spec.roles:
+                        err(rule_id, f"{key} names unknown role '{r}'", f"use one of {sorted(spec.roles)} or declare it under [roles] in ruleset.toml")
+            if rule.per == "study-group-and-organization" and not spec.ruleset.regional_organizations:
+                err(rule_id, "counts per regional organization, but the ruleset declares no regional organizations file",
+                    'add regional_organizations = "regional-organizations.toml" to [ruleset] in ruleset.toml')
         elif isinstance(rule, TallyRule):
             check_deadline_ref(rule_id, "reply_window", rule.reply_window)
             for ev in (rule.window_event, rule.starts_with):

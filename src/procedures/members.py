@@ -1,7 +1,9 @@
-"""The Member States of ITU, as data: code, name as ITU writes it, aliases.
+"""Lists of members as data: code, name, aliases. The Member States of ITU, and
+the regional telecommunication organizations (§ 3.2.1), use the same format.
 
 A reply may name a Member State by its ISO 3166-1 alpha-3 code or by any of
-its names, case-insensitively and ignoring accents and spacing.
+its names, case-insensitively and ignoring accents and spacing; an
+appointment names a regional organization the same way.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from typing import Annotated
 
 from procedures.models import Strict
 
-Alpha3 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+#: ISO 3166-1 alpha-3 for Member States; an organization's acronym (APT, CITEL) for regional organizations.
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,8}$")]
 
 
 class Member(Strict):
-    code: Alpha3
+    code: Code
     name: str = Field(min_length=2)
     aliases: list[str] = []
 

@@ -32,6 +32,7 @@ Paragraph = Annotated[
     StringConstraints(pattern=r"^(\d+(\.\d+)*|Annex \d+, item \d+|item \d+|instructs \d+)$"),
 ]
 Summary = Annotated[str, StringConstraints(min_length=8, max_length=200, pattern=r"^[^\n]+$")]
+CountUnit = Annotated[str, StringConstraints(max_length=40, pattern=r"^[a-z][a-z \-]*[a-z]$")]
 
 
 class Strict(BaseModel):
@@ -311,39 +312,123 @@ class FrequencyRule(RuleBase):
     not_in_conjunction: Conjunction | None = None
 
 
-# --- limits ---------------------------------------------------------------------------------
+# --- limits and roles -----------------------------------------------------------------------
 
 class LimitException(Strict):
-    """A named circumstance that changes the bounds (e.g. § 4.2.1.2: the chair was consulted)."""
+    """A named circumstance that changes the bounds (e.g. § 4.2.1.2: the chair was consulted).
+
+    The new bound is either given (``at_most``/``at_least``; omit both to lift
+    the bound) or grows from a previous value: ``adds_at_most`` more than the
+    larger of the rule's ``at_most`` and the value named by ``added_to``
+    (e.g. § 3.10.5.3: at most 20 pages more than the previous version, or than 50).
+    """
 
     id: RuleId
     when: Name
-    #: New bounds under the exception; omit a bound to lift it.
     at_most: int | None = None
     at_least: int | None = None
+    adds_at_most: int | None = Field(default=None, ge=0)
+    #: The measure holding the previous value the allowance is added to (e.g. "previous-pages").
+    added_to: Name | None = None
     cite: Citation
     modality: Modality
     summary: Summary
 
+    @model_validator(mode="after")
+    def _growth_is_whole(self) -> LimitException:
+        if (self.adds_at_most is None) != (self.added_to is None):
+            raise ValueError("adds_at_most and added_to go together: the allowance and the measure it is added to; give both or neither")
+        if self.adds_at_most is not None and (self.at_most is not None or self.at_least is not None):
+            raise ValueError("an exception either sets at_most/at_least or grows the bound with adds_at_most, not both; remove one")
+        return self
 
-class LimitRule(RuleBase):
-    """A number that must stay within bounds: pages, posts, Questions, years, absences."""
+
+class BoundedRule(RuleBase):
+    """What limit and role rules share: what is counted, its bounds, and what follows a miss."""
 
     #: What is counted, in words ("pages of a contribution, annexes excluded").
     quantity: Summary
-    unit: Name
+    #: What one counts, in the plural, as a result shows it ("pages", "consecutive meetings missed").
+    unit: CountUnit
     at_most: int | None = Field(default=None, ge=0)
     at_least: int | None = Field(default=None, ge=0)
     #: What follows when the bound is not kept (e.g. "the Director reminds the nominating member").
     otherwise: Summary | None = None
+    #: What the author or member concerned can do about it (e.g. "consult the chair; provide a summary").
+    remedy: Summary | None = None
+
+    def _check_bounds(self) -> None:
+        if self.at_most is not None and self.at_least is not None and self.at_least > self.at_most:
+            raise ValueError(f"at_least {self.at_least} is above at_most {self.at_most}; correct one")
+
+
+class LimitRule(BoundedRule):
+    """A number that must stay within bounds (pages, Questions), or a date that must not come too soon.
+
+    A count limit has ``at_most``/``at_least``. An interval limit has
+    ``interval_from``, ``interval_to`` (events) and ``min_interval``: the second
+    date must be on or after the first shifted by the offset (§ 7.1.2).
+    """
+
+    #: The input the number is read from when a check takes several (e.g. "pages", "question-pages").
+    measure: Name = "value"
+    interval_from: Name | None = None
+    interval_to: Name | None = None
+    min_interval: Offset | None = None
     exception: list[LimitException] = []
 
     @model_validator(mode="after")
     def _a_bound(self) -> LimitRule:
+        interval = (self.interval_from, self.interval_to, self.min_interval)
+        if any(v is not None for v in interval):
+            if any(v is None for v in interval):
+                raise ValueError("an interval limit needs interval_from, interval_to and min_interval; give all three")
+            if self.at_most is not None or self.at_least is not None:
+                raise ValueError("a limit is either a count (at_most/at_least) or an interval (min_interval), not both; remove one")
+            if self.min_interval.direction != "after":
+                raise ValueError('min_interval counts forward from interval_from; use direction = "after"')
+            return self
         if self.at_most is None and self.at_least is None:
-            raise ValueError("a limit needs at_most, at_least or both; add one")
-        if self.at_most is not None and self.at_least is not None and self.at_least > self.at_most:
-            raise ValueError(f"at_least {self.at_least} is above at_most {self.at_most}; correct one")
+            raise ValueError("a limit needs at_most, at_least or both (or an interval: min_interval); add one")
+        self._check_bounds()
+        for x in self.exception:
+            if x.adds_at_most is not None and self.at_most is None:
+                raise ValueError(f"exception '{x.id}' adds to at_most, which the rule does not set; add at_most")
+        return self
+
+
+class RoleRule(BoundedRule):
+    """A bound on the posts people hold, counted from a list of appointments (and attendance).
+
+    ``measure`` names how the count is made: ``posts`` (posts of the roles in
+    ``counts``), ``questions`` (distinct Questions of those posts) or
+    ``consecutive-absences`` (the longest run of meetings missed, from an
+    attendance list). ``per`` is ``person`` (each person holding one of
+    ``holders``) or ``study-group-and-organization`` (each study group and each
+    regional telecommunication organization, counting the ``counts`` posts).
+    """
+
+    measure: Literal["posts", "questions", "consecutive-absences"]
+    per: Literal["person", "study-group-and-organization"]
+    holders: list[Name] = []
+    counts: list[Name] = []
+
+    @model_validator(mode="after")
+    def _coherent(self) -> RoleRule:
+        if self.at_most is None and self.at_least is None:
+            raise ValueError("a role rule needs at_most, at_least or both; add one")
+        self._check_bounds()
+        if self.per == "person" and not self.holders:
+            raise ValueError('a per-person role rule needs holders: the roles whose holders are checked, e.g. holders = ["vice-chair"]')
+        if self.per != "person" and self.holders:
+            raise ValueError("holders only applies per person; remove it or use per = \"person\"")
+        if self.measure == "consecutive-absences":
+            if self.counts:
+                raise ValueError("absences count meetings, not posts; remove counts")
+            if self.per != "person":
+                raise ValueError('absences are counted per person; use per = "person"')
+        elif not self.counts:
+            raise ValueError(f'measure "{self.measure}" counts posts; add counts = ["rapporteur", ...] (roles of ruleset.toml)')
         return self
 
 
@@ -379,6 +464,8 @@ class RulesetHead(Strict):
     day_counting: DayCounting
     calendar: str
     members: str | None = None
+    #: The regional telecommunication organizations (§ 3.2.1), in the members-file format.
+    regional_organizations: str | None = None
 
     @field_validator("time_zone")
     @classmethod
@@ -399,6 +486,8 @@ class RulesetFile(Strict):
     procedures: dict[Name, Summary] = {}
     #: Other things rules apply to: documents, posts, the study period's Questions.
     subjects: dict[Name, Summary] = {}
+    #: The posts an appointments list may name (chair, vice-chair, rapporteur, ...).
+    roles: dict[Name, Summary] = {}
     events: dict[Name, EventDecl] = Field(min_length=1)
     #: Named conditions rules may depend on (only_if), with their meaning.
     conditions: dict[Name, Summary] = {}
@@ -420,10 +509,11 @@ class RuleFile(Strict):
     window: list[WindowRule] = []
     frequency: list[FrequencyRule] = []
     limit: list[LimitRule] = []
+    role: list[RoleRule] = []
 
 
-RULE_KINDS = ("deadline", "tiers", "tally", "window", "frequency", "limit")
-Rule = DeadlineRule | TiersRule | TallyRule | WindowRule | FrequencyRule | LimitRule
+RULE_KINDS = ("deadline", "tiers", "tally", "window", "frequency", "limit", "role")
+Rule = DeadlineRule | TiersRule | TallyRule | WindowRule | FrequencyRule | LimitRule | RoleRule
 
 
 def all_cites(rule: Rule) -> list[Citation]:

@@ -9,6 +9,7 @@ from procedures.models import (
     DeadlineRule,
     FrequencyRule,
     LimitRule,
+    RoleRule,
     Offset,
     Rule,
     TallyRule,
@@ -16,7 +17,7 @@ from procedures.models import (
     WindowRule,
 )
 
-KINDS = {DeadlineRule: "deadline", TiersRule: "tiers", TallyRule: "tally", WindowRule: "window", FrequencyRule: "frequency", LimitRule: "limit"}
+KINDS = {DeadlineRule: "deadline", TiersRule: "tiers", TallyRule: "tally", WindowRule: "window", FrequencyRule: "frequency", LimitRule: "limit", RoleRule: "role"}
 
 
 def kind_of(rule: Rule) -> str:
@@ -130,13 +131,36 @@ def parameters(rs: Ruleset, rule: Rule) -> list[str]:
         if rule.not_in_conjunction:
             c = rule.not_in_conjunction
             out.append(f"none in conjunction with a {'/'.join(c.kinds)} meeting (overlapping, or at most {c.within_days} days apart)")
+    elif isinstance(rule, LimitRule) and rule.min_interval is not None:
+        out.append(f"{rule.quantity}: {rule.interval_to} no earlier than {offset_words(rs, rule.min_interval, rule.interval_from)}")
+        _limit_tail(rule, out)
     elif isinstance(rule, LimitRule):
-        out.append(f"{rule.quantity}: {_bound_words(rule.at_least, rule.at_most, rule.unit)}")
-        if rule.otherwise:
-            out.append(f"otherwise: {rule.otherwise}")
-        for x in rule.exception:
-            out.append(f"exception {x.id}: when {x.when}, {_bound_words(x.at_least, x.at_most, rule.unit)} — {x.summary} ({x.cite.label()}, {x.modality})")
+        read = f" (read from {rule.measure})" if rule.measure != "value" else ""
+        out.append(f"{rule.quantity}{read}: {_bound_words(rule.at_least, rule.at_most, rule.unit)}")
+        _limit_tail(rule, out)
+    elif isinstance(rule, RoleRule):
+        who = f"each person holding {' or '.join(rule.holders)}" if rule.per == "person" else "each study group and each regional telecommunication organization"
+        how = {"posts": f"the {'/'.join(rule.counts)} posts held",
+               "questions": f"the distinct Questions of the {'/'.join(rule.counts)} posts held",
+               "consecutive-absences": "the longest run of consecutive meetings missed (from an attendance list)"}[rule.measure]
+        out.append(f"for {who}, counts {how}: {_bound_words(rule.at_least, rule.at_most, rule.unit)}")
+        _limit_tail(rule, out)
     return out
+
+
+def _limit_tail(rule, out: list[str]) -> None:
+    if rule.otherwise:
+        out.append(f"otherwise: {rule.otherwise}")
+    if rule.remedy:
+        out.append(f"what can be done: {rule.remedy}")
+    for x in getattr(rule, "exception", []):
+        if x.adds_at_most is not None:
+            bound = f"at most {x.adds_at_most} {rule.unit} more than the larger of {rule.at_most} and {x.added_to}"
+        elif x.at_most is None and x.at_least is None:
+            bound = "no bound"
+        else:
+            bound = _bound_words(x.at_least, x.at_most, rule.unit)
+        out.append(f"exception {x.id}: when {x.when}, {bound} — {x.summary} ({x.cite.label()}, {x.modality})")
 
 
 def describe_rule(rs: Ruleset, rule: Rule) -> str:

@@ -1,0 +1,340 @@
+"""Appointments and attendance: who holds which post, counted against the role rules.
+
+An appointments file (CSV) has one row per post: ``person, nominated_by, role,
+study_group`` and, where a rule needs them, ``question`` (rapporteurs) and
+``regional_organization`` (vice-chairs). An attendance file (CSV) has one row
+per person and meeting: ``person, meeting, attended`` and optionally ``date``;
+without dates, each person's meetings are taken in file order.
+
+Every row is either used or reported as an error with its line; the role
+rules (``[[role]]`` in the rule files) say what is counted and for whom. The
+counting methods are named by the rules' ``measure``: posts, questions,
+consecutive-absences.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import IO
+
+from procedures.csvfiles import check_header
+from procedures.errors import InputError
+from procedures.limits import LimitResult, judge
+from procedures.loader import Ruleset
+from procedures.members import normalise
+from procedures.models import RoleRule
+
+APPOINTMENT_COLUMNS = ("person", "nominated_by", "role", "study_group")
+APPOINTMENT_OPTIONAL = ("question", "regional_organization")
+ATTENDANCE_COLUMNS = ("person", "meeting", "attended")
+ATTENDANCE_OPTIONAL = ("date",)
+ATTENDED = {"yes": True, "y": True, "true": True, "1": True, "present": True, "attended": True,
+            "no": False, "n": False, "false": False, "0": False, "absent": False, "missed": False}
+
+
+@dataclass(frozen=True)
+class Appointment:
+    line: int
+    person: str
+    nominated_by: str
+    role: str
+    study_group: str
+    question: str
+    organization: str | None
+
+    @property
+    def key(self) -> str:
+        return normalise(self.person)
+
+    def post(self) -> str:
+        where = f"{self.question} ({self.study_group})" if self.question else self.study_group
+        return f"{self.role} {where}"
+
+
+@dataclass(frozen=True)
+class Attendance:
+    line: int
+    person: str
+    meeting: str
+    attended: bool
+    date: dt.date | None
+
+
+@dataclass(frozen=True)
+class RowError:
+    file: str
+    line: int
+    problem: str
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "line": self.line, "problem": self.problem}
+
+    def __str__(self) -> str:
+        return f"{self.file}, line {self.line}: {self.problem}"
+
+
+@dataclass
+class Rows:
+    """What a file yielded: the rows used, the rows refused, the columns nobody reads."""
+
+    name: str
+    rows: list = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _open(path: Path) -> IO[str]:
+    try:
+        return path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _records(fh: IO[str], name: str, required: tuple[str, ...], optional: tuple[str, ...]):
+    """The ignored columns, and a stream of (line, row, problem) with the header checked first."""
+    reader = csv.DictReader(fh)
+    try:
+        header = reader.fieldnames
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise InputError(f"{name}: not a readable CSV file ({exc})") from None
+    reader.fieldnames, ignored = check_header(header, name, required, optional)
+
+    def rows():
+        try:
+            for row in reader:
+                line = reader.line_num
+                if None in row:
+                    yield line, row, "the row has more fields than the header"
+                elif any(row.get(c) is None for c in required):
+                    yield line, row, "the row has fewer fields than the header"
+                else:
+                    yield line, {k: (v or "").strip() for k, v in row.items()}, None
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise InputError(f"{name}: line {reader.line_num} cannot be read as CSV ({exc})") from None
+
+    return ignored, rows()
+
+
+def role_name(text: str) -> str:
+    """'Vice Chair', 'vice_chair' and 'Vice-Chair' all name the role vice-chair."""
+    return "-".join(text.replace("_", " ").replace("-", " ").lower().split())
+
+
+def read_appointments(rs: Ruleset, fh: IO[str], name: str) -> Rows:
+    """Read and check an appointments file; every row becomes an Appointment or a RowError."""
+    rules = rs.of_kind(RoleRule)
+    needs_question = {r for rule in rules if rule.measure == "questions" for r in rule.counts}
+    needs_org = {r for rule in rules if rule.per == "study-group-and-organization" for r in rule.counts}
+    orgs = rs.regional_organizations if rs.head.regional_organizations else None
+    roles = rs.spec.roles
+    out = Rows(name)
+    seen: dict[tuple, int] = {}
+    with fh:
+        out.ignored, records = _records(fh, name, APPOINTMENT_COLUMNS, APPOINTMENT_OPTIONAL)
+        for line, row, problem in records:
+            if problem is None:
+                problem, appt = _appointment(line, row, roles, needs_question, needs_org, orgs)
+            if problem is None:
+                key = (appt.key, appt.role, normalise(appt.study_group), normalise(appt.question))
+                if key in seen:
+                    problem = f"repeats the post of line {seen[key]} ({appt.person}, {appt.post()})"
+                else:
+                    seen[key] = line
+            if problem:
+                out.errors.append(RowError(name, line, problem))
+            else:
+                out.rows.append(appt)
+    return out
+
+
+def _appointment(line, row, roles, needs_question, needs_org, orgs) -> tuple[str | None, Appointment | None]:
+    for column in ("person", "nominated_by", "role", "study_group"):
+        if not row[column]:
+            return f"{column} is empty", None
+    role = role_name(row["role"])
+    if role not in roles:
+        return f"unknown role '{row['role']}'; use one of {', '.join(roles)}", None
+    question = row.get("question") or ""
+    if role in needs_question and not question:
+        return f"a {role}'s post is for a study Question; fill in the question column (e.g. Q1/1)", None
+    code = None
+    text = row.get("regional_organization") or ""
+    if text:
+        found = orgs.find(text) if orgs else None
+        if found is None:
+            known = ", ".join(m.code for m in orgs.spec.member) if orgs else "none declared"
+            return f"unknown regional organization '{text}'; use one of {known}", None
+        code = found.code
+    elif role in needs_org:
+        known = ", ".join(m.code for m in orgs.spec.member) if orgs else ""
+        return f"a {role} comes from a regional telecommunication organization; fill in regional_organization ({known})", None
+    return None, Appointment(line, row["person"], row["nominated_by"], role, row["study_group"], question, code)
+
+
+def read_attendance(fh: IO[str], name: str, people: set[str]) -> Rows:
+    """Read and check an attendance file; a person must be among the appointments."""
+    from procedures.timestamps import parse_date
+
+    out = Rows(name)
+    seen: dict[tuple, int] = {}
+    with fh:
+        out.ignored, records = _records(fh, name, ATTENDANCE_COLUMNS, ATTENDANCE_OPTIONAL)
+        dated = False
+        for line, row, problem in records:
+            if problem is None:
+                dated = "date" in row
+                problem = next((f"{c} is empty" for c in ATTENDANCE_COLUMNS if not row[c]), None)
+            if problem is None and normalise(row["person"]) not in people:
+                problem = f"{row['person']} is not among the appointments"
+            if problem is None and row["attended"].lower() not in ATTENDED:
+                problem = f"attended '{row['attended']}' is not yes or no"
+            day = None
+            if problem is None and dated:
+                try:
+                    day = parse_date(row["date"], "date")
+                except InputError as exc:
+                    problem = str(exc)
+            if problem is None:
+                key = (normalise(row["person"]), normalise(row["meeting"]))
+                if key in seen:
+                    problem = f"repeats line {seen[key]} ({row['person']} at {row['meeting']})"
+                else:
+                    seen[key] = line
+            if problem:
+                out.errors.append(RowError(name, line, problem))
+            else:
+                out.rows.append(Attendance(line, row["person"], row["meeting"], ATTENDED[row["attended"].lower()], day))
+    return out
+
+
+def appointments_file(rs: Ruleset, path: Path) -> Rows:
+    return read_appointments(rs, _open(path), str(path))
+
+
+def attendance_file(path: Path, appointments: Rows) -> Rows:
+    return read_attendance(_open(path), str(path), {a.key for a in appointments.rows})
+
+
+# --- counting --------------------------------------------------------------------------------
+
+
+@dataclass
+class AppointmentsResult:
+    checks: list[LimitResult]
+    errors: list[RowError]
+    #: Rules or groups that could not be checked, and why.
+    not_checked: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    people: int = 0
+    appointments: int = 0
+
+    @property
+    def findings(self) -> list[LimitResult]:
+        return [c for c in self.checks if not c.within]
+
+    def per(self, per: str) -> list[LimitResult]:
+        return [c for c in self.findings if c.rule.per == per]
+
+    @property
+    def breaches(self) -> list[LimitResult]:
+        return [c for c in self.findings if c.severity == "breach"]
+
+    def as_dict(self) -> dict:
+        return {
+            "appointments": self.appointments, "people": self.people, "checked": len(self.checks),
+            "findings": {"per_person": [c.as_dict() for c in self.per("person")],
+                         "per_study_group": [c.as_dict() for c in self.per("study-group-and-organization")]},
+            "errors": [e.as_dict() for e in self.errors], "not_checked": self.not_checked, "warnings": self.warnings,
+        }
+
+
+def check_appointments(rs: Ruleset, appointments: Rows, attendance: Rows | None = None) -> AppointmentsResult:
+    """Count every role rule over the appointments (and attendance, when given)."""
+    by_person: dict[str, list[Appointment]] = {}
+    for a in appointments.rows:
+        by_person.setdefault(a.key, []).append(a)
+    meetings: dict[str, list[Attendance]] = {}
+    for m in attendance.rows if attendance else []:
+        meetings.setdefault(normalise(m.person), []).append(m)
+    result = AppointmentsResult([], list(appointments.errors) + (list(attendance.errors) if attendance else []),
+                                people=len(by_person), appointments=len(appointments.rows))
+    for rows in (appointments, attendance):
+        if rows and rows.ignored:
+            result.warnings.append(f"{rows.name}: columns ignored: {', '.join(rows.ignored)}")
+    for rule in rs.of_kind(RoleRule):
+        if rule.measure == "consecutive-absences" and attendance is None:
+            result.not_checked.append(f"{rule.id} ({rule.cite.label()}): give --attendance FILE to count {rule.quantity}")
+        elif rule.per == "person":
+            _per_person(rule, by_person, meetings, result)
+        else:
+            _per_group(rs, rule, appointments.rows, result)
+    return result
+
+
+def _per_person(rule: RoleRule, by_person, meetings, result: AppointmentsResult) -> None:
+    unlisted: list[str] = []
+    for key, posts in by_person.items():
+        held = [a for a in posts if a.role in rule.holders]
+        if not held:
+            continue
+        nominated = ", ".join(dict.fromkeys(a.nominated_by for a in held))
+        subject = f"{posts[0].person} ({'; '.join(a.post() for a in held)}; nominated by {nominated})"
+        if rule.measure == "consecutive-absences":
+            if key not in meetings:
+                unlisted.append(posts[0].person)
+                continue
+            run = longest_absence(meetings[key])
+            detail = f" ({', '.join(m.meeting for m in run)})" if run else ""
+            result.checks.append(judge(rule, Fraction(len(run)), subject=subject, detail=detail))
+            continue
+        counted = [a for a in posts if a.role in rule.counts]
+        if rule.measure == "questions":
+            distinct = list(dict.fromkeys((normalise(a.study_group), normalise(a.question)) for a in counted))
+            names = list(dict.fromkeys(f"{a.question} ({a.study_group})" for a in counted))
+            value, detail = len(distinct), f" ({', '.join(names)})" if names else ""
+        else:
+            value, detail = len(counted), f" ({', '.join(a.post() for a in counted)})" if counted else ""
+        result.checks.append(judge(rule, Fraction(value), subject=subject, detail=detail))
+    if unlisted:
+        result.not_checked.append(f"{rule.id} ({rule.cite.label()}): the attendance file lists no meeting for {len(unlisted)} of them: {', '.join(unlisted)}")
+
+
+def _per_group(rs: Ruleset, rule: RoleRule, appointments: list[Appointment], result: AppointmentsResult) -> None:
+    """One count per study group and regional organization, every organization included."""
+    groups: dict[str, str] = {}
+    for a in appointments:
+        groups.setdefault(normalise(a.study_group), a.study_group)
+    counted = [a for a in appointments if a.role in rule.counts]
+    codes = [m.code for m in rs.regional_organizations.spec.member]
+    for key, group in groups.items():
+        here = [a for a in counted if normalise(a.study_group) == key]
+        if not here:
+            result.not_checked.append(f"{rule.id}: {group} lists no {'/'.join(rule.counts)}, so {rule.quantity} are not counted")
+            continue
+        for code in codes:
+            mine = [a.person for a in here if a.organization == code]
+            detail = f" ({', '.join(mine)})" if mine else ""
+            result.checks.append(judge(rule, Fraction(len(mine)), subject=f"{group}, {code}", detail=detail))
+
+
+def longest_absence(meetings: Iterable[Attendance]) -> list[Attendance]:
+    """The longest run of consecutive meetings missed (the latest, if several are as long).
+
+    Meetings are in date order when every row has a date, else in file order.
+    """
+    ordered = sorted(meetings, key=lambda m: (m.date or dt.date.min, m.line))
+    best: list[Attendance] = []
+    run: list[Attendance] = []
+    for m in ordered:
+        run = [] if m.attended else run + [m]
+        if run and len(run) >= len(best):
+            best = run
+    return best

@@ -1,0 +1,86 @@
+"""Page limits by document type: contributions (§§ 4.1.3.6, 4.2.1.2), output reports (§ 3.10.5).
+
+A document type is any subject that a page limit (a limit rule with unit
+"pages") applies to. Each such rule reads its number from the input its
+``measure`` names; the type itself is a circumstance that exceptions may name
+(``when = "revised-report"``), beside the ``--when`` flags the user gives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from procedures.errors import InputError
+from procedures.limits import LimitResult, judge, _unknown_flags
+from procedures.loader import Ruleset
+from procedures.models import LimitRule
+
+#: The inputs a document check takes, by measure name, with the option that gives each.
+INPUTS = {"pages": "--pages", "question-pages": "--question-total", "previous-pages": "--previous-pages"}
+
+
+@dataclass
+class DocumentResult:
+    type: str
+    results: list[LimitResult]
+    #: Rules of the type that could not be checked, and what would check them.
+    not_checked: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def within(self) -> bool:
+        return all(r.within for r in self.results)
+
+    def as_dict(self) -> dict:
+        return {"type": self.type, "within": self.within, "results": [r.as_dict() for r in self.results],
+                "not_checked": self.not_checked, "warnings": self.warnings}
+
+
+def page_rules(rs: Ruleset) -> list[LimitRule]:
+    return [r for r in rs.of_kind(LimitRule) if r.unit == "pages" and r.min_interval is None]
+
+
+def document_types(rs: Ruleset) -> list[str]:
+    return sorted({s for r in page_rules(rs) for s in r.applies_to})
+
+
+def check_document(rs: Ruleset, doc_type: str, inputs: dict[str, int], flags: frozenset[str] = frozenset()) -> DocumentResult:
+    """Every page limit of a document type, each against the input its measure names."""
+    types = document_types(rs)
+    if doc_type not in types:
+        raise InputError(f"unknown document type '{doc_type}'; use one of {', '.join(types)}")
+    unknown = [k for k in inputs if k not in INPUTS]
+    if unknown:
+        raise InputError(f"unknown input(s) {', '.join(unknown)}; use {', '.join(INPUTS)}")
+    if "pages" not in inputs:
+        raise InputError("the number of pages is missing; give --pages")
+    rules = [r for r in page_rules(rs) if doc_type in r.applies_to]
+    situation = flags | {doc_type}
+    read: set[str] = set()
+    for r in rules:
+        read.add(r.measure)
+        read.update(x.added_to for x in r.exception if x.added_to and x.when in situation)
+    for name in inputs:
+        if name not in read:
+            raise InputError(f"{INPUTS[name]} does not apply to a {doc_type}: none of its page limits reads {name} "
+                             f"(it applies to {', '.join(t for t in types if _reads(rs, t, name, flags)) or 'no document type'})")
+    if "question-pages" in inputs and inputs["question-pages"] < inputs["pages"]:
+        raise InputError(f"--question-total {inputs['question-pages']} is less than --pages {inputs['pages']}; "
+                         "the total counts this report too")
+    out = DocumentResult(doc_type, [])
+    for r in rules:
+        if r.measure not in inputs:
+            how = INPUTS.get(r.measure, f"the input '{r.measure}' (no option gives it)")
+            out.not_checked.append(f"{r.id} ({r.cite.label()}): give {how} — {r.quantity} — to check it")
+            continue
+        out.results.append(judge(r, inputs[r.measure], situation, inputs))
+    out.warnings += _unknown_flags(rules, flags)
+    for res in out.results:
+        out.warnings += res.warnings
+    return out
+
+
+def _reads(rs: Ruleset, doc_type: str, name: str, flags: frozenset[str]) -> bool:
+    situation = flags | {doc_type}
+    return any(r.measure == name or any(x.added_to == name and x.when in situation for x in r.exception)
+               for r in page_rules(rs) if doc_type in r.applies_to)
