@@ -111,6 +111,22 @@ def _limits(lib, sc):
     return [[sc["rule"]] for _ in sc["case"]]
 
 
+def _documents(lib, sc):
+    return [list(case["expect"]) for case in sc["case"]]
+
+
+def _revisions(lib, sc):
+    return [[sc["rule"]] for _ in sc["case"]]
+
+
+def _appointments(lib, sc):
+    from procedures.models import RoleRule
+
+    if sc.get("finding"):
+        return [[f["rule"] for f in sc["finding"]]]
+    return [[r.id for r in lib.latest().of_kind(RoleRule)]] if sc.get("clean") else [[]]
+
+
 READERS = {
     "timetable": _timetable,
     "timelines": _timelines,
@@ -118,6 +134,9 @@ READERS = {
     "tallies": _tallies,
     "plans": _plans,
     "limits": _limits,
+    "documents": _documents,
+    "revisions": _revisions,
+    "appointments": _appointments,
 }
 
 

@@ -148,7 +148,9 @@ def judge(rule: BoundedRule, value: Fraction, flags: frozenset[str] = frozenset(
 
 
 def _lc(text: str) -> str:
-    """A summary inside a sentence: first letter lowered, proper nouns (Recommendation, Question) kept."""
+    """A summary inside a sentence: first letter lowered; acronyms (WTDC) and later capitals kept."""
+    if text[1:2].isupper():
+        return text
     return text[:1].lower() + text[1:]
 
 
