@@ -40,7 +40,9 @@ def test_document_case(path, n, case, ruleset):
     else:
         assert not result.not_checked
     if "warning" in case:
-        assert any(case["warning"] in w for w in result.warnings)
+        assert any(case["warning"] in w for w in result.warnings), result.warnings
+    if case.get("no_warning"):
+        assert not result.warnings, result.warnings
 
 
 @pytest.mark.parametrize("path,n,case", REVISIONS, ids=[f"{p.stem}[{n}]" for p, n, _ in REVISIONS])

@@ -129,6 +129,10 @@ def judge(rule: BoundedRule, value: Fraction, flags: frozenset[str] = frozenset(
     else:
         parts = [f"{at_least} ≤ {_num(value)}" if at_least is not None else "", f"{_num(value)} ≤ {at_most}" if at_most is not None else ""]
         comparison = " and ".join(p for p in parts if p) or "no bound under the exception"
+    if used and used.other_reading_at_most is not None and (value <= used.other_reading_at_most) != within:
+        verdict = "within it" if value <= used.other_reading_at_most else "more than allowed"
+        warnings.append(f"other reading ({used.other_reading}): at most {used.other_reading_at_most} {rule.unit}, "
+                        f"so {shown} would be {verdict}")
     lead = f"{subject}: " if subject else ""
     if within:
         severity = "ok"

@@ -330,6 +330,9 @@ class LimitException(Strict):
     adds_at_most: int | None = Field(default=None, ge=0)
     #: The measure holding the previous value the allowance is added to (e.g. "previous-pages").
     added_to: Name | None = None
+    #: Another reading of the exception's bound, shown when it gives a different answer (SEMANTICS § 6).
+    other_reading: Summary | None = None
+    other_reading_at_most: int | None = None
     cite: Citation
     modality: Modality
     summary: Summary
@@ -340,6 +343,8 @@ class LimitException(Strict):
             raise ValueError("adds_at_most and added_to go together: the allowance and the measure it is added to; give both or neither")
         if self.adds_at_most is not None and (self.at_most is not None or self.at_least is not None):
             raise ValueError("an exception either sets at_most/at_least or grows the bound with adds_at_most, not both; remove one")
+        if (self.other_reading is None) != (self.other_reading_at_most is None):
+            raise ValueError("other_reading and other_reading_at_most go together: the reading in words and its bound; give both or neither")
         return self
 
 

@@ -161,6 +161,8 @@ def _limit_tail(rule, out: list[str]) -> None:
         else:
             bound = _bound_words(x.at_least, x.at_most, rule.unit)
         out.append(f"exception {x.id}: when {x.when}, {bound} — {x.summary} ({x.cite.label()}, {x.modality})")
+        if x.other_reading:
+            out.append(f"  other reading, shown when it changes the answer: {x.other_reading} (at most {x.other_reading_at_most} {rule.unit})")
 
 
 def describe_rule(rs: Ruleset, rule: Rule) -> str:
