@@ -86,6 +86,19 @@ class Rows:
     rows: list = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    _seen: dict = field(default_factory=dict, repr=False)
+
+    def add(self, line: int, problem: str | None, item=None, key: tuple = (), what: str = "") -> None:
+        """Keep the item, or record the row's problem; a key seen on an earlier line makes the row a repeat."""
+        if problem is None and key:
+            if key in self._seen:
+                problem = f"repeats {what}line {self._seen[key]}"
+            else:
+                self._seen[key] = line
+        if problem:
+            self.errors.append(RowError(self.name, line, problem))
+        else:
+            self.rows.append(item)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -136,22 +149,14 @@ def read_appointments(rs: Ruleset, fh: IO[str], name: str) -> Rows:
     orgs = rs.regional_organizations if rs.head.regional_organizations else None
     roles = rs.spec.roles
     out = Rows(name)
-    seen: dict[tuple, int] = {}
     with fh:
         out.ignored, records = _records(fh, name, APPOINTMENT_COLUMNS, APPOINTMENT_OPTIONAL)
         for line, row, problem in records:
+            appt = None
             if problem is None:
                 problem, appt = _appointment(line, row, roles, needs_question, needs_org, orgs)
-            if problem is None:
-                key = (appt.key, appt.role, normalise(appt.study_group), normalise(appt.question))
-                if key in seen:
-                    problem = f"repeats the post of line {seen[key]} ({appt.person}, {appt.post()})"
-                else:
-                    seen[key] = line
-            if problem:
-                out.errors.append(RowError(name, line, problem))
-            else:
-                out.rows.append(appt)
+            key = (appt.key, appt.role, normalise(appt.study_group), normalise(appt.question)) if appt else ()
+            out.add(line, problem, appt, key, f"the post ({appt.post()}) of " if appt else "")
     return out
 
 
@@ -184,7 +189,6 @@ def read_attendance(fh: IO[str], name: str, people: set[str]) -> Rows:
     from procedures.timestamps import parse_date
 
     out = Rows(name)
-    seen: dict[tuple, int] = {}
     with fh:
         out.ignored, records = _records(fh, name, ATTENDANCE_COLUMNS, ATTENDANCE_OPTIONAL)
         dated = False
@@ -202,16 +206,11 @@ def read_attendance(fh: IO[str], name: str, people: set[str]) -> Rows:
                     day = parse_date(row["date"], "date")
                 except InputError as exc:
                     problem = str(exc)
-            if problem is None:
-                key = (normalise(row["person"]), normalise(row["meeting"]))
-                if key in seen:
-                    problem = f"repeats line {seen[key]} ({row['person']} at {row['meeting']})"
-                else:
-                    seen[key] = line
             if problem:
-                out.errors.append(RowError(name, line, problem))
-            else:
-                out.rows.append(Attendance(line, row["person"], row["meeting"], ATTENDED[row["attended"].lower()], day))
+                out.add(line, problem)
+                continue
+            item = Attendance(line, row["person"], row["meeting"], ATTENDED[row["attended"].lower()], day)
+            out.add(line, None, item, (normalise(row["person"]), normalise(row["meeting"])), f"{row['person']} at {row['meeting']}, ")
     return out
 
 

@@ -191,8 +191,7 @@ class Ruleset:
     files: dict[str, str] = field(default_factory=dict)
     sections: dict[str, SectionHead] = field(default_factory=dict)
     _calendar: object = None
-    _members: object = None
-    _organizations: object = None
+    _rosters: dict = field(default_factory=dict)
     _deadlines: dict | None = None
     _events_behind: dict = field(default_factory=dict)
     #: Memo of evaluated deadlines (see deadlines.evaluate_cached); results are immutable.
@@ -226,24 +225,24 @@ class Ruleset:
 
     @property
     def members(self):
-        if self._members is None:
-            from procedures.members import load_members
-
-            if not self.head.members:
-                raise InputError(f"ruleset {self.id} declares no members file; add members = \"member-states.toml\" to its [ruleset]")
-            self._members = load_members(self.folder / self.head.members)
-        return self._members
+        """The Member States (only they reply to consultations, § 7.3.5.4)."""
+        return self._roster("members")
 
     @property
     def regional_organizations(self):
         """The regional telecommunication organizations (§ 3.2.1), found by code or name."""
-        if self._organizations is None:
+        return self._roster("regional_organizations")
+
+    def _roster(self, key: str):
+        """A list in the members-file format that the head names under ``key``, loaded once."""
+        if key not in self._rosters:
             from procedures.members import load_members
 
-            if not self.head.regional_organizations:
-                raise InputError(f"ruleset {self.id} declares no regional organizations file; add regional_organizations = \"regional-organizations.toml\" to its [ruleset]")
-            self._organizations = load_members(self.folder / self.head.regional_organizations)
-        return self._organizations
+            name = getattr(self.head, key)
+            if not name:
+                raise InputError(f"ruleset {self.id} declares no {key.replace('_', ' ')} file; add {key} = \"FILE.toml\" to its [ruleset]")
+            self._rosters[key] = load_members(self.folder / name)
+        return self._rosters[key]
 
     def deadlines(self) -> dict[str, DeadlineRule]:
         """The deadline rules by id (computed once: rules do not change after loading)."""
