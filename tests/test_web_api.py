@@ -61,6 +61,22 @@ def test_tally_upload(client):
     assert data["outcome"] == "approved" and data["share"] == "7/10" and len(data["excluded"]) == 2
 
 
+def test_document_revision_and_appointments_mirror_the_cli(client):
+    r = client.get("/api/document-check", params={"type": "output-report", "pages": "48", "question_total": "75"})
+    assert r.status_code == 200
+    data = r.json()
+    assert data["within"] is False and {x["comparison"] for x in data["results"]} == {"48 ≤ 50", "75 > 70"}
+    r = client.get("/api/document-check", params=[("type", "contribution"), ("pages", "9"), ("when", "chair-consulted")])
+    assert r.json()["within"] is True and "Res. 1 § 4.2.1.2" in r.json()["results"][0]["cite"]
+    r = client.get("/api/revision-check", params={"approved": "2026-05-10", "proposed": "2028-05-09"})
+    assert r.json()["within"] is False and r.json()["results"][0]["at_least"] == "2028-05-10"
+    assert client.get("/api/revision-check", params={"approved": "2026-05-10", "proposed": "2028-05-09", "complements": "true"}).json()["within"] is True
+    files = {"appointments": ("a.csv", (REPO / "docs/examples/appointments-sg1.csv").read_bytes(), "text/csv"),
+             "attendance": ("b.csv", (REPO / "docs/examples/attendance-sg1.csv").read_bytes(), "text/csv")}
+    data = client.post("/api/appointments-check", files=files).json()
+    assert data["appointments"] == 20 and len(data["findings"]["per_person"]) == 4 and data["errors"] == []
+
+
 def test_rules_and_calendar(client):
     rules = client.get("/api/rules").json()
     assert any(r["id"] == "res1.4.2.1.3.delayed-publication" for r in rules)
@@ -73,7 +89,8 @@ def test_rules_and_calendar(client):
 
 def test_openapi_is_published(client):
     spec = client.get("/openapi.json").json()
-    assert {"/api/timetable", "/api/check", "/api/check-batch", "/api/timeline", "/api/tally", "/api/rules", "/api/calendar"} <= set(spec["paths"])
+    assert {"/api/timetable", "/api/check", "/api/check-batch", "/api/timeline", "/api/tally", "/api/rules", "/api/calendar",
+            "/api/document-check", "/api/revision-check", "/api/appointments-check"} <= set(spec["paths"])
     assert client.get("/docs").status_code == 200
 
 
@@ -89,6 +106,10 @@ def test_openapi_is_published(client):
         ("/api/timeline", {"procedure": "nope", "start": "2026-01-01"}, "procedure"),
         ("/api/calendar", {"year": 2040}, "2040"),
         ("/api/calendar", {"year": "x"}, "year"),
+        ("/api/document-check", {"type": "memo", "pages": "3"}, "document type"),
+        ("/api/document-check", {"type": "contribution", "pages": "three"}, "pages"),
+        ("/api/document-check", {"type": "contribution", "pages": "3", "question_total": "9"}, "question_total"),
+        ("/api/revision-check", {"approved": "2026-05-10", "proposed": "soon"}, "proposed"),
     ],
 )
 def test_bad_input_is_a_4xx_naming_the_field(client, path, params, field):
@@ -122,6 +143,8 @@ def test_the_page_renders_results_without_javascript(client):
     files = {"replies": ("q.csv", (REPO / "docs/examples/question-replies.csv").read_bytes(), "text/csv")}
     r = client.post("/tally", data={"procedure": "question-approval"}, files=files)
     assert 'id="tally-outcome">approved<' in r.text and "not an ITU Member State" in r.text
+    r = client.get("/document", params={"type": "contribution", "pages": "7"})
+    assert "Not within its page limits" in r.text and "What the author can do: refer to existing texts" in r.text
 
 
 def test_the_page_shows_errors_as_4xx(client):
@@ -143,6 +166,9 @@ def test_junk_query_parameters_never_give_a_5xx(client, kind, opens, received, p
         ("/api/timeline", {"procedure": kind, "start": opens, "event": received}),
         ("/check", {"kind": kind, "opens": opens, "received": received, "purpose": purpose}),
         ("/timetable", {"kind": kind, "opens": opens, "closes": closes}),
+        ("/api/document-check", {"type": kind, "pages": opens, "previous_pages": closes, "question_total": received, "when": purpose}),
+        ("/document", {"type": kind, "pages": opens, "question_total": received}),
+        ("/api/revision-check", {"approved": opens, "proposed": closes}),
     ):
         assert client.get(path, params=params).status_code < 500, (path, params)
 
@@ -155,6 +181,9 @@ def test_junk_uploads_never_give_a_5xx(client, body, procedure, circulated, size
     r = client.post("/api/tally", data={"procedure": procedure, "circulated": circulated, "electorate_size": size}, files={"replies": ("r.csv", body, "text/csv")})
     assert r.status_code < 500, r.text
     r = client.post("/api/check-batch", files={"file": ("r.csv", body, "text/csv")})
+    assert r.status_code < 500, r.text
+    r = client.post("/api/appointments-check", files={"appointments": ("a.csv", b"person,nominated_by,role,study_group,question\n" + body, "text/csv"),
+                                                      "attendance": ("b.csv", body, "text/csv")})
     assert r.status_code < 500, r.text
 
 
@@ -172,6 +201,7 @@ def test_any_date_in_any_year_gives_an_answer_or_a_4xx(client, kind, opens, clos
         ("/api/check", {"kind": kind, "opens": opens, "received": received}),
         ("/api/timeline", {"procedure": procedure, "start": opens}),
         ("/api/calendar", {"year": opens[:4]}),
+        ("/api/revision-check", {"approved": opens, "proposed": closes}),
     ):
         r = client.get(path, params=params)
         assert r.status_code < 500, (path, params, r.text)

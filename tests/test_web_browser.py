@@ -120,3 +120,13 @@ def test_tally_form_with_an_upload(server, browser):
     browser.find_element(By.ID, "tl-submit").click()
     assert browser.find_element(By.ID, "tally-outcome").text == "approved"
     assert "not an ITU Member State" in browser.find_element(By.ID, "tally-result").text
+
+
+def test_document_form(server, browser):
+    browser.get(server + "/")
+    Select(browser.find_element(By.ID, "dc-type")).select_by_value("revised-report")
+    browser.find_element(By.ID, "dc-pages").send_keys("88")
+    browser.find_element(By.ID, "dc-previous").send_keys("66")
+    browser.find_element(By.ID, "dc-submit").click()
+    result = browser.find_element(By.ID, "document-result").text
+    assert "Not within its page limits" in result and "at most 86" in result and "Res. 1 § 3.10.5.3" in result

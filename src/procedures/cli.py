@@ -464,16 +464,11 @@ def document_check(
     Example: procedures document check --type output-report --pages 48 --question-total 75
     """
     with reporting():
-        from procedures.documents import check_document
-        from procedures.limits import parse_count
+        from procedures.documents import check_document, inputs_from
         from procedures.output import to_json
 
-        inputs = {"pages": parse_count(pages, "--pages", 1)}
-        if previous_pages is not None:
-            inputs["previous-pages"] = parse_count(previous_pages, "--previous-pages", 1)
-        if question_total is not None:
-            inputs["question-pages"] = parse_count(question_total, "--question-total", 1)
-        result = check_document(_library(rules).latest(), doc_type.strip(), inputs, frozenset(when))
+        inputs = inputs_from(pages, previous_pages, question_total)
+        result = check_document(_library(rules).latest(), doc_type, inputs, frozenset(when))
         if fmt == TextFormat.json:
             typer.echo(to_json(result.as_dict()))
         else:
@@ -497,21 +492,17 @@ def recommendation_check_revision(
     Example: procedures recommendation check-revision --approved 2026-05-10 --proposed 2027-09-15
     """
     with reporting():
-        from procedures.limits import check_interval, interval_rules
+        from procedures.limits import check_revision
         from procedures.output import to_json
         from procedures.timestamps import parse_date
 
-        first, then = parse_date(approved, "--approved"), parse_date(proposed, "--proposed")
-        rs = _library(rules).in_force(then)
         flags = frozenset({"complements"} if complements else set())
-        results = []
-        for rule in interval_rules(rs, "recommendation"):
-            results.append(check_interval(rs, rule, {rule.interval_from: first, rule.interval_to: then}, flags))
+        result = check_revision(_library(rules), parse_date(approved, "--approved"), parse_date(proposed, "--proposed"), flags)
         if fmt == TextFormat.json:
-            typer.echo(to_json({"approved": first, "proposed": then, "results": [r.as_dict() for r in results]}))
+            typer.echo(to_json(result.as_dict()))
         else:
-            _limit_lines(results, warnings=[w for r in results for w in r.warnings])
-        if not all(r.within for r in results):
+            _limit_lines(result.results, warnings=[w for r in result.results for w in r.warnings])
+        if not result.within:
             raise typer.Exit(1)
 
 

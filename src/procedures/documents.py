@@ -15,8 +15,10 @@ from procedures.limits import LimitResult, judge, _unknown_flags
 from procedures.loader import Ruleset
 from procedures.models import LimitRule
 
-#: The inputs a document check takes, by measure name, with the option that gives each.
+#: The inputs a document check takes, by measure name, with the option that gives each ...
 INPUTS = {"pages": "--pages", "question-pages": "--question-total", "previous-pages": "--previous-pages"}
+#: ... and the field of the web form and API.
+FIELDS = {"pages": "pages", "question-pages": "question_total", "previous-pages": "previous_pages"}
 
 
 @dataclass
@@ -36,6 +38,15 @@ class DocumentResult:
                 "not_checked": self.not_checked, "warnings": self.warnings}
 
 
+def inputs_from(pages: str | int, previous_pages: str | int | None = None, question_total: str | int | None = None,
+                names: dict[str, str] = INPUTS) -> dict[str, int]:
+    """The inputs of a check from the command line's or a form's text, each a whole number of at least 1."""
+    from procedures.limits import parse_count
+
+    given = {"pages": pages, "previous-pages": previous_pages, "question-pages": question_total}
+    return {name: parse_count(v, names[name], 1) for name, v in given.items() if v is not None and str(v).strip() != ""}
+
+
 def page_rules(rs: Ruleset) -> list[LimitRule]:
     return [r for r in rs.of_kind(LimitRule) if r.unit == "pages" and r.min_interval is None]
 
@@ -44,16 +55,21 @@ def document_types(rs: Ruleset) -> list[str]:
     return sorted({s for r in page_rules(rs) for s in r.applies_to})
 
 
-def check_document(rs: Ruleset, doc_type: str, inputs: dict[str, int], flags: frozenset[str] = frozenset()) -> DocumentResult:
-    """Every page limit of a document type, each against the input its measure names."""
+def check_document(rs: Ruleset, doc_type: str, inputs: dict[str, int], flags: frozenset[str] = frozenset(),
+                   names: dict[str, str] = INPUTS) -> DocumentResult:
+    """Every page limit of a document type, each against the input its measure names.
+
+    ``names`` are what messages call the inputs: the command's options, or the form's fields.
+    """
     types = document_types(rs)
+    doc_type = doc_type.strip()
     if doc_type not in types:
         raise InputError(f"unknown document type '{doc_type}'; use one of {', '.join(types)}")
     unknown = [k for k in inputs if k not in INPUTS]
     if unknown:
         raise InputError(f"unknown input(s) {', '.join(unknown)}; use {', '.join(INPUTS)}")
     if "pages" not in inputs:
-        raise InputError("the number of pages is missing; give --pages")
+        raise InputError(f"the number of pages is missing; give {names['pages']}")
     rules = [r for r in page_rules(rs) if doc_type in r.applies_to]
     situation = flags | {doc_type}
     read: set[str] = set()
@@ -62,15 +78,15 @@ def check_document(rs: Ruleset, doc_type: str, inputs: dict[str, int], flags: fr
         read.update(x.added_to for x in r.exception if x.added_to and x.when in situation)
     for name in inputs:
         if name not in read:
-            raise InputError(f"{INPUTS[name]} does not apply to a {doc_type}: none of its page limits reads {name} "
+            raise InputError(f"{names[name]} does not apply to a {doc_type}: none of its page limits reads {name} "
                              f"(it applies to {', '.join(t for t in types if _reads(rs, t, name, flags)) or 'no document type'})")
     if "question-pages" in inputs and inputs["question-pages"] < inputs["pages"]:
-        raise InputError(f"--question-total {inputs['question-pages']} is less than --pages {inputs['pages']}; "
+        raise InputError(f"{names['question-pages']} {inputs['question-pages']} is less than {names['pages']} {inputs['pages']}; "
                          "the total counts this report too")
     out = DocumentResult(doc_type, [])
     for r in rules:
         if r.measure not in inputs:
-            how = INPUTS.get(r.measure, f"the input '{r.measure}' (no option gives it)")
+            how = names.get(r.measure, f"the input '{r.measure}' (no option gives it)")
             out.not_checked.append(f"{r.id} ({r.cite.label()}): give {how} — {r.quantity} — to check it")
             continue
         out.results.append(judge(r, inputs[r.measure], situation, inputs))

@@ -190,6 +190,29 @@ def check_limit(rs: Ruleset, rule_id: str, value: Fraction, flags: frozenset[str
     return result
 
 
+@dataclass
+class RevisionResult:
+    approved: dt.date
+    proposed: dt.date
+    results: list[LimitResult]
+
+    @property
+    def within(self) -> bool:
+        return all(r.within for r in self.results)
+
+    def as_dict(self) -> dict:
+        return {"approved": self.approved.isoformat(), "proposed": self.proposed.isoformat(), "within": self.within,
+                "results": [r.as_dict() for r in self.results]}
+
+
+def check_revision(lib, approved: dt.date, proposed: dt.date, flags: frozenset[str] = frozenset()) -> RevisionResult:
+    """Every interval limit on revising a Recommendation (§ 7.1.2), in the ruleset in force on the proposed date."""
+    rs = lib.in_force(proposed)
+    results = [check_interval(rs, rule, {rule.interval_from: approved, rule.interval_to: proposed}, flags)
+               for rule in interval_rules(rs, "recommendation")]
+    return RevisionResult(approved, proposed, results)
+
+
 def interval_rules(rs: Ruleset, subject: str) -> list[LimitRule]:
     return [r for r in rs.of_kind(LimitRule) if r.min_interval is not None and subject in r.applies_to]
 

@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 
 from procedures.errors import InputError, ProceduresError
 from procedures.loader import Library, load_library
+from procedures.documents import document_types
 from procedures.tally import procedure_names
 
 #: Upload bounds: bytes per file and data rows per file.
@@ -100,6 +101,7 @@ def create_app(rules: Path | None = None) -> FastAPI:
             "kinds": list(rs.spec.meeting_kinds.items()),
             "conditions": rs.spec.conditions,
             "procedures": [(p, rs.spec.procedures[p]) for p in procedure_names(rs)],
+            "document_types": [(t, rs.spec.subjects.get(t, t)) for t in document_types(rs)],
             "form": dict(request.query_params),
             "max_kib": MAX_UPLOAD_BYTES // 1024,
             "max_rows": MAX_ROWS,
@@ -129,6 +131,12 @@ def create_app(rules: Path | None = None) -> FastAPI:
         text = await _upload_text(replies, "replies")
         result = _tally(procedure, text, circulated, electorate_size, False)
         return _page(request, {"tally": result, "form": {"procedure": procedure, "circulated": circulated}})
+
+    @app.get("/document", response_class=HTMLResponse, include_in_schema=False)
+    def page_document(request: Request, type: str = "", pages: str = "", previous_pages: str = "", question_total: str = "",
+                      chair_consulted: str = ""):
+        result = _document(type, pages, previous_pages, question_total, ["chair-consulted"] if chair_consulted else [])
+        return _page(request, {"document": result})
 
     # --- the API -----------------------------------------------------------------------------
 
@@ -181,6 +189,33 @@ def create_app(rules: Path | None = None) -> FastAPI:
         text = await _upload_text(replies, "replies")
         return _tally(procedure, text, circulated, electorate_size, no_meeting_before_wtdc).as_dict()
 
+    @app.get("/api/document-check", summary="A document's length against its page limits (as `procedures document check --format json`)")
+    def api_document_check(type: str = Query(..., description="contribution, output-report or revised-report"),
+                           pages: str = Query(..., description="pages, annexes and appendices excluded"),
+                           previous_pages: str = "", question_total: str = "",
+                           when: Annotated[list[str], Query(description="an exception's circumstance, e.g. chair-consulted")] = []):
+        return _document(type, pages, previous_pages, question_total, when).as_dict()
+
+    @app.get("/api/revision-check", summary="Is a revision of a Recommendation too soon? (as `procedures recommendation check-revision --format json`)")
+    def api_revision_check(approved: str, proposed: str, complements: bool = False):
+        from procedures.limits import check_revision
+
+        flags = frozenset({"complements"} if complements else set())
+        return check_revision(library, _date(approved, "approved"), _date(proposed, "proposed"), flags).as_dict()
+
+    @app.post("/api/appointments-check", summary="A study group's appointments and attendance (as `procedures appointments check --format json`)")
+    async def api_appointments_check(appointments: Annotated[UploadFile | None, File(description="CSV: person, nominated_by, role, study_group[, question, regional_organization]")] = None,
+                                     attendance: Annotated[UploadFile | None, File(description="optional CSV: person, meeting, attended[, date]")] = None):
+        from procedures.appointments import check_appointments, read_appointments, read_attendance
+
+        rs = library.latest()
+        posts = read_appointments(rs, io.StringIO(await _upload_text(appointments, "appointments")), "appointments")
+        present = None
+        if attendance is not None and attendance.filename:
+            text = await _upload_text(attendance, "attendance")
+            present = read_attendance(io.StringIO(text), "attendance", {a.key for a in posts.rows})
+        return check_appointments(rs, posts, present).as_dict()
+
     @app.get("/api/rules", summary="Every rule: id, kind, paragraph, modality, summary")
     def api_rules():
         from procedures.rulesdoc import rule_rows
@@ -221,6 +256,12 @@ def create_app(rules: Path | None = None) -> FastAPI:
         rs = library.in_force(meeting.opens)
         got = parse_received(_field(received, "received"), rs.head.time_zone, "received")
         return check(rs, meeting, got, frozenset({"chair-admitted"}) if chair_admitted else frozenset())
+
+    def _document(doc_type, pages, previous_pages, question_total, when):
+        from procedures.documents import FIELDS, check_document, inputs_from
+
+        inputs = inputs_from(_field(pages, "pages"), previous_pages, question_total, FIELDS)
+        return check_document(library.latest(), _field(doc_type, "type"), inputs, frozenset(when), FIELDS)
 
     def _tally(procedure, text, circulated, electorate_size, no_meeting_before_wtdc):
         from procedures.replies import replies_from, tally_replies
