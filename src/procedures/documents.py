@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from procedures.errors import InputError
-from procedures.limits import LimitResult, judge, _unknown_flags
+from procedures.limits import LimitResult, judge, unknown_flags
 from procedures.loader import Ruleset
 from procedures.models import LimitRule
 
@@ -90,7 +90,7 @@ def check_document(rs: Ruleset, doc_type: str, inputs: dict[str, int], flags: fr
             out.not_checked.append(f"{r.id} ({r.cite.label()}): give {how} — {r.quantity} — to check it")
             continue
         out.results.append(judge(r, inputs[r.measure], situation, inputs))
-    out.warnings += _unknown_flags(rules, flags)
+    out.warnings += unknown_flags(rules, flags)
     for res in out.results:
         out.warnings += res.warnings
     return out

@@ -171,8 +171,9 @@ def _bound_words(at_least, at_most) -> str:
                                     f"at most {at_most}" if at_most is not None else "") if b)
 
 
-def _unknown_flags(rules: list[BoundedRule], flags: frozenset[str], ignore: frozenset[str] = frozenset()) -> list[str]:
-    known = {x.when for r in rules for x in getattr(r, "exception", [])} | ignore
+def unknown_flags(rules: list[BoundedRule], flags: frozenset[str]) -> list[str]:
+    """A warning for each --when flag that no exception of these rules names."""
+    known = {x.when for r in rules for x in getattr(r, "exception", [])}
     return [f"--when {w} does not apply to {', '.join(r.id for r in rules)}" for w in sorted(flags - known)]
 
 
@@ -186,7 +187,7 @@ def check_limit(rs: Ruleset, rule_id: str, value: Fraction, flags: frozenset[str
         raise InputError(f"{rule_id} compares two dates ({rule.interval_from}, {rule.interval_to}), not a number; "
                          f"check it with dates, e.g. procedures recommendation check-revision")
     result = judge(rule, value, flags)
-    result.warnings += _unknown_flags([rule], flags)
+    result.warnings += unknown_flags([rule], flags)
     return result
 
 
@@ -249,5 +250,5 @@ def check_interval(rs: Ruleset, rule: LimitRule, dates: dict[str, dt.date], flag
             message += f"; exception: {exception_words(rule)}"
     result = LimitResult(rule, then, None, earliest, within, severity, message, _unique(cites), comparison,
                          used.id if used and then < earliest else None, None if within else rule.remedy)
-    result.warnings += _unknown_flags([rule], flags)
+    result.warnings += unknown_flags([rule], flags)
     return result
