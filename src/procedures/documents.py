@@ -72,14 +72,11 @@ def check_document(rs: Ruleset, doc_type: str, inputs: dict[str, int], flags: fr
         raise InputError(f"the number of pages is missing; give {names['pages']}")
     rules = [r for r in page_rules(rs) if doc_type in r.applies_to]
     situation = flags | {doc_type}
-    read: set[str] = set()
-    for r in rules:
-        read.add(r.measure)
-        read.update(x.added_to for x in r.exception if x.added_to and x.when in situation)
+    read = measures_read(rs, doc_type, flags)
     for name in inputs:
         if name not in read:
             raise InputError(f"{names[name]} does not apply to a {doc_type}: none of its page limits reads {name} "
-                             f"(it applies to {', '.join(t for t in types if _reads(rs, t, name, flags)) or 'no document type'})")
+                             f"(it applies to {', '.join(t for t in types if name in measures_read(rs, t, flags)) or 'no document type'})")
     if "question-pages" in inputs and inputs["question-pages"] < inputs["pages"]:
         raise InputError(f"{names['question-pages']} {inputs['question-pages']} is less than {names['pages']} {inputs['pages']}; "
                          "the total counts this report too")
@@ -96,7 +93,12 @@ def check_document(rs: Ruleset, doc_type: str, inputs: dict[str, int], flags: fr
     return out
 
 
-def _reads(rs: Ruleset, doc_type: str, name: str, flags: frozenset[str]) -> bool:
+def measures_read(rs: Ruleset, doc_type: str, flags: frozenset[str]) -> set[str]:
+    """The inputs the page limits of a document type read: their measures, and what their exceptions grow from."""
     situation = flags | {doc_type}
-    return any(r.measure == name or any(x.added_to == name and x.when in situation for x in r.exception)
-               for r in page_rules(rs) if doc_type in r.applies_to)
+    read: set[str] = set()
+    for r in page_rules(rs):
+        if doc_type in r.applies_to:
+            read.add(r.measure)
+            read.update(x.added_to for x in r.exception if x.added_to and x.when in situation)
+    return read
