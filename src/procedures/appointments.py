@@ -14,7 +14,6 @@ consecutive-absences.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import IO
 
-from procedures.csvfiles import check_header
+from procedures.csvfiles import dict_rows, open_text
 from procedures.errors import InputError
 from procedures.limits import LimitResult, judge
 from procedures.loader import Ruleset
@@ -104,36 +103,17 @@ class Rows:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _open(path: Path) -> IO[str]:
-    try:
-        return path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
-
-
 def _records(fh: IO[str], name: str, required: tuple[str, ...], optional: tuple[str, ...]):
-    """The ignored columns, and a stream of (line, row, problem) with the header checked first."""
-    reader = csv.DictReader(fh)
-    try:
-        header = reader.fieldnames
-    except (csv.Error, UnicodeDecodeError) as exc:
-        raise InputError(f"{name}: not a readable CSV file ({exc})") from None
-    reader.fieldnames, ignored = check_header(header, name, required, optional)
+    """The ignored columns, and a stream of (line, row with trimmed values, problem)."""
+    ignored, rows = dict_rows(fh, name, required, optional)
 
-    def rows():
-        try:
-            for row in reader:
-                line = reader.line_num
-                if None in row:
-                    yield line, row, "the row has more fields than the header"
-                elif any(row.get(c) is None for c in required):
-                    yield line, row, "the row has fewer fields than the header"
-                else:
-                    yield line, {k: (v or "").strip() for k, v in row.items()}, None
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise InputError(f"{name}: line {reader.line_num} cannot be read as CSV ({exc})") from None
+    def trimmed():
+        for line, row, problem in rows:
+            if problem is None and any(row.get(c) is None for c in required):
+                problem = "the row has fewer fields than the header"
+            yield line, row if problem else {k: (v or "").strip() for k, v in row.items()}, problem
 
-    return ignored, rows()
+    return ignored, trimmed()
 
 
 def role_name(text: str) -> str:
@@ -215,11 +195,11 @@ def read_attendance(fh: IO[str], name: str, people: set[str]) -> Rows:
 
 
 def appointments_file(rs: Ruleset, path: Path) -> Rows:
-    return read_appointments(rs, _open(path), str(path))
+    return read_appointments(rs, open_text(path), str(path))
 
 
 def attendance_file(path: Path, appointments: Rows) -> Rows:
-    return read_attendance(_open(path), str(path), {a.key for a in appointments.rows})
+    return read_attendance(open_text(path), str(path), {a.key for a in appointments.rows})
 
 
 # --- counting --------------------------------------------------------------------------------

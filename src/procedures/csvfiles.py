@@ -1,8 +1,44 @@
-"""Reading the header of an uploaded or exported CSV file: one check for every reader."""
+"""Reading uploaded or exported CSV files: opening, the header check and the row stream every reader shares."""
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
 from procedures.errors import InputError
+
+
+def open_text(path: Path) -> IO[str]:
+    """A CSV file opened as UTF-8 text (a byte-order mark is skipped); unreadable is one line."""
+    try:
+        return path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def dict_rows(fh: IO[str], name: str, required: tuple[str, ...], optional: tuple[str, ...]) -> tuple[list[str], Iterator[tuple[int, dict, str | None]]]:
+    """Check the header now; return the ignored columns and a stream of (line, row, problem).
+
+    Lines count records from 2 (the header is line 1); a row with more fields
+    than the header comes with that problem. The stream does not close ``fh``.
+    """
+    reader = csv.DictReader(fh)
+    try:
+        header = reader.fieldnames
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise InputError(f"{name}: not a readable CSV file ({exc})") from None
+    reader.fieldnames, ignored = check_header(header, name, required, optional)
+
+    def rows() -> Iterator[tuple[int, dict, str | None]]:
+        try:
+            for number, row in enumerate(reader, start=2):
+                yield number, row, "the row has more fields than the header" if None in row else None
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise InputError(f"{name}: line {reader.line_num} cannot be read as CSV ({exc})") from None
+
+    return ignored, rows()
 
 
 def check_header(header: list[str] | None, name: str, required: tuple[str, ...], optional: tuple[str, ...]) -> tuple[list[str], list[str]]:

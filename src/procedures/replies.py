@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from procedures.csvfiles import check_header
+from procedures.csvfiles import dict_rows, open_text
 from procedures.errors import InputError
 from procedures.tally import Reply
 
@@ -36,38 +35,22 @@ def read_replies(path: Path) -> tuple[list[str], Iterator[Reply]]:
     A row that cannot be read as a reply still yields a Reply, with its problem,
     so that the tally reports it as excluded rather than dropping it.
     """
-    try:
-        fh = path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
-    return replies_from(fh, str(path))
+    return replies_from(open_text(path), str(path))
 
 
 def replies_from(fh: IO[str], name: str) -> tuple[list[str], Iterator[Reply]]:
     """As read_replies, from an open text stream (closed when the stream is exhausted)."""
-    reader = csv.DictReader(fh)
     try:
-        header = reader.fieldnames
-    except (csv.Error, UnicodeDecodeError) as exc:
-        fh.close()
-        raise InputError(f"{name}: not a readable CSV file ({exc})") from None
-    try:
-        reader.fieldnames, ignored = check_header(header, name, REQUIRED, OPTIONAL)
+        ignored, records = dict_rows(fh, name, REQUIRED, OPTIONAL)
     except InputError:
         fh.close()
         raise
 
     def rows() -> Iterator[Reply]:
         with fh:
-            try:
-                for number, row in enumerate(reader, start=2):
-                    problem = None
-                    if None in row:
-                        problem = "the row has more fields than the header"
-                    elif row.get("answer") is None:
-                        problem = "the row has no answer field"
-                    yield Reply(number, (row.get("member_state") or "").strip(), (row.get("answer") or "").strip(), row.get("received"), problem)
-            except (csv.Error, UnicodeDecodeError) as exc:
-                raise InputError(f"{name}: line {reader.line_num} cannot be read as CSV ({exc})") from None
+            for number, row, problem in records:
+                if problem is None and row.get("answer") is None:
+                    problem = "the row has no answer field"
+                yield Reply(number, (row.get("member_state") or "").strip(), (row.get("answer") or "").strip(), row.get("received"), problem)
 
     return ignored, rows()
