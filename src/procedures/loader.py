@@ -335,6 +335,11 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
         if c.instrument not in spec.instruments:
             err(rule_id, f"cites unknown instrument '{c.instrument}'", f"use one of {sorted(spec.instruments)} or declare it under [instruments] in ruleset.toml")
 
+    def check_events(rule_id: str, *names: str | None) -> None:
+        for ev in names:
+            if ev is not None and ev not in spec.events:
+                err(rule_id, f"unknown event '{ev}'", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))})")
+
     def check_deadline_ref(rule_id: str, key: str, ref: str | None) -> None:
         if ref is not None and ref not in deadlines:
             err(rule_id, f"{key} refers to unknown deadline rule '{ref}'", "use the id of a [[deadline]] rule of this ruleset")
@@ -383,9 +388,7 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
                     if s not in rule.applies_to:
                         err(rule_id, f"exception '{x.id}' applies to '{s}', which the rule itself does not", f"use some of {rule.applies_to}")
         elif isinstance(rule, LimitRule):
-            for ev in (rule.interval_from, rule.interval_to):
-                if ev is not None and ev not in spec.events:
-                    err(rule_id, f"unknown event '{ev}'", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))})")
+            check_events(rule_id, rule.interval_from, rule.interval_to)
         elif isinstance(rule, RoleRule):
             for key in ("holders", "counts"):
                 for r in getattr(rule, key):
@@ -396,9 +399,7 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
                     'add regional_organizations = "regional-organizations.toml" to [ruleset] in ruleset.toml')
         elif isinstance(rule, TallyRule):
             check_deadline_ref(rule_id, "reply_window", rule.reply_window)
-            for ev in (rule.window_event, rule.starts_with):
-                if ev is not None and ev not in spec.events:
-                    err(rule_id, f"unknown event '{ev}'", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))})")
+            check_events(rule_id, rule.window_event, rule.starts_with)
             for s in rule.applies_to:
                 if s not in spec.procedures:
                     err(rule_id, f"a tally applies to procedures; '{s}' is not one", f"use one of {sorted(spec.procedures)}")

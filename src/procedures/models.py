@@ -362,7 +362,10 @@ class BoundedRule(RuleBase):
     #: What the author or member concerned can do about it (e.g. "consult the chair; provide a summary").
     remedy: Summary | None = None
 
-    def _check_bounds(self) -> None:
+    def _check_bounds(self, missing: str) -> None:
+        """A bound at least, and bounds in order; ``missing`` is the error when there is none."""
+        if self.at_most is None and self.at_least is None:
+            raise ValueError(missing)
         if self.at_most is not None and self.at_least is not None and self.at_least > self.at_most:
             raise ValueError(f"at_least {self.at_least} is above at_most {self.at_most}; correct one")
 
@@ -393,9 +396,7 @@ class LimitRule(BoundedRule):
             if self.min_interval.direction != "after":
                 raise ValueError('min_interval counts forward from interval_from; use direction = "after"')
             return self
-        if self.at_most is None and self.at_least is None:
-            raise ValueError("a limit needs at_most, at_least or both (or an interval: min_interval); add one")
-        self._check_bounds()
+        self._check_bounds("a limit needs at_most, at_least or both (or an interval: min_interval); add one")
         for x in self.exception:
             if x.adds_at_most is not None and self.at_most is None:
                 raise ValueError(f"exception '{x.id}' adds to at_most, which the rule does not set; add at_most")
@@ -420,9 +421,7 @@ class RoleRule(BoundedRule):
 
     @model_validator(mode="after")
     def _coherent(self) -> RoleRule:
-        if self.at_most is None and self.at_least is None:
-            raise ValueError("a role rule needs at_most, at_least or both; add one")
-        self._check_bounds()
+        self._check_bounds("a role rule needs at_most, at_least or both; add one")
         if self.per == "person" and not self.holders:
             raise ValueError('a per-person role rule needs holders: the roles whose holders are checked, e.g. holders = ["vice-chair"]')
         if self.per != "person" and self.holders:
