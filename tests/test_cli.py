@@ -140,8 +140,9 @@ def test_rules_list_show_validate():
     assert all(r["cite"] and r["modality"] in ("shall", "should", "may") for r in rows)
     res = run("rules", "show", "res1.4.2.1.1.translation-deadline")
     assert "45 calendar days before" in res.stdout and "Res. 1 § 4.2.1.1" in res.stdout
+    assert "rules: " in res.stdout and "(built-in)" in res.stdout
     res = run("rules", "validate")
-    assert res.exit_code == 0 and res.stdout.startswith("ok:")
+    assert res.exit_code == 0 and res.stdout.startswith("rules: ") and "\nok:" in res.stdout
 
 
 def test_rules_validate_reports_every_error(tmp_path):
@@ -153,7 +154,7 @@ def test_rules_validate_reports_every_error(tmp_path):
     shutil.copy(broken / "unknown-anchor" / "broken.toml", tmp_path / "rs" / "a.toml")
     shutil.copy(broken / "missing-modality" / "broken.toml", tmp_path / "rs" / "b.toml")
     res = run("rules", "validate", str(tmp_path / "rs"))
-    assert res.exit_code == 1
+    assert res.exit_code == 2
     assert "unknown anchor" in res.stdout and "missing required key" in res.stdout
 
 

@@ -22,6 +22,7 @@ from pydantic import Field, model_validator
 
 from procedures.errors import CalendarError
 from procedures.models import Strict
+from procedures.tomlfiles import read_checked
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -167,8 +168,6 @@ class ClosureCalendar:
 
 def load_calendar(path: Path) -> ClosureCalendar:
     """Parse a calendar file; errors are reported by the loader with the file name."""
-    from procedures.loader import read_toml, validate
-
-    data = read_toml(path)
-    spec = validate(CalendarFile, data, str(path), None)
+    spec = read_checked(CalendarFile, path)
     return ClosureCalendar(spec, str(path))
+

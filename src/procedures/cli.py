@@ -62,7 +62,8 @@ class BatchFormat(str, Enum):
 
 RulesOption = Annotated[
     Optional[Path],
-    typer.Option("--rules", help="Rules folder to use instead of the built-in one (e.g. an edited copy).", show_default=False),
+    typer.Option("--rules", help="Rules folder to use instead of the built-in one (e.g. a copy written by 'procedures rules init'); "
+                 "without it, the folder in the environment variable PROCEDURES_RULES, else the built-in rules.", show_default=False),
 ]
 
 
@@ -78,10 +79,25 @@ def reporting():
         raise typer.Exit(2) from None
 
 
+_LOADED: list = []
+
+
 def _library(rules: Path | None):
+    """The rules library for --rules, $PROCEDURES_RULES or the built-in rules (remembered for _json)."""
     from procedures.loader import load_library
 
-    return load_library(rules)
+    lib = load_library(rules)
+    _LOADED[:] = [lib]
+    return lib
+
+
+def _json(data: object) -> str:
+    """A result as JSON; an object also says which rules folder gave it ("rules": folder and source)."""
+    from procedures.output import to_json
+
+    if isinstance(data, dict) and _LOADED:
+        data = {**data, "rules": _LOADED[0].provenance()}
+    return to_json(data)
 
 
 def _events(pairs: list[str]) -> tuple:
@@ -109,7 +125,7 @@ def schedule(
     """
     with reporting():
         from procedures.errors import InputError
-        from procedures.output import table, to_json
+        from procedures.output import table
         from procedures.timestamps import parse_date, parse_time
         from procedures.timetable import Meeting, timetable
 
@@ -132,7 +148,7 @@ def schedule(
         rs = lib.in_force(meeting.opens)
         result = timetable(rs, meeting)
         if fmt == CalendarFormat.json:
-            typer.echo(to_json(result.as_dict()))
+            typer.echo(_json(result.as_dict()))
             return
         if fmt == CalendarFormat.ics:
             from procedures.calfiles import deadline_entry, to_ics
@@ -172,7 +188,7 @@ def calendar_cmd(
     import datetime as dt
 
     with reporting():
-        from procedures.output import table, to_json
+        from procedures.output import table
 
         lib = _library(rules)
         rs = lib.in_force(dt.date(year, 12, 31)) if year >= lib.latest().head.applies_from.year else lib.latest()
@@ -180,7 +196,7 @@ def calendar_cmd(
         days = cal.closed_days(year)
         provisional = cal.is_provisional(year)
         if fmt == TableFormat.json:
-            typer.echo(to_json({
+            typer.echo(_json({
                 "calendar": cal.name, "year": year, "provisional": provisional,
                 "closed_days": [{"date": c.date.isoformat(), "weekday": c.date.strftime("%A"), "name": c.name, "source": c.source} for c in days],
             }))
@@ -206,7 +222,6 @@ def check(
     """
     with reporting():
         from procedures.contributions import Meeting, check as run_check
-        from procedures.output import to_json
         from procedures.timestamps import parse_date, parse_received, parse_time
 
         meeting = Meeting(kind, parse_date(opens, "--opens"), purpose, parse_time(opening_time, "--opening-time") if opening_time else None)
@@ -215,7 +230,7 @@ def check(
         flags = frozenset({"chair-admitted"} if chair_admitted else set())
         result = run_check(rs, meeting, got, flags)
         if fmt == TextFormat.json:
-            typer.echo(to_json(result.as_dict()))
+            typer.echo(_json(result.as_dict()))
             return
         typer.echo(result.sentence())
         for w in result.warnings:
@@ -258,7 +273,7 @@ def timeline_cmd(
     Example: procedures timeline --procedure recommendation-approval --start 2026-01-31
     """
     with reporting():
-        from procedures.output import table, to_json
+        from procedures.output import table
         from procedures.timeline import timeline
         from procedures.timestamps import parse_date
 
@@ -266,7 +281,7 @@ def timeline_cmd(
         rs = _library(rules).in_force(day)
         result = timeline(rs, procedure, day, dict(_events(event)))
         if fmt == TableFormat.json:
-            typer.echo(to_json(result.as_dict()))
+            typer.echo(_json(result.as_dict()))
             return
         typer.echo(f"{'## ' if fmt == TableFormat.markdown else ''}{rs.spec.procedures[procedure][0].upper()}{rs.spec.procedures[procedure][1:]}: {result.start_event} {day:%a %Y-%m-%d}\n")
         rows = [(d.date.isoformat(), d.date.strftime("%a"), d.rule.summary, d.cite, d.rule.modality, d.non_working or "") for d in result.deadlines]
@@ -296,7 +311,6 @@ def tally_cmd(
     Example: procedures tally --procedure recommendation-approval --replies replies.csv --circulated 2026-02-28
     """
     with reporting():
-        from procedures.output import to_json
         from procedures.replies import read_replies, tally_replies
         from procedures.timestamps import parse_date
 
@@ -305,7 +319,7 @@ def tally_cmd(
         flags = frozenset({"no-meeting-before-wtdc"} if no_meeting_before_wtdc else set())
         result = tally_replies(lib, procedure, read_replies(replies), start, electorate_size, flags)
         if fmt == TextFormat.json:
-            typer.echo(to_json(result.as_dict()))
+            typer.echo(_json(result.as_dict()))
             return
         typer.echo(tally_text(result))
 
@@ -349,12 +363,11 @@ def plan_check(
     """
     with reporting():
         from procedures.audit import audit
-        from procedures.output import to_json
 
         p, rs = _plan(plan, rules)
         result = audit(rs, p)
         if fmt == TextFormat.json:
-            typer.echo(to_json(result.as_dict()))
+            typer.echo(_json(result.as_dict()))
         elif not result.findings:
             typer.echo(f"clean: {p.study_period.name} passes all {result.checked} checks of ruleset {rs.id}")
         else:
@@ -381,7 +394,7 @@ def plan_agenda(
     """
     with reporting():
         from procedures.agenda import agenda
-        from procedures.output import table, to_json
+        from procedures.output import table
         from procedures.timestamps import parse_date
 
         p, rs = _plan(plan, rules)
@@ -394,7 +407,7 @@ def plan_agenda(
         result = agenda(rs, p)
         items = result.between(first, last)
         if fmt == CalendarFormat.json:
-            typer.echo(to_json({"ruleset": rs.id, "study_period": p.study_period.name, "from": start, "to": end,
+            typer.echo(_json({"ruleset": rs.id, "study_period": p.study_period.name, "from": start, "to": end,
                                 "items": [i.as_dict() for i in items],
                                 "undated": [{"meeting": m, "rule": r} for m, r in result.undated]}))
             return
@@ -426,12 +439,11 @@ def limit_cmd(
     """
     with reporting():
         from procedures.limits import check_limit, parse_value
-        from procedures.output import to_json
 
         rs = _library(rules).latest()
         result = check_limit(rs, rule_id, parse_value(value), frozenset(when))
         if fmt == TextFormat.json:
-            typer.echo(to_json(result.as_dict()))
+            typer.echo(_json(result.as_dict()))
         else:
             _limit_lines([result], warnings=result.warnings)
         if not result.within:
@@ -465,12 +477,11 @@ def document_check(
     """
     with reporting():
         from procedures.documents import check_document, inputs_from
-        from procedures.output import to_json
 
         inputs = inputs_from(pages, previous_pages, question_total)
         result = check_document(_library(rules).latest(), doc_type, inputs, frozenset(when))
         if fmt == TextFormat.json:
-            typer.echo(to_json(result.as_dict()))
+            typer.echo(_json(result.as_dict()))
         else:
             _limit_lines(result.results, result.not_checked, result.warnings)
         if not result.within:
@@ -493,13 +504,12 @@ def recommendation_check_revision(
     """
     with reporting():
         from procedures.limits import check_revision
-        from procedures.output import to_json
         from procedures.timestamps import parse_date
 
         flags = frozenset({"complements"} if complements else set())
         result = check_revision(_library(rules), parse_date(approved, "--approved"), parse_date(proposed, "--proposed"), flags)
         if fmt == TextFormat.json:
-            typer.echo(to_json(result.as_dict()))
+            typer.echo(_json(result.as_dict()))
         else:
             _limit_lines(result.results, warnings=[w for r in result.results for w in r.warnings])
         if not result.within:
@@ -522,14 +532,13 @@ def appointments_check(
     """
     with reporting():
         from procedures.appointments import appointments_file, attendance_file, check_appointments
-        from procedures.output import to_json
 
         rs = _library(rules).latest()
         posts = appointments_file(rs, file)
         present = attendance_file(attendance, posts) if attendance else None
         result = check_appointments(rs, posts, present)
         if fmt == TextFormat.json:
-            typer.echo(to_json(result.as_dict()))
+            typer.echo(_json(result.as_dict()))
         else:
             typer.echo(f"{result.appointments} post(s) of {result.people} people: {len(result.breaches)} breach(es), "
                        f"{len(result.findings) - len(result.breaches)} warning(s) in {len(result.checks)} checks; "
@@ -581,13 +590,13 @@ def rules_list(
     Example: procedures rules list --applies-to tdag
     """
     with reporting():
-        from procedures.output import table, to_json
+        from procedures.output import table
         from procedures.rulesdoc import rule_rows
 
         lib = _library(rules)
         rows = [r for rs in lib.rulesets for r in rule_rows(rs) if kind is None or kind in r["applies_to"]]
         if fmt == TableFormat.json:
-            typer.echo(to_json(rows))
+            typer.echo(_json(rows))
             return
         typer.echo(table(fmt.value, ["Id", "Kind", "Paragraph", "Modality", "Summary"], [(r["id"], r["kind"], r["cite"], r["modality"], r["summary"]) for r in rows]))
 
@@ -604,7 +613,6 @@ def rules_show(
     """
     with reporting():
         from procedures.errors import InputError
-        from procedures.output import to_json
         from procedures.rulesdoc import describe_rule
 
         lib = _library(rules)
@@ -612,9 +620,10 @@ def rules_show(
             if rule_id in rs.rules:
                 rule = rs.rules[rule_id]
                 if fmt == TextFormat.json:
-                    typer.echo(to_json({"ruleset": rs.id, "file": rs.files[rule_id], "rule": rule.model_dump(mode="json", exclude_none=True)}))
+                    typer.echo(_json({"ruleset": rs.id, "file": rs.files[rule_id], "rule": rule.model_dump(mode="json", exclude_none=True)}))
                 else:
                     typer.echo(describe_rule(rs, rule))
+                    typer.echo(lib.describe())
                 return
         raise InputError(f"no rule '{rule_id}'; 'procedures rules list' shows the ids")
 
@@ -650,24 +659,42 @@ def rules_docs(
 
 @rules_app.command("validate")
 def rules_validate(
-    folder: Annotated[Optional[Path], typer.Argument(help="Rules folder to check (default: the built-in rules).")] = None,
+    folder: Annotated[Optional[Path], typer.Argument(help="Rules folder to check (default: --rules, else $PROCEDURES_RULES, else the built-in rules).")] = None,
+    rules: RulesOption = None,
 ) -> None:
-    """Load a rules folder and report every error; exit 1 if there is any.
+    """Load a rules folder and report every error, one line each; exit 2 if there is any.
 
     Example: procedures rules validate ./my-rules
     """
     with reporting():
-        from procedures.loader import default_rules_dir, validate_folder
+        from procedures.loader import rules_location, validate_folder
 
-        root = folder or default_rules_dir()
+        root, source = rules_location(folder or rules)
+        typer.echo(f"rules: {root} ({'argument' if folder else source})")
         rulesets, errors = validate_folder(root)
         for e in errors:
             typer.echo(f"error: {e}")
         if errors:
             typer.echo(f"{len(errors)} error(s) in {root}", err=True)
-            raise typer.Exit(1)
+            raise typer.Exit(2)
         n = sum(len(rs.rules) for rs in rulesets)
         typer.echo(f"ok: {len(rulesets)} ruleset(s), {n} rules in {root}")
+
+
+@rules_app.command("init")
+def rules_init(
+    folder: Annotated[Path, typer.Argument(help="A new (or empty) folder to write the copy to.")],
+) -> None:
+    """Write an editable copy of the built-in rules to a folder; use it with --rules or PROCEDURES_RULES.
+
+    Example: procedures rules init my-rules
+    """
+    with reporting():
+        from procedures.loader import init_rules
+
+        written = init_rules(folder)
+        typer.echo(f"wrote {len(written)} rule files to {folder}")
+        typer.echo(f"edit them, check with 'procedures rules validate {folder}', and use them with --rules {folder} (or PROCEDURES_RULES={folder})")
 
 
 def main() -> None:

@@ -15,7 +15,8 @@ from pathlib import Path
 from pydantic import Field
 
 from procedures.errors import InputError
-from procedures.loader import Library, Ruleset, read_toml, validate
+from procedures.loader import Library, Ruleset
+from procedures.tomlfiles import read_toml, validate
 from procedures.models import Paragraph, Strict, all_cites
 
 

@@ -14,15 +14,13 @@ TOML is parsed with ``tomllib``; nothing in a rule file is ever executed.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
-import types
-import typing
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
-
+from procedures.calendar import ClosureCalendar, load_calendar
 from procedures.errors import InputError, RuleFileError, RuleSetErrors
+from procedures.members import Members, load_members
 from procedures.models import (
     RULE_KINDS,
     Citation,
@@ -39,143 +37,9 @@ from procedures.models import (
     WindowRule,
     all_cites,
 )
+from procedures.tomlfiles import read_toml, validation_errors
 
 RULESET_FILE = "ruleset.toml"
-
-#: What to write when a required key is missing, by key name.
-_MISSING_HINTS = {
-    "cite": 'add cite = { instrument = "Res. 1", paragraph = "4.2.1.1" }',
-    "modality": 'add modality = "shall", "should" or "may"',
-    "unit": 'add unit = "calendar-days", "weeks", "months" or "working-days"',
-    "direction": 'add direction = "before" or "after"',
-    "amount": "add amount = <whole number>",
-    "summary": "add summary = \"<one line in your own words>\"",
-    "applies_to": 'add applies_to = ["study-group", ...] (meeting kinds or procedures of ruleset.toml)',
-    "anchor": 'add anchor = "<an event of ruleset.toml or a deadline rule id>"',
-    "offset": 'add offset = { amount = 45, unit = "calendar-days", direction = "before" }',
-    "id": 'add id = "<stable, lower-case, dotted id>"',
-    "paragraph": 'add paragraph = "4.2.1.1" (or "Annex 5, item 5", "item 18")',
-    "instrument": 'add instrument = "Res. 1" (an instrument of ruleset.toml)',
-    "opens": "add opens = YYYY-MM-DD (the first day)",
-    "closes": "add closes = YYYY-MM-DD (the last day)",
-    "kind": 'add kind = "study-group" (a meeting kind of ruleset.toml)',
-    "name": 'add name = "SG1 2027" (unique in the plan)',
-}
-
-
-def read_toml(path: Path) -> dict:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleFileError(str(path), None, f"not valid TOML ({exc})", "fix the syntax at that line") from None
-    except OSError as exc:
-        raise RuleFileError(str(path), None, f"cannot be read ({exc.strerror})", "check the path") from None
-
-
-def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str] | None:
-    """The keys allowed at ``loc`` inside ``model``, for an 'unknown key' message."""
-    current: object = model
-    for part in loc:
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            if isinstance(part, str) and part in current.model_fields:
-                current = current.model_fields[part].annotation
-                continue
-            return None
-        current = _unwrap(current)
-        if isinstance(part, int) and typing.get_origin(current) is list:
-            current = typing.get_args(current)[0]
-        elif isinstance(part, str) and typing.get_origin(current) is dict:
-            current = typing.get_args(current)[1]
-        else:
-            return None
-    current = _unwrap(current)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return None
-
-
-def _unwrap(annotation: object) -> object:
-    """Strip Optional/Annotated to reach a model, list or dict."""
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(annotation):
-            if arg is not type(None):
-                return _unwrap(arg)
-    if origin is typing.Annotated:
-        return _unwrap(typing.get_args(annotation)[0])
-    return annotation
-
-
-def _rule_id_at(data: dict, loc: tuple) -> str | None:
-    """The id (or name) of the list item an error is in, e.g. a rule or a plan's meeting."""
-    if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
-        try:
-            item = data[loc[0]][loc[1]]
-        except (KeyError, IndexError, TypeError):
-            return None
-        if isinstance(item, dict):
-            for key in ("id", "name"):
-                if item.get(key):
-                    return str(item[key])
-        return f"{loc[0]} #{loc[1] + 1}"
-    return None
-
-
-def _where(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def validate(model: type[BaseModel], data: dict, file: str, rule: str | None, label: str = "rule") -> BaseModel:
-    """Validate ``data`` against ``model``; the first problem becomes a RuleFileError."""
-    errors = validation_errors(model, data, file, label)
-    if errors[1]:
-        raise errors[1][0]
-    return errors[0]
-
-
-def validation_errors(model: type[BaseModel], data: dict, file: str, label: str = "rule") -> tuple[BaseModel | None, list[RuleFileError]]:
-    try:
-        return model.model_validate(data), []
-    except ValidationError as exc:
-        out: list[RuleFileError] = []
-
-        def error(rule: str | None, problem: str, fix: str) -> RuleFileError:
-            return RuleFileError(file, rule, problem, fix, label)
-
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            rule = _rule_id_at(data, loc)
-            where = _where(loc)
-            kind = err["type"]
-            key = str(loc[-1]) if loc else ""
-            if kind == "extra_forbidden":
-                allowed = _allowed_keys(model, loc[:-1])
-                hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
-                out.append(error(rule, f"unknown key '{where}'", f"remove it or correct its spelling{hint}"))
-            elif kind == "missing":
-                out.append(error(rule, f"missing required key '{where}'", _MISSING_HINTS.get(key, f"add {key}")))
-            elif kind == "value_error":
-                msg = err["msg"].removeprefix("Value error, ")
-                out.append(error(rule, f"{where or 'file'}: {msg.split(';')[0]}", msg.split("; ", 1)[1] if "; " in msg else "correct the value"))
-            elif kind == "literal_error":
-                out.append(error(rule, f"'{where}' = {err['input']!r} is not allowed", f"use {err['msg'].removeprefix('Input should be ')}"))
-            elif kind == "string_pattern_mismatch":
-                out.append(error(rule, f"'{where}' = {err['input']!r} is not well formed", _pattern_hint(key)))
-            else:
-                out.append(error(rule, f"'{where}': {err['msg']}", "correct the value"))
-        return None, out
-
-
-def _pattern_hint(key: str) -> str:
-    return {
-        "paragraph": 'write the paragraph as "4.2.1.1", "Annex 5, item 5", "item 18" or "instructs 3"',
-        "id": "use lower-case letters, digits, dots and hyphens",
-        "summary": "write one line of 8 to 200 characters",
-    }.get(key, "use lower-case letters, digits and hyphens")
 
 
 # --- rulesets --------------------------------------------------------------------------------
@@ -216,32 +80,24 @@ class Ruleset:
         return h.applies_from <= day and (h.applies_until is None or day <= h.applies_until)
 
     @property
-    def calendar(self):
-        if self._calendar is None:
-            from procedures.calendar import load_calendar
-
-            self._calendar = load_calendar(self.folder / self.head.calendar)
+    def calendar(self) -> ClosureCalendar:
+        """The closure calendar, read and checked when the ruleset was loaded."""
         return self._calendar
 
     @property
-    def members(self):
+    def members(self) -> Members:
         """The Member States (only they reply to consultations, § 7.3.5.4)."""
         return self._roster("members")
 
     @property
-    def regional_organizations(self):
+    def regional_organizations(self) -> Members:
         """The regional telecommunication organizations (§ 3.2.1), found by code or name."""
         return self._roster("regional_organizations")
 
-    def _roster(self, key: str):
-        """A list in the members-file format that the head names under ``key``, loaded once."""
+    def _roster(self, key: str) -> Members:
+        """A list in the members-file format that the head names under ``key`` (read at load)."""
         if key not in self._rosters:
-            from procedures.members import load_members
-
-            name = getattr(self.head, key)
-            if not name:
-                raise InputError(f"ruleset {self.id} declares no {key.replace('_', ' ')} file; add {key} = \"FILE.toml\" to its [ruleset]")
-            self._rosters[key] = load_members(self.folder / name)
+            raise InputError(f"ruleset {self.id} declares no {key.replace('_', ' ')} file; add {key} = \"FILE.toml\" to its [ruleset]")
         return self._rosters[key]
 
     def deadlines(self) -> dict[str, DeadlineRule]:
@@ -311,14 +167,38 @@ def _load_ruleset(folder: Path) -> tuple[Ruleset | None, list[RuleFileError]]:
                     continue
                 rs.rules[rule.id] = rule
                 rs.files[rule.id] = str(path)
-    for key in ("calendar", "members", "regional_organizations"):
-        name = getattr(spec.ruleset, key)
-        if name is not None and not (folder / name).is_file():
-            errors.append(RuleFileError(str(head_path), None, f"{key.replace('_', ' ')} file '{name}' not found", f"create it or correct [ruleset].{key}"))
+    errors.extend(_load_data_files(rs, head_path))
     errors.extend(_check_references(rs))
     if not errors:
         errors.extend(_check_cycles(rs))
     return rs, errors
+
+
+def _load_data_files(rs: Ruleset, head_path: Path) -> list[RuleFileError]:
+    """Read the calendar and the members-format lists the head names, so a ruleset that loads is complete."""
+    errors: list[RuleFileError] = []
+    readers = {"calendar": load_calendar, "members": load_members, "regional_organizations": load_members}
+    for key, read in readers.items():
+        name = getattr(rs.head, key)
+        if name is None:
+            continue
+        path = rs.folder / name
+        if not path.is_file():
+            errors.append(RuleFileError(str(head_path), None, f"{key.replace('_', ' ')} file '{name}' not found", f"create it or correct [ruleset].{key}"))
+            continue
+        try:
+            loaded = read(path)
+        except RuleFileError as exc:
+            errors.append(exc)
+            continue
+        except RuleSetErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        if key == "calendar":
+            rs._calendar = loaded
+        else:
+            rs._rosters[key] = loaded
+    return errors
 
 
 def _check_references(rs: Ruleset) -> list[RuleFileError]:
@@ -439,6 +319,10 @@ def _check_cycles(rs: Ruleset) -> list[RuleFileError]:
 # --- the rules library -----------------------------------------------------------------------
 
 
+#: The environment variable naming the rules folder to use when no --rules is given.
+RULES_ENV = "PROCEDURES_RULES"
+
+
 def default_rules_dir() -> Path:
     """The rules folder shipped with the package (or the repository's, in a source checkout)."""
     here = Path(__file__).resolve().parent
@@ -448,10 +332,24 @@ def default_rules_dir() -> Path:
     return here.parent.parent / "rules"
 
 
+def rules_location(root: Path | None = None) -> tuple[Path, str]:
+    """Which rules folder to use, and why: the given folder, else $PROCEDURES_RULES, else the built-in one."""
+    if root is not None:
+        return Path(root), "--rules"
+    env = os.environ.get(RULES_ENV, "").strip()
+    if env:
+        return Path(env).expanduser(), RULES_ENV
+    return default_rules_dir(), "built-in"
+
+
 @dataclass
 class Library:
     root: Path
     rulesets: list[Ruleset]
+    #: Where the folder was named: "--rules", "PROCEDURES_RULES" or "built-in".
+    source: str = "built-in"
+    #: The folder as the user wrote it (shown in text output; ``root`` is the resolved path).
+    given: Path | None = None
 
     def in_force(self, day: dt.date) -> Ruleset:
         matching = [rs for rs in self.rulesets if rs.in_force(day)]
@@ -462,6 +360,13 @@ class Library:
 
     def latest(self) -> Ruleset:
         return max(self.rulesets, key=lambda rs: rs.head.applies_from)
+
+    def provenance(self) -> dict:
+        """Which folder the answers were computed from (carried by every JSON output)."""
+        return {"folder": str(self.root), "source": self.source}
+
+    def describe(self) -> str:
+        return f"rules: {self.given or self.root} ({self.source})"
 
 
 def ruleset_folders(root: Path) -> list[Path]:
@@ -489,15 +394,35 @@ def validate_folder(root: Path) -> tuple[list[Ruleset], list[RuleFileError]]:
     return rulesets, errors
 
 
-_CACHE: dict[Path, Library] = {}
+_CACHE: dict[tuple[Path, str], Library] = {}
 
 
 def load_library(root: Path | None = None) -> Library:
-    """Load (once per process) the rules folder; any error stops with the first, counted."""
-    root = (root or default_rules_dir()).resolve()
-    if root not in _CACHE:
-        rulesets, errors = validate_folder(root)
+    """Load (once per process) the rules folder; any error stops with the first, counted.
+
+    Without ``root``, the folder named by $PROCEDURES_RULES, else the built-in rules.
+    """
+    where, source = rules_location(root)
+    key = (where.resolve(), source)
+    if key not in _CACHE:
+        if source == RULES_ENV and not where.is_dir():
+            raise InputError(f"rules folder {where} (named by {RULES_ENV}) does not exist; correct or unset {RULES_ENV}")
+        rulesets, errors = validate_folder(key[0])
         if errors:
             raise RuleSetErrors(errors)
-        _CACHE[root] = Library(root, rulesets)
-    return _CACHE[root]
+        _CACHE[key] = Library(key[0], rulesets, source, where)
+    return _CACHE[key]
+
+
+def init_rules(target: Path) -> list[Path]:
+    """Write an editable copy of the built-in rules folder to ``target`` (which must be new or empty)."""
+    import shutil
+
+    source = default_rules_dir()
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise InputError(f"{target} already exists and is not an empty folder; choose a new folder name")
+    try:
+        shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+    except OSError as exc:
+        raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
+    return sorted(p for p in target.rglob("*.toml"))

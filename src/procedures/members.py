@@ -17,6 +17,7 @@ from pydantic import Field, StringConstraints, model_validator
 from typing import Annotated
 
 from procedures.models import Strict
+from procedures.tomlfiles import read_checked
 
 #: ISO 3166-1 alpha-3 for Member States; an organization's acronym (APT, CITEL) for regional organizations.
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,8}$")]
@@ -71,8 +72,7 @@ class Members:
 
 
 def load_members(path: Path) -> Members:
-    from procedures.loader import read_toml, validate
-
-    spec = validate(MembersFile, read_toml(path), str(path), None)
+    spec = read_checked(MembersFile, path)
     index = {normalise(key): m for m in spec.member for key in (m.code, m.name, *m.aliases)}
     return Members(spec, index)
+

@@ -14,7 +14,8 @@ from pathlib import Path
 from pydantic import Field, field_validator, model_validator
 
 from procedures.errors import InputError, RuleFileError
-from procedures.loader import Ruleset, read_toml, validation_errors
+from procedures.loader import Ruleset
+from procedures.tomlfiles import read_toml, validation_errors
 from procedures.models import Name, Strict
 from procedures.timetable import Meeting
 
