@@ -52,5 +52,7 @@ def test_loading_a_broken_folder_raises_one_line(tmp_path):
 
 def test_every_failure_mode_has_a_folder():
     wanted = {"unknown-key", "duplicate-id", "missing-citation", "missing-modality", "unknown-anchor",
-              "offset-without-unit", "month-without-month-end-policy", "cycle-between-derived-anchors"}
+              "offset-without-unit", "month-without-month-end-policy", "cycle-between-derived-anchors",
+              "misspelled-circumstance", "misspelled-measure", "relied-on-event-renamed", "calendar-year-not-a-number",
+              "members-file-inconsistent"}
     assert wanted <= {m.name for m in MODES}

@@ -11,8 +11,7 @@ from procedures.plan import PlanFile
 from procedures.timetable import OPENS, CLOSES
 
 #: The events a plan supplies beyond a meeting's own dates.
-FIRST_OF_YEAR, WTDC_OPENS = "first-meeting-of-year", "wtdc-opens"
-WTDC_KIND, PERIOD_SUBJECT = "wtdc", "study-period"
+from procedures.vocabulary import FIRST_OF_YEAR, PERIOD_SUBJECT, WTDC_KIND, WTDC_OPENS
 
 
 @dataclass(frozen=True)

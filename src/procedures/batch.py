@@ -26,6 +26,7 @@ from procedures.csvfiles import check_header
 from procedures.errors import InputError, ProceduresError
 from procedures.loader import Library
 from procedures.timestamps import parse_date, parse_received, parse_time
+from procedures.vocabulary import CHAIR_ADMITTED
 
 REQUIRED = ("id", "kind", "opens", "received")
 OPTIONAL = ("purpose", "opening_time", "chair_admitted")
@@ -156,7 +157,7 @@ class Rendered:
     errors: int
 
 
-CHAIR, NO_FLAGS = frozenset({"chair-admitted"}), frozenset()
+CHAIR, NO_FLAGS = frozenset({CHAIR_ADMITTED}), frozenset()
 #: Rows per chunk handed to a worker process, and chunks in flight per worker.
 CHUNK, IN_FLIGHT = 4000, 3
 

@@ -16,6 +16,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from procedures.vocabulary import CHAIR_ADMITTED, COMPLEMENTS, NO_MEETING_BEFORE_WTDC
+
 app = typer.Typer(
     name="procedures",
     help="Deadlines and votes of ITU-D, computed from the rules of Resolution 1 (Rev. Baku, 2025).\n\n"
@@ -227,7 +229,7 @@ def check(
         meeting = Meeting(kind, parse_date(opens, "--opens"), purpose, parse_time(opening_time, "--opening-time") if opening_time else None)
         rs = _library(rules).in_force(meeting.opens)
         got = parse_received(received, rs.head.time_zone, "--received")
-        flags = frozenset({"chair-admitted"} if chair_admitted else set())
+        flags = frozenset({CHAIR_ADMITTED} if chair_admitted else set())
         result = run_check(rs, meeting, got, flags)
         if fmt == TextFormat.json:
             typer.echo(_json(result.as_dict()))
@@ -316,7 +318,7 @@ def tally_cmd(
 
         lib = _library(rules)
         start = parse_date(circulated, "--circulated") if circulated else None
-        flags = frozenset({"no-meeting-before-wtdc"} if no_meeting_before_wtdc else set())
+        flags = frozenset({NO_MEETING_BEFORE_WTDC} if no_meeting_before_wtdc else set())
         result = tally_replies(lib, procedure, read_replies(replies), start, electorate_size, flags)
         if fmt == TextFormat.json:
             typer.echo(_json(result.as_dict()))
@@ -506,7 +508,7 @@ def recommendation_check_revision(
         from procedures.limits import check_revision
         from procedures.timestamps import parse_date
 
-        flags = frozenset({"complements"} if complements else set())
+        flags = frozenset({COMPLEMENTS} if complements else set())
         result = check_revision(_library(rules), parse_date(approved, "--approved"), parse_date(proposed, "--proposed"), flags)
         if fmt == TextFormat.json:
             typer.echo(_json(result.as_dict()))

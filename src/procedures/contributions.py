@@ -20,7 +20,7 @@ from procedures.models import DayCounting, Tier, TierException, TiersRule
 from procedures.timestamps import Received
 from procedures.timetable import OPENS, check_kind
 
-RECEIVED = "received"
+from procedures.vocabulary import RECEIVED
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from procedures.errors import InputError
 from procedures.loader import Library, Ruleset
 from procedures.tomlfiles import read_toml, validate
 from procedures.models import Paragraph, Strict, all_cites
+from procedures.vocabulary import CHAIR_ADMITTED
 
 
 class Provision(Strict):
@@ -86,7 +87,7 @@ def _contributions(lib, sc):
     rs = lib.in_force(meeting.opens)
     out = []
     for case in sc["case"]:
-        flags = frozenset({"chair-admitted"}) if case.get("chair_admitted") else frozenset()
+        flags = frozenset({CHAIR_ADMITTED}) if case.get("chair_admitted") else frozenset()
         result = check(rs, meeting, parse_received(case["received"], rs.head.time_zone), flags)
         out.append([result.rule_id] + ([result.publish_by.id] if result.publish_by else []))
     return out

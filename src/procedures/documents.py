@@ -14,11 +14,12 @@ from procedures.errors import InputError
 from procedures.limits import LimitResult, judge, unknown_flags
 from procedures.loader import Ruleset
 from procedures.models import LimitRule
+from procedures.vocabulary import PAGES, PREVIOUS_PAGES, QUESTION_PAGES
 
 #: The inputs a document check takes, by measure name, with the option that gives each ...
 INPUTS = {"pages": "--pages", "question-pages": "--question-total", "previous-pages": "--previous-pages"}
 #: ... and the field of the web form and API.
-FIELDS = {"pages": "pages", "question-pages": "question_total", "previous-pages": "previous_pages"}
+FIELDS = {PAGES: "pages", QUESTION_PAGES: "question_total", PREVIOUS_PAGES: "previous_pages"}
 
 
 @dataclass
@@ -43,7 +44,7 @@ def inputs_from(pages: str | int, previous_pages: str | int | None = None, quest
     """The inputs of a check from the command line's or a form's text, each a whole number of at least 1."""
     from procedures.limits import parse_count
 
-    given = {"pages": pages, "previous-pages": previous_pages, "question-pages": question_total}
+    given = {PAGES: pages, PREVIOUS_PAGES: previous_pages, QUESTION_PAGES: question_total}
     return {name: parse_count(v, names[name], 1) for name, v in given.items() if v is not None and str(v).strip() != ""}
 
 
@@ -77,7 +78,7 @@ def check_document(rs: Ruleset, doc_type: str, inputs: dict[str, int], flags: fr
         if name not in read:
             raise InputError(f"{names[name]} does not apply to a {doc_type}: none of its page limits reads {name} "
                              f"(it applies to {', '.join(t for t in types if name in measures_read(rs, t, flags)) or 'no document type'})")
-    if "question-pages" in inputs and inputs["question-pages"] < inputs["pages"]:
+    if QUESTION_PAGES in inputs and inputs[QUESTION_PAGES] < inputs[PAGES]:
         raise InputError(f"{names['question-pages']} {inputs['question-pages']} is less than {names['pages']} {inputs['pages']}; "
                          "the total counts this report too")
     out = DocumentResult(doc_type, [])

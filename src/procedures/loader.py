@@ -38,6 +38,7 @@ from procedures.models import (
     all_cites,
 )
 from procedures.tomlfiles import read_toml, validation_errors
+from procedures.vocabulary import RELIED_ON, did_you_mean
 
 RULESET_FILE = "ruleset.toml"
 
@@ -218,7 +219,27 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
     def check_events(rule_id: str, *names: str | None) -> None:
         for ev in names:
             if ev is not None and ev not in spec.events:
-                err(rule_id, f"unknown event '{ev}'", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))})")
+                err(rule_id, f"unknown event '{ev}'{did_you_mean(ev, spec.events)}", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))})")
+
+    circumstances = set(spec.conditions) | set(spec.subjects)
+
+    def check_when(rule_id: str, key: str, name: str | None) -> None:
+        """A circumstance a rule depends on is declared under [conditions] (or is a subject, e.g. a document type)."""
+        if name is not None and name not in circumstances:
+            err(rule_id, f"{key} names unknown circumstance '{name}'{did_you_mean(name, circumstances)}",
+                f"use one of {sorted(spec.conditions)} or declare it under [conditions] in ruleset.toml")
+
+    def check_measure(rule_id: str, key: str, name: str | None) -> None:
+        if name is not None and name not in spec.measures:
+            err(rule_id, f"{key} names unknown measure '{name}'{did_you_mean(name, spec.measures)}",
+                f"use one of {sorted(spec.measures)} or declare it under [measures] in ruleset.toml")
+
+    for section, names in RELIED_ON.items():
+        declared = getattr(spec, section)
+        for name, user in names.items():
+            if name not in declared:
+                err(None, f"[{section}] does not declare '{name}', which the engine relies on ({user})",
+                    f"restore the name '{name}' in ruleset.toml and in the rules that use it", head_file)
 
     def check_deadline_ref(rule_id: str, key: str, ref: str | None) -> None:
         if ref is not None and ref not in deadlines:
@@ -235,12 +256,12 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
             check_cite(rule_id, c)
         for s in rule.applies_to:
             if s not in subjects:
-                err(rule_id, f"applies_to names unknown meeting kind or procedure '{s}'", f"use one of {sorted(subjects)} or declare it in ruleset.toml")
+                err(rule_id, f"applies_to names unknown meeting kind or procedure '{s}'{did_you_mean(s, subjects)}", f"use one of {sorted(subjects)} or declare it in ruleset.toml")
         if isinstance(rule, DeadlineRule):
             if rule.anchor not in spec.events and rule.anchor not in deadlines:
-                err(rule_id, f"unknown anchor '{rule.anchor}'", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))}) or a deadline rule id")
-            if rule.only_if and rule.only_if not in spec.conditions:
-                err(rule_id, f"only_if names unknown condition '{rule.only_if}'", f"use one of {sorted(spec.conditions)} or declare it under [conditions] in ruleset.toml")
+                near = did_you_mean(rule.anchor, [*spec.events, *deadlines])
+                err(rule_id, f"unknown anchor '{rule.anchor}'{near}", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))}) or a deadline rule id")
+            check_when(rule_id, "only_if", rule.only_if)
         elif isinstance(rule, WindowRule):
             if rule.anchor not in spec.events:
                 err(rule_id, f"unknown anchor '{rule.anchor}'", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))})")
@@ -260,6 +281,7 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
                     err(rule_id, f"tier '{t.status}' is bounded by unknown event '{t.before}'", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))})")
             statuses = {t.status for t in rule.tier}
             for x in rule.exception:
+                check_when(rule_id, f"exception '{x.id}' when", x.when)
                 check_deadline_ref(rule_id, f"exception '{x.id}' publish_by", x.publish_by)
                 for o in x.overrides:
                     if o not in statuses:
@@ -269,6 +291,10 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
                         err(rule_id, f"exception '{x.id}' applies to '{s}', which the rule itself does not", f"use some of {rule.applies_to}")
         elif isinstance(rule, LimitRule):
             check_events(rule_id, rule.interval_from, rule.interval_to)
+            check_measure(rule_id, "measure", rule.measure)
+            for x in rule.exception:
+                check_when(rule_id, f"exception '{x.id}' when", x.when)
+                check_measure(rule_id, f"exception '{x.id}' added_to", x.added_to)
         elif isinstance(rule, RoleRule):
             for key in ("holders", "counts"):
                 for r in getattr(rule, key):
@@ -280,6 +306,9 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
         elif isinstance(rule, TallyRule):
             check_deadline_ref(rule_id, "reply_window", rule.reply_window)
             check_events(rule_id, rule.window_event, rule.starts_with)
+            for outcome in (rule.on_pass, rule.on_fail):
+                for u in outcome.unless:
+                    check_when(rule_id, f"outcome '{outcome.outcome}' unless", u.when)
             for s in rule.applies_to:
                 if s not in spec.procedures:
                     err(rule_id, f"a tally applies to procedures; '{s}' is not one", f"use one of {sorted(spec.procedures)}")

@@ -15,6 +15,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from procedures.vocabulary import VALUE
+
 Modality = Literal["shall", "should", "may"]
 #: What missing a rule of each modality is (SEMANTICS § 4), in findings and limit checks.
 SEVERITY: dict[str, str] = {"shall": "breach", "should": "warning", "may": "note"}
@@ -379,7 +381,7 @@ class LimitRule(BoundedRule):
     """
 
     #: The input the number is read from when a check takes several (e.g. "pages", "question-pages").
-    measure: Name = "value"
+    measure: Name = VALUE
     interval_from: Name | None = None
     interval_to: Name | None = None
     min_interval: Offset | None = None
@@ -493,8 +495,10 @@ class RulesetFile(Strict):
     #: The posts an appointments list may name (chair, vice-chair, rapporteur, ...).
     roles: dict[Name, Summary] = {}
     events: dict[Name, EventDecl] = Field(min_length=1)
-    #: Named conditions rules may depend on (only_if), with their meaning.
+    #: Named circumstances rules may depend on (only_if, an exception's or an outcome's when), with their meaning.
     conditions: dict[Name, Summary] = {}
+    #: Named inputs a limit reads (measure, added_to), with their meaning.
+    measures: dict[Name, Summary] = {}
     example: ExampleMeeting | None = None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from procedures.loader import Ruleset
+from procedures.vocabulary import VALUE
 from procedures.models import (
     DeadlineRule,
     FrequencyRule,
@@ -135,7 +136,7 @@ def parameters(rs: Ruleset, rule: Rule) -> list[str]:
         out.append(f"{rule.quantity}: {rule.interval_to} no earlier than {offset_words(rs, rule.min_interval, rule.interval_from)}")
         _limit_tail(rule, out)
     elif isinstance(rule, LimitRule):
-        read = f" (read from {rule.measure})" if rule.measure != "value" else ""
+        read = f" (read from {rule.measure})" if rule.measure != VALUE else ""
         out.append(f"{rule.quantity}{read}: {_bound_words(rule.at_least, rule.at_most, rule.unit)}")
         _limit_tail(rule, out)
     elif isinstance(rule, RoleRule):

@@ -10,7 +10,7 @@ from procedures.errors import InputError
 from procedures.loader import Ruleset
 
 #: The events a meeting itself supplies; every other event comes from --event.
-OPENS, CLOSES = "meeting-opens", "meeting-closes"
+from procedures.vocabulary import CLOSES, OPENS
 
 
 @dataclass(frozen=True)

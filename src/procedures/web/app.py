@@ -22,6 +22,7 @@ from procedures.errors import InputError, ProceduresError
 from procedures.loader import Library, load_library
 from procedures.documents import document_types
 from procedures.tally import procedure_names
+from procedures.vocabulary import CHAIR_ADMITTED, CHAIR_CONSULTED, COMPLEMENTS, NO_MEETING_BEFORE_WTDC
 
 #: Upload bounds: bytes per file and data rows per file.
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -135,7 +136,7 @@ def create_app(rules: Path | None = None) -> FastAPI:
     @app.get("/document", response_class=HTMLResponse, include_in_schema=False)
     def page_document(request: Request, type: str = "", pages: str = "", previous_pages: str = "", question_total: str = "",
                       chair_consulted: str = ""):
-        result = _document(type, pages, previous_pages, question_total, ["chair-consulted"] if chair_consulted else [])
+        result = _document(type, pages, previous_pages, question_total, [CHAIR_CONSULTED] if chair_consulted else [])
         return _page(request, {"document": result})
 
     # --- the API -----------------------------------------------------------------------------
@@ -200,7 +201,7 @@ def create_app(rules: Path | None = None) -> FastAPI:
     def api_revision_check(approved: str, proposed: str, complements: bool = False):
         from procedures.limits import check_revision
 
-        flags = frozenset({"complements"} if complements else set())
+        flags = frozenset({COMPLEMENTS} if complements else set())
         return check_revision(library, _date(approved, "approved"), _date(proposed, "proposed"), flags).as_dict()
 
     @app.post("/api/appointments-check", summary="A study group's appointments and attendance (as `procedures appointments check --format json`)")
@@ -255,7 +256,7 @@ def create_app(rules: Path | None = None) -> FastAPI:
         meeting = Meeting(_field(kind, "kind"), _date(opens, "opens"), (purpose or "action").strip(), _time(opening_time, "opening_time"))
         rs = library.in_force(meeting.opens)
         got = parse_received(_field(received, "received"), rs.head.time_zone, "received")
-        return check(rs, meeting, got, frozenset({"chair-admitted"}) if chair_admitted else frozenset())
+        return check(rs, meeting, got, frozenset({CHAIR_ADMITTED}) if chair_admitted else frozenset())
 
     def _document(doc_type, pages, previous_pages, question_total, when):
         from procedures.documents import FIELDS, check_document, inputs_from
@@ -272,7 +273,7 @@ def create_app(rules: Path | None = None) -> FastAPI:
             if not electorate_size.strip().isdigit():
                 raise InputError(f"electorate_size '{electorate_size}' is not a whole number")
             size = int(electorate_size)
-        flags = frozenset({"no-meeting-before-wtdc"} if no_meeting_before_wtdc else set())
+        flags = frozenset({NO_MEETING_BEFORE_WTDC} if no_meeting_before_wtdc else set())
         return tally_replies(library, _field(procedure, "procedure"), replies_from(io.StringIO(text), "replies"), start, size, flags)
 
     return app
