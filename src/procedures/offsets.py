@@ -12,9 +12,10 @@ Months never guess: a rule says ``clip`` (the last day of a shorter month) or
 
 from __future__ import annotations
 
-import calendar as _cal
 import datetime as dt
 from typing import Protocol
+
+from dateutil.relativedelta import relativedelta
 
 from procedures.errors import EvaluationError
 from procedures.models import DayCounting, NonWorkingDayPolicy, Offset
@@ -25,19 +26,18 @@ class WorkingDays(Protocol):
 
 
 def add_months(anchor: dt.date, months: int, month_end: str) -> dt.date:
-    """Same day number ``months`` later (negative: earlier); month-end per policy."""
-    index = anchor.year * 12 + (anchor.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    last = _cal.monthrange(year, month)[1]
-    if anchor.day > last:
-        if month_end == "reject":
-            raise EvaluationError(
-                f"{anchor.isoformat()} {'+' if months >= 0 else '−'} {abs(months)} month(s) has no day "
-                f"{anchor.day} in {year}-{month:02d}, and the rule's month_end is \"reject\""
-            )
-        return dt.date(year, month, last)
-    return dt.date(year, month, anchor.day)
+    """Same day number ``months`` later (negative: earlier); month-end per policy.
+
+    ``relativedelta`` does the calendar arithmetic and always clips to the
+    month's last day; the policy decides whether that clipping is accepted.
+    """
+    result = anchor + relativedelta(months=months)
+    if result.day != anchor.day and month_end == "reject":
+        raise EvaluationError(
+            f"{anchor.isoformat()} {'+' if months >= 0 else '−'} {abs(months)} month(s) has no day "
+            f"{anchor.day} in {result.year}-{result.month:02d}, and the rule's month_end is \"reject\""
+        )
+    return result
 
 
 def add_working_days(anchor: dt.date, count: int, sign: int, calendar: WorkingDays) -> dt.date:
