@@ -1,20 +1,22 @@
 """Checking a registry export: one output row per input row, streamed.
 
-The input is CSV with a header (``id, kind, opens, received`` and optionally
-``purpose, opening_time, chair_admitted``). Rows are read and written one at
-a time, so memory stays flat; each distinct meeting's deadlines are computed
-once. A row that cannot be evaluated still yields its output row, with the
-reason in the ``error`` column.
+The input is a table (``procedures.tables``) with a header (``id, kind,
+opens, received`` and optionally ``purpose, opening_time, chair_admitted``).
+Records come from the one table reader, are evaluated in chunks (in forked
+worker processes when there are several cores: they receive parsed records,
+never bytes) and written in input order, so memory stays flat; each distinct
+meeting's deadlines are computed once, and a bounded number are kept. A record
+that cannot be read or evaluated still yields its output row, with the reason
+in the ``error`` column: rows in = rows out.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import os
-import sys
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +24,9 @@ from typing import IO
 
 from procedures.contributions import Meeting, Plan, classify, plan
 from procedures.deadlines import other_counting
-from procedures.csvfiles import check_header
 from procedures.errors import InputError, ProceduresError
+from procedures.outfiles import output_file
+from procedures.tables import Record, Table, open_table, require
 from procedures.loader import Library
 from procedures.timestamps import parse_date, parse_received, parse_time
 from procedures.vocabulary import CHAIR_ADMITTED
@@ -47,6 +50,8 @@ class Summary:
     errors: int = 0
     by_status: Counter = field(default_factory=Counter)
     ignored_columns: list[str] = field(default_factory=list)
+    #: How the file was read when not plain comma-separated UTF-8 (e.g. "semicolon-separated").
+    read_as: str = ""
 
     def describe(self) -> str:
         parts = [f"{self.rows} row(s) read"]
@@ -55,6 +60,8 @@ class Summary:
         text = ", ".join(parts)
         if self.ignored_columns:
             text += f"; columns ignored: {', '.join(self.ignored_columns)}"
+        if self.read_as:
+            text += f"; {self.read_as}"
         return text
 
 
@@ -68,13 +75,21 @@ def _flag(value: str | None) -> bool:
 
 
 class _Plans:
-    """Each distinct meeting's plans (and the other reading's), computed once."""
+    """Each distinct meeting's plans (and the other reading's), computed once; a bounded number kept.
+
+    A meeting that cannot be planned is remembered by its message, not by an
+    exception (a re-raised exception would grow its traceback on every row).
+    """
+
+    #: Distinct meetings remembered at once; past it, the memo starts again.
+    LIMIT = 4096
 
     def __init__(self, lib: Library):
         self.lib = lib
-        self.cache: dict[tuple, tuple[Plan, Plan] | ProceduresError] = {}
+        self.cache: dict[tuple, tuple[Plan, Plan] | str] = {}
 
-    def get(self, kind: str, opens: str, purpose: str, opening_time: str) -> tuple[Plan, Plan]:
+    def get(self, kind: str, opens: str, purpose: str, opening_time: str) -> tuple[Plan, Plan] | str:
+        """The plans, or the one-line reason the meeting cannot be planned."""
         key = (kind, opens, purpose, opening_time)
         hit = self.cache.get(key)
         if hit is None:
@@ -86,10 +101,10 @@ class _Plans:
                 rs = self.lib.in_force(meeting.opens)
                 hit = (plan(rs, meeting), plan(rs, meeting, other_counting(rs)))
             except ProceduresError as exc:
-                hit = exc
+                hit = str(exc)
+            if len(self.cache) >= self.LIMIT:
+                self.cache.clear()
             self.cache[key] = hit
-        if isinstance(hit, ProceduresError):
-            raise hit
         return hit
 
 
@@ -123,7 +138,10 @@ class Evaluator:
             missing = [c for c in REQUIRED if cell(c) is None]
             if missing:
                 raise InputError(f"line {number} has no value for {', '.join(missing)}")
-            p, alt = self.plans.get(cell("kind").strip(), cell("opens").strip(), (cell("purpose") or "").strip(), (cell("opening_time") or "").strip())
+            planned = self.plans.get(cell("kind").strip(), cell("opens").strip(), (cell("purpose") or "").strip(), (cell("opening_time") or "").strip())
+            if isinstance(planned, str):
+                return [ident, None, None, None, None, None, None, planned]
+            p, alt = planned
             received = parse_received(cell("received"), p.rs.head.time_zone)
             flags = CHAIR if _flag(cell("chair_admitted")) else NO_FLAGS
             result = classify(p, received, flags, alt, explain=False)
@@ -135,9 +153,10 @@ class Evaluator:
             result.cite, result.warnings, None,
         ]
 
-    def chunk(self, rows: list[tuple[int, list[str]]], fmt: str) -> Rendered:
-        """Evaluate and render a chunk of rows: the output text and its counts."""
-        out = [self.row(n, fields) for n, fields in rows]
+    def chunk(self, records: list[Record], fmt: str) -> Rendered:
+        """Evaluate and render a chunk of records: the output text and its counts (one output row each)."""
+        out = [self.row(r.line, r.fields) if r.problem is None else [None, None, None, None, None, None, None, r.problem]
+               for r in records]
         by_status = Counter(r[1] for r in out if r[7] is None)
         errors = sum(1 for r in out if r[7] is not None)
         if fmt == "json":
@@ -169,55 +188,38 @@ def _worker_init(lib: Library, columns: Columns) -> None:
     _worker = Evaluator(lib, columns)
 
 
-def _worker_chunk(first_line: int, text: str, fmt: str) -> Rendered:
-    return _worker.chunk(_parse(first_line, text), fmt)
+def _worker_chunk(records: list[Record], fmt: str) -> Rendered:
+    return _worker.chunk(records, fmt)
 
 
-def _parse(first_line: int, text: str) -> list[tuple[int, list[str]]]:
-    """CSV text of whole records back into (line number, fields)."""
-    reader = csv.reader(io.StringIO(text))
-    rows = []
-    for fields in reader:
-        rows.append((first_line + reader.line_num - 1, fields))
-    return rows
+def _chunks(records, size: int):
+    """Parsed records, in lists of ``size``."""
+    chunk: list[Record] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
-def _chunks(fh: IO[str], first_line: int, size: int):
-    """Cut the input into chunks of whole CSV records, as text, never inside a quoted field.
+def evaluate_rows(lib: Library, records, columns: Columns, fmt: str, workers: int = 1):
+    """Yield the rendered output of each chunk of records, in input order.
 
-    A record continues on the next line while its count of quote characters is
-    odd (a doubled quote inside a field counts twice, so the parity holds).
+    With more than one worker, chunks are evaluated in forked worker processes,
+    a bounded number in flight, so memory stays flat.
     """
-    lines: list[str] = []
-    start = line = first_line
-    quotes = 0
-    for raw in fh:
-        line += 1
-        lines.append(raw)
-        quotes += raw.count('"')
-        if quotes % 2 == 0 and len(lines) >= size:
-            yield start, "".join(lines)
-            lines, start, quotes = [], line, 0
-    if lines:
-        yield start, "".join(lines)
-
-
-def evaluate_rows(lib: Library, fh: IO[str], columns: Columns, fmt: str, workers: int = 1):
-    """Yield the rendered output of each chunk of input records, in input order.
-
-    With more than one worker, chunks are parsed and evaluated in forked worker
-    processes, a bounded number in flight, so memory stays flat.
-    """
-    chunks = _chunks(fh, 2, CHUNK)
+    chunks = _chunks(records, CHUNK)
     first = next(chunks, None)
     if first is None:
         return
     second = next(chunks, None) if workers > 1 else None
     if second is None:
         local = Evaluator(lib, columns)
-        yield local.chunk(_parse(*first), fmt)
+        yield local.chunk(first, fmt)
         for c in chunks:
-            yield local.chunk(_parse(*c), fmt)
+            yield local.chunk(c, fmt)
         return
     import multiprocessing
     from collections import deque
@@ -225,31 +227,18 @@ def evaluate_rows(lib: Library, fh: IO[str], columns: Columns, fmt: str, workers
 
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init, initargs=(lib, columns)) as pool:
-        pending = deque([pool.submit(_worker_chunk, *first, fmt), pool.submit(_worker_chunk, *second, fmt)])
+        pending = deque([pool.submit(_worker_chunk, first, fmt), pool.submit(_worker_chunk, second, fmt)])
         for c in chunks:
             while len(pending) >= workers * IN_FLIGHT:
                 yield pending.popleft().result()
-            pending.append(pool.submit(_worker_chunk, *c, fmt))
+            pending.append(pool.submit(_worker_chunk, c, fmt))
         while pending:
             yield pending.popleft().result()
 
 
-def _open_input(path: Path) -> IO[str]:
-    if str(path) == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
-    try:
-        return path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
-
-
-def _header(fh: IO[str], path: Path, summary: Summary) -> Columns:
-    try:
-        header = next(csv.reader([fh.readline()]), None)
-    except (csv.Error, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not a readable CSV file ({exc})") from None
-    header, summary.ignored_columns = check_header(header, str(path), REQUIRED, OPTIONAL)
-    return Columns(header)
+def _columns(table: Table, summary: Summary) -> Columns:
+    summary.ignored_columns = require(table.columns, table.name, REQUIRED, OPTIONAL)
+    return Columns(table.columns)
 
 
 def _fork_available() -> bool:
@@ -259,25 +248,20 @@ def _fork_available() -> bool:
 
 
 def run_batch(lib: Library, path: Path, out: Path | None, fmt: str, workers: int | None = None) -> Summary:
+    """Check the table at ``path`` ('-': standard input) into ``out`` (None: standard output), all or nothing."""
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if _fork_available() else 1
-
-    def sink():
-        return out.open("w", encoding="utf-8", newline="") if out else contextlib.nullcontext(sys.stdout)
-
-    with _open_input(path) as fh:
-        return check_stream(lib, fh, str(path), sink, fmt, workers)
+    with open_table(path) as table:
+        return check_table(lib, table, lambda: output_file(out, [path]), fmt, workers)
 
 
-def check_stream(lib: Library, fh: IO[str], name: str, sink, fmt: str, workers: int = 1) -> Summary:
-    """The batch check over an open text stream. ``sink()`` opens the output, once the header is known good."""
+def check_table(lib: Library, table: Table, sink, fmt: str, workers: int = 1) -> Summary:
+    """The batch check over an open table. ``sink()`` opens the output, once the header is known good."""
     summary = Summary()
-    columns = _header(fh, Path(name), summary)
+    columns = _columns(table, summary)
+    summary.read_as = table.describe_format()
     with sink() as out:
-        try:
-            _write(out, evaluate_rows(lib, fh, columns, fmt, workers), fmt, summary)
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise InputError(f"{name}: cannot be read as CSV ({exc})") from None
+        _write(out, evaluate_rows(lib, table.records(), columns, fmt, workers), fmt, summary)
         out.flush()
     return summary
 
@@ -301,7 +285,11 @@ def _write(sink: IO[str], chunks, fmt: str, summary: Summary) -> None:
         sink.write("\n]\n")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _cell(value: object) -> str:
+    """A value as a CSV cell: yes/no, lists joined, control characters shown as \\xNN, formulas neutralised."""
     if value is None:
         return ""
     if value is True:
@@ -310,5 +298,5 @@ def _cell(value: object) -> str:
         return "no"
     if isinstance(value, list):
         value = "; ".join(value)
-    return neutralise(value)
+    return neutralise(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value))
 

@@ -243,7 +243,7 @@ def check(
 def check_batch(
     file: Annotated[Path, typer.Argument(help="CSV with a header: id, kind, opens, received [, purpose, opening_time, chair_admitted]. '-' reads stdin.")],
     fmt: Annotated[BatchFormat, typer.Option("--format", help="Output format.")] = BatchFormat.csv,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write the results here instead of stdout.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write the results to this file instead of stdout (written whole or not at all; never the input file).")] = None,
     rules: RulesOption = None,
 ) -> None:
     """Check every contribution of a registry export; one output row per input row.
@@ -645,6 +645,7 @@ def rules_docs(
     """
     with reporting():
         from procedures.coverage import coverage_rows, load_provisions, scenario_cases
+        from procedures.outfiles import write_text
         from procedures.rulesdoc import rules_markdown
 
         lib = _library(rules)
@@ -654,7 +655,7 @@ def rules_docs(
         if str(out) == "-":
             typer.echo(text, nl=False)
             return
-        out.write_text(text, encoding="utf-8")
+        write_text(out, text, [provisions])
         missing = [r["cite"] for r in rows if not r["rules"]]
         typer.echo(f"wrote {out}: {len(rs.rules)} rules, {len(rows)} provisions" + (f"; without a rule: {', '.join(missing)}" if missing else ""))
 

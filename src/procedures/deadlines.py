@@ -133,12 +133,18 @@ def evaluate(
     )
 
 
+#: Evaluated deadlines kept per ruleset at most (a memo, not a store).
+MEMO_LIMIT = 65536
+
+
 def evaluate_cached(rs: Ruleset, rule_id: str, events: Mapping[str, dt.date], counting: DayCounting | None = None) -> Deadline:
     """``evaluate``, memoised on the ruleset by the only inputs the rule depends on."""
     counting = counting or rs.head.day_counting
     key = (rule_id, counting, tuple((e, events.get(e)) for e in sorted(rs.events_behind(rule_id))))
     hit = rs.evaluated.get(key)
     if hit is None:
+        if len(rs.evaluated) >= MEMO_LIMIT:  # bounded: a long-running server sees endless dates
+            rs.evaluated.clear()
         hit = rs.evaluated[key] = evaluate(rs, rule_id, events, counting)
     return hit
 

@@ -166,11 +166,13 @@ def create_app(rules: Path | None = None) -> FastAPI:
     async def api_check_batch(file: Annotated[UploadFile | None, File(description="CSV: id, kind, opens, received[, purpose, opening_time, chair_admitted]")] = None):
         import json
 
-        from procedures.batch import check_stream
+        from procedures.batch import check_table
+        from procedures.tables import open_table
 
         text = await _upload_text(file, "file")
         sink = io.StringIO()
-        summary = check_stream(library, io.StringIO(text), "file", lambda: nullcontext(sink), "json", workers=1)
+        with open_table(io.BytesIO(text.encode("utf-8")), "file") as table:
+            summary = check_table(library, table, lambda: nullcontext(sink), "json", workers=1)
         return {"rows": json.loads(sink.getvalue()), "summary": {"rows": summary.rows, "errors": summary.errors, "by_status": dict(summary.by_status)}}
 
     @app.get("/api/timeline", summary="A procedure's dates (as `procedures timeline --format json`)")

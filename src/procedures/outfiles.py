@@ -1,0 +1,76 @@
+"""Writing output files safely: all or nothing, and never over an input.
+
+Every file a command writes goes first to a temporary file in the same
+folder, renamed into place only when complete: a failed run (bad input, a full
+disk, an interrupt) leaves no partial file and never touches an existing file
+it did not finish.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO
+
+from procedures.errors import InputError
+
+
+def is_stdout(out: Path | None) -> bool:
+    return out is None or str(out) == "-"
+
+
+def check_target(out: Path, inputs: Iterable[Path] = ()) -> None:
+    """Refuse a folder, a missing folder, or a file that is one of the inputs (by path or by inode)."""
+    if out.is_dir():
+        raise InputError(f"--out {out} is a folder; give a file name")
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError(f"--out {out}: the folder {parent} does not exist")
+    for source in inputs:
+        if str(source) == "-" or not source.exists() or not out.exists():
+            continue
+        try:
+            same = os.path.samefile(source, out)
+        except OSError:
+            same = False
+        if same:
+            raise InputError(f"--out {out} is the input file; write the results to another file")
+
+
+@contextlib.contextmanager
+def output_file(out: Path | None, inputs: Iterable[Path] = (), binary: bool = False) -> Iterator[IO]:
+    """An open stream to write ``out`` through (standard output for None or '-'), renamed into place on success."""
+    if is_stdout(out):
+        yield sys.stdout.buffer if binary else sys.stdout
+        return
+    check_target(out, inputs)
+    parent = out.parent if str(out.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{out.name}.", suffix=".part")
+    except OSError as exc:
+        raise InputError(f"cannot write {out}: {exc.strerror}") from None
+    try:
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as fh:
+            yield fh
+        os.replace(tmp, out)
+    except OSError as exc:
+        _remove(tmp)
+        raise InputError(f"cannot write {out}: {exc.strerror or exc}") from None
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def write_text(out: Path, text: str, inputs: Iterable[Path] = ()) -> None:
+    """Write a whole text file, all or nothing."""
+    with output_file(out, inputs) as fh:
+        fh.write(text)
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)

@@ -1,0 +1,210 @@
+"""Reading tables as staff export them: one reader for every command that reads rows.
+
+A table is a CSV file (any of comma, semicolon or tab, detected from the
+header line; UTF-8 with or without a byte-order mark, UTF-16 with one, else
+Windows-1252, which the result names) or its standard-input equivalent.
+Records come from the ``csv`` module and nowhere else, one at a time, so
+memory stays flat; a record the parser cannot read is a record with a
+problem and its line number, never the end of the run.
+
+The header is checked before any row is read: required columns present, no
+column named twice, no control characters. Column names match case- and
+space-insensitively.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, BinaryIO
+
+from procedures.errors import InputError
+
+#: The delimiters a header line is tried with, most usual first.
+DELIMITERS = (",", ";", "\t")
+#: The largest field the parser accepts; a quote never closed stops there, as one bad record.
+FIELD_LIMIT = 1 << 20
+#: The first bytes of a zip archive (an .xlsx workbook is one).
+ZIP_MAGIC = b"PK\x03\x04"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Record:
+    """One record of the table: its first line (the header is line 1), its fields, or why it cannot be read."""
+
+    line: int
+    fields: list[str] | None
+    problem: str | None = None
+
+
+@dataclass
+class Table:
+    name: str
+    #: Column names, normalised (trimmed, lower case, inner spaces as '_').
+    columns: list[str]
+    encoding: str
+    delimiter: str
+    _records: Iterator[Record] = field(repr=False, default=iter(()))
+    _close: object = field(repr=False, default=None)
+
+    def records(self) -> Iterator[Record]:
+        return self._records
+
+    def close(self) -> None:
+        if self._close is not None:
+            self._close()
+
+    def __enter__(self) -> Table:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def describe_format(self) -> str:
+        """How the file was read, when it was not plain comma-separated UTF-8 (else '')."""
+        parts = []
+        if self.delimiter != ",":
+            parts.append({";": "semicolon", "\t": "tab"}[self.delimiter] + "-separated")
+        if self.encoding == "cp1252":
+            parts.append("read as Windows-1252 (not valid UTF-8)")
+        elif self.encoding.startswith("utf-16"):
+            parts.append("read as UTF-16")
+        return ", ".join(parts)
+
+
+def normalise_column(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
+def open_table(source: Path | BinaryIO, name: str | None = None) -> Table:
+    """Open a CSV table from a path ('-' is standard input) or a binary stream; the header is read now."""
+    if isinstance(source, Path):
+        name = name or str(source)
+        fh = _open_binary(source)
+    else:
+        fh = source
+    try:
+        raw = _seekable(fh)
+        encoding = detect_encoding(raw, name)
+        text = io.TextIOWrapper(raw, encoding=encoding, errors="replace" if encoding == "cp1252" else "strict", newline="")
+        return _csv_table(text, name, encoding)
+    except BaseException:
+        fh.close()
+        raise
+
+
+def _open_binary(path: Path) -> BinaryIO:
+    if str(path) == "-":
+        return sys.stdin.buffer
+    if path.is_dir():
+        raise InputError(f"{path} is a folder, not a file")
+    if path.exists() and not path.is_file():
+        raise InputError(f"{path} is not a regular file (a device or a pipe); save the table to a file first")
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _seekable(fh: BinaryIO) -> BinaryIO:
+    """The stream itself if it can be read twice, else a spooled copy (standard input, an upload)."""
+    try:
+        if fh.seekable():
+            fh.seek(0)
+            return fh
+    except (OSError, ValueError):
+        pass
+    copy = tempfile.SpooledTemporaryFile(max_size=8 << 20)
+    shutil.copyfileobj(fh, copy)
+    copy.seek(0)
+    return copy
+
+
+def detect_encoding(raw: BinaryIO, name: str) -> str:
+    """UTF-8 (with or without BOM), UTF-16 (with BOM), else Windows-1252; the stream is left at its start."""
+    head = raw.read(4)
+    raw.seek(0)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if head.startswith(ZIP_MAGIC):
+        raise InputError(f"{name} is a workbook or another zip file, not CSV; save it as CSV (or give an .xlsx file its .xlsx name)")
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while chunk := raw.read(1 << 20):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "cp1252"
+    finally:
+        raw.seek(0)
+
+
+def _csv_table(text: IO[str], name: str, encoding: str) -> Table:
+    first = text.readline()
+    if not first.strip():
+        raise InputError(f"{name} is empty: it needs a header line")
+    delimiter = max(DELIMITERS, key=lambda d: _count_outside_quotes(first, d))
+    csv.field_size_limit(FIELD_LIMIT)
+    try:
+        header = next(csv.reader([first], delimiter=delimiter))
+    except csv.Error as exc:
+        raise InputError(f"{name}: the header line cannot be read as CSV ({exc})") from None
+    columns = check_columns(header, name)
+    return Table(name, columns, encoding, delimiter, _records(text, name, delimiter), text.close)
+
+
+def _count_outside_quotes(line: str, delimiter: str) -> int:
+    return sum(part.count(delimiter) for part in line.split('"')[::2])
+
+
+def check_columns(header: list[str], name: str) -> list[str]:
+    """The header's names, normalised; control characters and a column named twice are errors."""
+    for h in header:
+        if _CONTROL.search(h):
+            raise InputError(f"{name}: the header has a control character in column {h!r}; remove it")
+    columns = [normalise_column(h) for h in header]
+    twice = sorted({c for c in columns if c and columns.count(c) > 1})
+    if twice:
+        raise InputError(f"{name}: the header names column(s) {', '.join(twice)} more than once; keep one of each")
+    return columns
+
+
+def _records(text: IO[str], name: str, delimiter: str, header_lines: int = 1) -> Iterator[Record]:
+    """Every record after the header, each with its first line; unreadable ones carry their problem."""
+    reader = csv.reader(text, delimiter=delimiter)
+    last = 0  # lines the reader has consumed (the header was read before it)
+    while True:
+        first = header_lines + last + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield Record(first, None, f"lines {first}–{header_lines + reader.line_num} cannot be read as CSV ({exc}; a quote that is never closed?)")
+        except UnicodeDecodeError as exc:
+            yield Record(first, None, f"line {first} cannot be decoded ({exc.reason}); the rest of the file is not read")
+            return
+        else:
+            if fields:  # a blank line is no record
+                yield Record(first, fields)
+        last = reader.line_num
+
+
+def require(columns: list[str], name: str, required: tuple[str, ...], optional: tuple[str, ...]) -> list[str]:
+    """Check the required columns are there; return the columns nobody reads (they are reported, not lost)."""
+    missing = [c for c in required if c not in columns]
+    if missing:
+        raise InputError(f"{name}: the header lacks column(s) {', '.join(missing)}; it needs {', '.join(required)} (optional: {', '.join(optional)})")
+    return [c for c in columns if c not in required + optional]
