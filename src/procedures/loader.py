@@ -315,10 +315,23 @@ def _load_ruleset(folder: Path) -> tuple[Ruleset | None, list[RuleFileError]]:
         name = getattr(spec.ruleset, key)
         if name is not None and not (folder / name).is_file():
             errors.append(RuleFileError(str(head_path), None, f"{key.replace('_', ' ')} file '{name}' not found", f"create it or correct [ruleset].{key}"))
+        elif name is not None and key != "calendar":
+            errors.extend(_members_file_errors(folder / name))
     errors.extend(_check_references(rs))
     if not errors:
         errors.extend(_check_cycles(rs))
     return rs, errors
+
+
+def _members_file_errors(path: Path) -> list[RuleFileError]:
+    """Problems of a members-format file (Member States, regional organizations), found when the rules are loaded."""
+    from procedures.members import MembersFile
+
+    try:
+        data = read_toml(path)
+    except RuleFileError as exc:
+        return [exc]
+    return validation_errors(MembersFile, data, str(path), "member")[1]
 
 
 def _check_references(rs: Ruleset) -> list[RuleFileError]:
