@@ -107,7 +107,8 @@ def test_tally_file_errors(tmp_path, text, extra, message):
 
 
 def test_tally_only_a_header_passes_nothing(tmp_path):
-    res = run("tally", "--procedure", "question-approval", "--replies", write(tmp_path, "member_state,answer,received\n"))
+    """A share of no replies is no majority (§ 6.1.2.1); § 5.3.6 counts objections instead (silence approves)."""
+    res = run("tally", "--procedure", "question-deletion", "--replies", write(tmp_path, "member_state,answer,received\n"))
     assert res.exit_code == 0 and "REFERRED-BACK" in res.stdout and "no valid replies were received" in res.stdout
 
 
@@ -161,7 +162,7 @@ def test_tally_without_requested_by_shows_the_other_reading(tmp_path):
     data = json.loads(res.stdout)
     assert data["outcome"] == "to-next-wtdc" and data["requested_by"] is None
     assert data["other_reading"]["outcome"] == "consultation-proceeds"
-    assert any("cannot tell which delegations asked for more time" in w for w in data["warnings"])
+    assert any("cannot tell which answers come from the delegations that asked for more time" in w for w in data["warnings"])
 
 
 @pytest.mark.parametrize(

@@ -74,6 +74,8 @@ def test_tally_upload_with_the_delegations_that_asked_for_more_time(client):
     assert r.json()["other_reading"]["outcome"] == "consultation-proceeds"
     r = client.post("/api/tally", data={**data, "requested_by": "Narnia"}, files=files)
     assert r.status_code == 400 and "not an ITU Member State" in r.json()["error"]
+    r = client.post("/tally", data={**data, "requested_by": "Japan"}, files=files)
+    assert 'id="tally-outcome">consultation-proceeds<' in r.text and "§ 7.3.5.2" in r.text and 'value="Japan"' in r.text
 
 
 def test_document_revision_and_appointments_mirror_the_cli(client):
