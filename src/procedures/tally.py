@@ -299,6 +299,45 @@ def _reading(rule: TallyRule, label: str, counts: dict[str, int], replies_counte
     }
 
 
+def _recount(rule: TallyRule, label: str, answers: list[Counted], key, electorate_size: int | None) -> dict:
+    """The outcome of another reading of the input: these answers, one per ``key``."""
+    counts, n = _count(rule, _latest(answers, key)[0])
+    return _reading(rule, label, counts, n, electorate_size if rule.passes_when.of == "electorate" else n)
+
+
+def _input_readings(rule: TallyRule, reader: _Reader, valid: list[Counted], outcome: Outcome,
+                    electorate_size: int | None) -> tuple[list[dict], list[str]]:
+    """Where the input cannot tell (SEMANTICS § 3, "Who counts"), the other reading and a warning that says so."""
+    readings: list[dict] = []
+    notes: list[str] = []
+
+    def changes(other: dict) -> str:
+        return f"it would be {other['outcome']} ({other['comparison']})" if other["outcome"] != outcome.outcome else "it would be the same"
+
+    unknown = [c for c in valid if c.standing_unknown]
+    if unknown:
+        after, event = rule.after_event, reader.event_words()
+        other = _recount(rule, f"none of the answers after {event} from {after.only}", [c for c in valid if not c.standing_unknown],
+                         lambda c: c.key, electorate_size)
+        readings.append(other)
+        notes.append(
+            f"the input cannot tell which answers come from {after.only} ({after.cite.label()}): {len(unknown)} "
+            f"{' or '.join(repr(a) for a in after.answers)} after {event} ({_lines([c.row for c in unknown])}) counted as if "
+            f"from them (the reading used; give --requested-by to say who asked, or 'none'); if none were, {changes(other)}"
+        )
+    unnamed = [c for c in valid if c.unnamed]
+    if len({c.member_key for c in unnamed}) < len(unnamed):
+        repeated = [c.row for c in unnamed if sum(d.member_key == c.member_key for d in unnamed) > 1]
+        other = _recount(rule, "one answer per delegation", valid, lambda c: c.member_key, electorate_size)
+        readings.append(other)
+        notes.append(
+            f"the file names delegations, not participants: {len(repeated)} answers come from delegations named more than once "
+            f"({_lines(repeated)}) and count as separate participants (the reading used: {rule.cite.label()} counts people; add a "
+            f"participant column to tell); counting one answer per delegation, {changes(other)}"
+        )
+    return readings, notes
+
+
 def _resolve_entitled(rule: TallyRule, procedure: str, members: Members | None, names: Sequence[str] | None,
                       window: Deadline | None) -> dict[str, str] | None:
     """The respondents named as still entitled after the window event (§ 7.3.5.2), by key."""
@@ -427,31 +466,9 @@ def tally(
                 f"abstentions matter here: counted among the replies (the reading used) the result is {outcome.outcome}; "
                 f"excluded from them it would be {other['outcome']} ({other['comparison']})"
             )
-    unknown = [c for c in valid if c.standing_unknown]
-    if unknown:
-        after = rule.after_event
-        alt_counts, alt_n = _count(rule, _latest([c for c in valid if not c.standing_unknown], lambda c: c.key)[0])
-        other = _reading(rule, f"none of the answers after {reader.event_words()} from {after.only}", alt_counts, alt_n,
-                         electorate_size if cond.of == "electorate" else alt_n)
-        others.append(other)
-        changes = f"it would be {other['outcome']} ({other['comparison']})" if other["outcome"] != outcome.outcome else "it would be the same"
-        warnings.append(
-            f"the input cannot tell which answers come from {after.only} ({after.cite.label()}): {len(unknown)} "
-            f"{' or '.join(repr(a) for a in after.answers)} after {reader.event_words()} ({_lines([c.row for c in unknown])}) counted as if "
-            f"from them (the reading used; give --requested-by to say who asked, or 'none'); if none were, {changes}"
-        )
-    unnamed = [c for c in valid if c.unnamed]
-    if len({c.member_key for c in unnamed}) < len(unnamed):
-        repeated = [c.row for c in unnamed if sum(d.member_key == c.member_key for d in unnamed) > 1]
-        alt_counts, alt_n = _count(rule, _latest(valid, lambda c: c.member_key)[0])
-        other = _reading(rule, "one answer per delegation", alt_counts, alt_n, electorate_size if cond.of == "electorate" else alt_n)
-        others.append(other)
-        changes = f"it would be {other['outcome']} ({other['comparison']})" if other["outcome"] != outcome.outcome else "it would be the same"
-        warnings.append(
-            f"the file names delegations, not participants: {len(repeated)} answers come from delegations named more than once "
-            f"({_lines(repeated)}) and count as separate participants (the reading used: {cite} counts people; add a participant "
-            f"column to tell); counting one answer per delegation, {changes}"
-        )
+    readings, notes = _input_readings(rule, reader, valid, outcome, electorate_size)
+    others += readings
+    warnings += notes
     if reader.naive:
         warnings.append(f"received times without an offset were read as {rs.head.time_zone} local time ({_lines(reader.naive)}); "
                         f"add the offset (e.g. +02:00) where a time was recorded elsewhere")
