@@ -260,8 +260,13 @@ class _Reader:
         return Counted(reply.row, key, display, answer, received, member_key, person, unnamed, standing_unknown)
 
     def event_words(self) -> str:
-        event = self.rs.spec.events.get(self.rule.window_event or "")
-        return event.summary if event else str(self.rule.window_event)
+        return _event_words(self.rs, self.rule)
+
+
+def _event_words(rs: Ruleset, rule: TallyRule) -> str:
+    """The window event in words ("the last day of the meeting")."""
+    event = rs.spec.events.get(rule.window_event or "")
+    return event.summary if event else str(rule.window_event)
 
 
 def _latest(valid: list[Counted], key) -> tuple[list[Counted], list[tuple[Counted, Counted]]]:
@@ -338,7 +343,7 @@ def _input_readings(rule: TallyRule, reader: _Reader, valid: list[Counted], outc
     return readings, notes
 
 
-def _resolve_entitled(rule: TallyRule, procedure: str, members: Members | None, names: Sequence[str] | None,
+def _resolve_entitled(rs: Ruleset, rule: TallyRule, procedure: str, members: Members | None, names: Sequence[str] | None,
                       window: Deadline | None) -> dict[str, str] | None:
     """The respondents named as still entitled after the window event (§ 7.3.5.2), by key."""
     if names is None:
@@ -346,7 +351,7 @@ def _resolve_entitled(rule: TallyRule, procedure: str, members: Members | None, 
     if rule.after_event is None:
         raise InputError(f"procedure '{procedure}' does not limit who may answer after the meeting; leave out --requested-by")
     if window is None:
-        raise InputError(f"--requested-by needs --circulated ({rule.window_event}), to tell answers at the meeting from those after it")
+        raise InputError(f"--requested-by needs --circulated ({_event_words(rs, rule)}), to tell answers at the meeting from those after it")
     out: dict[str, str] = {}
     for name in names:
         if members is None:
@@ -400,7 +405,7 @@ def tally(
         warnings.append(f"no --circulated date: reply dates were not checked against the reply window of {window_rule_cite(rs, rule)}")
 
     members = rs.members if rule.electorate != "participants" else None
-    entitled = _resolve_entitled(rule, procedure, members, requested_by, window)
+    entitled = _resolve_entitled(rs, rule, procedure, members, requested_by, window)
     reader = _Reader(rs, rule, procedure, members, window, circulated, entitled)
     if entitled is not None:
         after = rule.after_event
