@@ -41,6 +41,31 @@ def test_the_six_regional_telecommunication_organizations_are_data(ruleset):
         ("Korea (Rep. of)", "KOR"),
         ("Democratic People's Republic of Korea", "PRK"),
         ("Switzerland", "CHE"),
+        # the names ITU itself publishes, in their "Name (qualifier)" form
+        ("Netherlands (Kingdom of the)", "NLD"),
+        ("Moldova (Republic of)", "MDA"),
+        ("Micronesia (Federated States of)", "FSM"),
+        ("Bolivia (Plurinational State of)", "BOL"),
+        ("Congo (Republic of the)", "COG"),
+        ("Democratic Republic of the Congo", "COD"),
+        ("Korea (Republic of)", "KOR"),
+        ("Lao P.D.R.", "LAO"),
+        ("Venezuela (Bolivarian Republic of)", "VEN"),
+        ("Tanzania (United Republic of)", "TZA"),
+        ("Syrian Arab Republic", "SYR"),
+        ("Germany (Federal Republic of)", "DEU"),
+        ("China (People's Republic of)", "CHN"),
+        ("Albania (Republic of)", "ALB"),
+        ("Argentine Republic", "ARG"),
+        ("Gabonese Republic", "GAB"),
+        ("Togolese Republic", "TGO"),
+        ("Viet Nam (Socialist Republic of)", "VNM"),
+        ("Philippines (Republic of the)", "PHL"),
+        ("Bahamas (Commonwealth of the)", "BHS"),
+        ("Vatican City State", "VAT"),
+        ("Uruguay (Eastern Republic of)", "URY"),
+        ("Republic of Albania", "ALB"),
+        ("Kingdom of the Netherlands", "NLD"),
     ],
 )
 def test_members_are_found_by_code_or_any_name(name, code, ruleset):
@@ -50,3 +75,27 @@ def test_members_are_found_by_code_or_any_name(name, code, ruleset):
 @pytest.mark.parametrize("name", ["Palestine", "Kosovo", "Taiwan", "Huawei Technologies", "European Union", "PSE", ""])
 def test_non_members_are_not_found(name, ruleset):
     assert ruleset.members.find(name) is None
+
+
+def test_every_member_state_is_found_under_its_itu_name_and_its_plain_reading(ruleset):
+    """ITU publishes "Name (qualifier)"; a reply may also write "qualifier Name"."""
+    import re
+
+    members = ruleset.members
+    with_qualifier = 0
+    for m in members.spec.member:
+        itu_name = m.itu_name or m.name
+        assert members.find(itu_name) is m
+        found = re.fullmatch(r"(.+) \((.+)\)", itu_name)
+        if found:
+            with_qualifier += 1
+            assert members.find(f"{found[2]} {found[1]}") is m
+    assert with_qualifier > 100
+
+
+@pytest.mark.parametrize("name", ["Korea", "korea"])
+def test_a_name_of_two_member_states_is_ambiguous_not_a_non_member(name, ruleset):
+    members = ruleset.members
+    assert members.find(name) is None
+    assert sorted(m.code for m in members.ambiguous(name)) == ["KOR", "PRK"]
+    assert members.ambiguous("Palestine") == ()

@@ -107,7 +107,8 @@ def test_tally_file_errors(tmp_path, text, extra, message):
 
 
 def test_tally_only_a_header_passes_nothing(tmp_path):
-    res = run("tally", "--procedure", "question-approval", "--replies", write(tmp_path, "member_state,answer,received\n"))
+    """A share of no replies is no majority (§ 6.1.2.1); § 5.3.6 counts objections instead (silence approves)."""
+    res = run("tally", "--procedure", "question-deletion", "--replies", write(tmp_path, "member_state,answer,received\n"))
     assert res.exit_code == 0 and "REFERRED-BACK" in res.stdout and "no valid replies were received" in res.stdout
 
 
@@ -134,3 +135,78 @@ def test_tally_where_the_draft_goes_next(tmp_path):
     assert "NOT-ADOPTED" in res.stdout and "next study group meeting" in res.stdout and "§ 7.2.6" in res.stdout
     res = run("tally", "--procedure", "recommendation-adoption", "--replies", f, "--no-meeting-before-wtdc")
     assert "forwards the text to WTDC" in res.stdout
+
+
+CONSULTATION = "member_state,answer,received\nFrance,no-objection,2026-09-18\nBrazil,formal-opposition,2026-10-05\n"
+
+
+def test_tally_requested_by_limits_who_may_oppose_after_the_meeting(tmp_path):
+    """§ 7.3.5.2: only the delegations that asked for more time may oppose after the meeting."""
+    f = write(tmp_path, CONSULTATION)
+    base = ("tally", "--procedure", "consultation-decision", "--replies", f, "--circulated", "2026-09-18")
+    res = run(*base, "--requested-by", "Japan")
+    assert res.exit_code == 0, res.output
+    assert res.stdout.startswith("CONSULTATION-PROCEEDS") and "§ 7.3.5.2" in res.stdout and "line 3: Brazil" in res.stdout
+    res = run(*base, "--requested-by", "Japan", "--requested-by", "Brazil")
+    assert res.stdout.startswith("TO-NEXT-WTDC")
+    res = run(*base, "--requested-by", "Japan; Brazil", "--format", "json")
+    data = json.loads(res.stdout)
+    assert data["outcome"] == "to-next-wtdc" and data["requested_by"] == ["Japan (JPN)", "Brazil (BRA)"]
+    res = run(*base, "--requested-by", "none", "--format", "json")
+    data = json.loads(res.stdout)
+    assert data["outcome"] == "consultation-proceeds" and data["requested_by"] == []
+
+
+def test_tally_without_requested_by_shows_the_other_reading(tmp_path):
+    res = run("tally", "--procedure", "consultation-decision", "--replies", write(tmp_path, CONSULTATION), "--circulated", "2026-09-18", "--format", "json")
+    data = json.loads(res.stdout)
+    assert data["outcome"] == "to-next-wtdc" and data["requested_by"] is None
+    assert data["other_reading"]["outcome"] == "consultation-proceeds"
+    assert any("cannot tell which answers come from the delegations that asked for more time" in w for w in data["warnings"])
+
+
+@pytest.mark.parametrize(
+    "extra,message",
+    [
+        (["--requested-by", "Palestine"], "not an ITU Member State"),
+        (["--requested-by", "Korea"], "ambiguous"),
+        (["--requested-by", "none", "--requested-by", "Japan"], "none"),
+    ],
+)
+def test_tally_requested_by_errors(tmp_path, extra, message):
+    res = run("tally", "--procedure", "consultation-decision", "--replies", write(tmp_path, CONSULTATION), "--circulated", "2026-09-18", *extra)
+    assert res.exit_code == 2 and message in res.stderr and "Traceback" not in res.output
+
+
+def test_tally_requested_by_only_where_the_rule_restricts_who_may_answer(tmp_path):
+    res = run("tally", "--procedure", "question-approval", "--replies", write(tmp_path, CONSULTATION), "--requested-by", "Japan")
+    assert res.exit_code == 2 and "--requested-by" in res.stderr
+    res = run("tally", "--procedure", "consultation-decision", "--replies", write(tmp_path, CONSULTATION), "--requested-by", "Japan")
+    assert res.exit_code == 2 and "--circulated" in res.stderr
+
+
+def test_tally_says_which_reply_times_were_read_as_geneva_time(tmp_path):
+    text = "member_state,answer,received\nFrance,approve,2026-03-10T10:00:00\nJapan,approve,2026-03-11T09:00:00+01:00\nBrazil,approve,2026-03-12T18:00\n"
+    f = write(tmp_path, text)
+    res = run("tally", "--procedure", "recommendation-approval", "--replies", f, "--circulated", "2026-02-28")
+    assert res.exit_code == 0, res.output
+    line = next(x for x in res.stdout.splitlines() if "without an offset" in x)
+    assert line.startswith("warning:") and "Europe/Zurich" in line and "lines 2, 4" in line
+    data = json.loads(run("tally", "--procedure", "recommendation-approval", "--replies", f, "--circulated", "2026-02-28", "--format", "json").stdout)
+    assert any("without an offset" in w and "lines 2, 4" in w for w in data["warnings"])
+    assert [c["assumed_local_time"] for c in data["counted"]] == [True, False, True]
+
+
+def test_tally_silence_approves_a_question_and_says_so(tmp_path):
+    """§ 5.3.6: fewer than two objections approves; no reply is no objection."""
+    res = run("tally", "--procedure", "question-approval", "--replies", write(tmp_path, "member_state,answer\nHuawei Technologies,object\n"))
+    assert res.exit_code == 0 and res.stdout.startswith("APPROVED")
+    assert "no valid replies were received" in res.stdout
+
+
+def test_tally_of_participants_reads_a_participant_column(tmp_path):
+    text = "member_state,participant,answer\nFrance,A,request\nFrance,B,request\nFrance,A,request\n"
+    res = run("tally", "--procedure", "information-translation", "--replies", write(tmp_path, text), "--electorate-size", "3", "--format", "json")
+    data = json.loads(res.stdout)
+    assert data["outcome"] == "translated" and data["replies_counted"] == 2 and len(data["superseded"]) == 1
+    assert data["other_reading"] is None

@@ -83,3 +83,38 @@ def test_the_70_percent_rule_is_exact(approve, disapprove, ruleset):
     result = tally(ruleset, "recommendation-approval", as_replies(rows))
     total = approve + disapprove
     assert result.passed == (total > 0 and 10 * approve >= 7 * total)
+
+
+MEETING_END = dt.date(2026, 9, 18)
+OPPOSITION_DATES = st.dates(min_value=dt.date(2026, 9, 14), max_value=dt.date(2026, 10, 25)).map(dt.date.isoformat)
+POSITIONS = st.lists(st.tuples(st.sampled_from(NAMES[:8]), st.sampled_from(["object", "no-objection", "formal-opposition"]), OPPOSITION_DATES), max_size=12)
+STATES = ["France", "Kenya", "Brazil", "Japan", "India", "Chile"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=POSITIONS, fewer=st.lists(st.sampled_from(STATES), unique=True), more=st.lists(st.sampled_from(STATES), unique=True))
+def test_naming_more_delegations_that_asked_for_more_time_never_lets_a_draft_proceed(rows, fewer, more, ruleset):
+    """§ 7.3.5.2: more delegations entitled to oppose can only add oppositions."""
+    replies = as_replies(rows)
+    few = tally(ruleset, "consultation-decision", replies, MEETING_END, requested_by=fewer)
+    many = tally(ruleset, "consultation-decision", replies, MEETING_END, requested_by=sorted(set(fewer) | set(more)))
+    assert not (many.passed and not few.passed)
+    unknown = tally(ruleset, "consultation-decision", replies, MEETING_END)
+    everyone = tally(ruleset, "consultation-decision", replies, MEETING_END, requested_by=STATES)
+    nobody = tally(ruleset, "consultation-decision", replies, MEETING_END, requested_by=[])
+    assert unknown.outcome.outcome == everyone.outcome.outcome
+    if unknown.other_reading is not None:
+        assert unknown.other_reading["outcome"] == nobody.outcome.outcome
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows=st.lists(st.tuples(st.sampled_from(["France", "Japan", "Kenya", "ITU-D SG1 chair"]), st.sampled_from(["request", "no-request"])), max_size=12),
+       extra=st.integers(0, 5))
+def test_counting_participants_never_gives_fewer_requests_than_counting_delegations(rows, extra, ruleset):
+    """§ 4.2.2.2: each participant counts; the per-delegation reading is shown beside it."""
+    replies = [Reply(i + 2, n, a) for i, (n, a) in enumerate(rows)]
+    result = tally(ruleset, "information-translation", replies, electorate_size=len(rows) + extra)
+    assert result.replies_counted == len(rows)
+    if result.other_reading is not None:
+        assert result.other_reading["replies_counted"] <= result.replies_counted
+        assert not (result.other_reading["outcome"] == "translated" and result.outcome.outcome != "translated")

@@ -61,6 +61,23 @@ def test_tally_upload(client):
     assert data["outcome"] == "approved" and data["share"] == "7/10" and len(data["excluded"]) == 2
 
 
+def test_tally_upload_with_the_delegations_that_asked_for_more_time(client):
+    """§ 7.3.5.2 through the API: requested_by, repeated or separated by ';'; 'none' when nobody asked."""
+    body = b"member_state,answer,received\nFrance,no-objection,2026-09-18\nBrazil,formal-opposition,2026-10-05\n"
+    files = {"replies": ("r.csv", body, "text/csv")}
+    data = {"procedure": "consultation-decision", "circulated": "2026-09-18"}
+    r = client.post("/api/tally", data={**data, "requested_by": "Japan"}, files=files)
+    assert r.status_code == 200 and r.json()["outcome"] == "consultation-proceeds"
+    r = client.post("/api/tally", data={**data, "requested_by": ["Japan", "Brazil"]}, files=files)
+    assert r.json()["outcome"] == "to-next-wtdc" and r.json()["requested_by"] == ["Japan (JPN)", "Brazil (BRA)"]
+    r = client.post("/api/tally", data=data, files=files)
+    assert r.json()["other_reading"]["outcome"] == "consultation-proceeds"
+    r = client.post("/api/tally", data={**data, "requested_by": "Narnia"}, files=files)
+    assert r.status_code == 400 and "not an ITU Member State" in r.json()["error"]
+    r = client.post("/tally", data={**data, "requested_by": "Japan"}, files=files)
+    assert 'id="tally-outcome">consultation-proceeds<' in r.text and "§ 7.3.5.2" in r.text and 'value="Japan"' in r.text
+
+
 def test_document_revision_and_appointments_mirror_the_cli(client):
     r = client.get("/api/document-check", params={"type": "output-report", "pages": "48", "question_total": "75"})
     assert r.status_code == 200

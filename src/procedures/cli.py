@@ -297,10 +297,11 @@ def timeline_cmd(
 @app.command("tally")
 def tally_cmd(
     procedure: Annotated[str, typer.Option("--procedure", help="question-approval, question-deletion, recommendation-approval, recommendation-deletion, recommendation-adoption, consultation-decision, information-translation, question-support.")],
-    replies: Annotated[Path, typer.Option("--replies", help="CSV with a header: member_state, answer[, received].")],
+    replies: Annotated[Path, typer.Option("--replies", help="CSV with a header: member_state, answer[, received][, participant].")],
     circulated: Annotated[Optional[str], typer.Option("--circulated", help="Date the circular or request went out (for consultation-decision: the meeting's last day); replies outside the window are excluded.")] = None,
     electorate_size: Annotated[Optional[int], typer.Option("--electorate-size", help="Number of participants at the meeting, for a share of the electorate (information-translation).")] = None,
     no_meeting_before_wtdc: Annotated[bool, typer.Option("--no-meeting-before-wtdc", help="No study group meeting remains before WTDC (§ 7.2.6).")] = False,
+    requested_by: Annotated[Optional[list[str]], typer.Option("--requested-by", help="consultation-decision: a Member State that asked for more time at the meeting (§ 7.3.5.2); repeat it, or separate names with ';'; 'none' if nobody did.")] = None,
     fmt: Annotated[TextFormat, typer.Option("--format", help="Output format.")] = TextFormat.text,
     rules: RulesOption = None,
 ) -> None:
@@ -313,13 +314,13 @@ def tally_cmd(
     Example: procedures tally --procedure recommendation-approval --replies replies.csv --circulated 2026-02-28
     """
     with reporting():
-        from procedures.replies import read_replies, tally_replies
+        from procedures.replies import names_list, read_replies, tally_replies
         from procedures.timestamps import parse_date
 
         lib = _library(rules)
         start = parse_date(circulated, "--circulated") if circulated else None
         flags = frozenset({NO_MEETING_BEFORE_WTDC} if no_meeting_before_wtdc else set())
-        result = tally_replies(lib, procedure, read_replies(replies), start, electorate_size, flags)
+        result = tally_replies(lib, procedure, read_replies(replies), start, electorate_size, flags, names_list(requested_by))
         if fmt == TextFormat.json:
             typer.echo(_json(result.as_dict()))
             return
@@ -337,6 +338,9 @@ def tally_text(result) -> str:
     lines.append(f"Passes when {result.threshold_text()}{share}: {result.comparison}.")
     if result.window:
         lines.append(f"Reply window: {result.window['opens']} to {result.window['cutoff']} ({result.window['cite']}).")
+    if result.requested_by is not None:
+        after = result.rule.after_event
+        lines.append(f"{after.only[0].upper()}{after.only[1:]} ({after.cite.label()}): {', '.join(result.requested_by) or 'none'}.")
     if result.excluded:
         lines.append(f"Excluded ({len(result.excluded)} of {result.rows_read} replies; lines of the file):")
         lines += [f"  line {e['row']}: {e['member_state'] or '(none)'} — {e['reason']}" for e in result.excluded]

@@ -1,16 +1,20 @@
-"""Lists of members as data: code, name, aliases. The Member States of ITU, and
-the regional telecommunication organizations (§ 3.2.1), use the same format.
+"""Lists of members as data: code, name, ITU's name, aliases. The Member States
+of ITU, and the regional telecommunication organizations (§ 3.2.1), use the
+same format.
 
 A reply may name a Member State by its ISO 3166-1 alpha-3 code or by any of
 its names, case-insensitively and ignoring accents and spacing; an
-appointment names a regional organization the same way.
+appointment names a regional organization the same way. A name in the form
+"Name (qualifier)" — the form ITU publishes, e.g. "Netherlands (Kingdom of
+the)" — is also known as "qualifier Name". A name the file declares
+ambiguous (e.g. "Korea") finds no member; ``ambiguous`` says which it could be.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import Field, StringConstraints, model_validator
@@ -23,10 +27,29 @@ from procedures.tomlfiles import read_checked
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,8}$")]
 
 
+#: "Name (qualifier)", the form of ITU's official names: "Korea (Republic of)".
+QUALIFIED = re.compile(r"^(?P<base>[^()]+?) \((?P<qualifier>[^()]+)\)$")
+
+
 class Member(Strict):
     code: Code
     name: str = Field(min_length=2)
+    #: The name ITU publishes, where it differs from name (e.g. "Netherlands (Kingdom of the)").
+    itu_name: str | None = Field(default=None, min_length=2)
     aliases: list[str] = []
+
+    def names(self) -> list[str]:
+        """Every key the member is found by: code, names, aliases, and each "Name (qualifier)" read as "qualifier Name"."""
+        given = [self.name, *([self.itu_name] if self.itu_name else []), *self.aliases]
+        read = [f"{m['qualifier']} {m['base']}" for n in given if (m := QUALIFIED.match(n.strip()))]
+        return [self.code, *given, *read]
+
+
+class AmbiguousName(Strict):
+    """A name used for more than one member (e.g. "Korea"): refused, naming each."""
+
+    name: str = Field(min_length=2)
+    could_be: list[Code] = Field(min_length=2)
 
 
 class Membership(Strict):
@@ -37,6 +60,7 @@ class Membership(Strict):
 class MembersFile(Strict):
     membership: Membership
     member: list[Member]
+    ambiguous: list[AmbiguousName] = []
 
     @model_validator(mode="after")
     def _consistent(self) -> MembersFile:
@@ -44,11 +68,18 @@ class MembersFile(Strict):
             raise ValueError(f"the file lists {len(self.member)} members but membership.count is {self.membership.count}; correct one of them")
         seen: dict[str, str] = {}
         for m in self.member:
-            for key in (m.code, m.name, *m.aliases):
+            for key in m.names():
                 norm = normalise(key)
                 if norm in seen and seen[norm] != m.code:
                     raise ValueError(f"'{key}' names both {seen[norm]} and {m.code}; each code, name and alias must be unique")
                 seen[norm] = m.code
+        codes = {m.code for m in self.member}
+        for a in self.ambiguous:
+            unknown = [c for c in a.could_be if c not in codes]
+            if unknown:
+                raise ValueError(f"ambiguous name '{a.name}' could be {', '.join(unknown)}, which the file does not list; use members' codes")
+            if normalise(a.name) in seen:
+                raise ValueError(f"ambiguous name '{a.name}' is also a name of {seen[normalise(a.name)]}; remove it from one of them")
         return self
 
 
@@ -63,6 +94,7 @@ def normalise(name: str) -> str:
 class Members:
     spec: MembersFile
     index: dict[str, Member]
+    ambiguity: dict[str, tuple[Member, ...]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.spec.member)
@@ -70,9 +102,23 @@ class Members:
     def find(self, name: str) -> Member | None:
         return self.index.get(normalise(name))
 
+    def ambiguous(self, name: str) -> tuple[Member, ...]:
+        """The members a name could mean, when the file declares it ambiguous; else ()."""
+        return self.ambiguity.get(normalise(name), ())
+
+    def ambiguity_message(self, name: str) -> str | None:
+        """Why a name is refused as ambiguous, naming each member it could be; None if it is not."""
+        could_be = self.ambiguous(name)
+        if not could_be:
+            return None
+        options = " or ".join(f"{m.itu_name or m.name} ({m.code})" for m in could_be)
+        return f"'{name.strip()}' is ambiguous: it could be {options}; name the one meant"
+
 
 def load_members(path: Path) -> Members:
-    spec = read_checked(MembersFile, path)
-    index = {normalise(key): m for m in spec.member for key in (m.code, m.name, *m.aliases)}
-    return Members(spec, index)
+    spec = read_checked(MembersFile, path, "member")
+    index = {normalise(key): m for m in spec.member for key in m.names()}
+    by_code = {m.code: m for m in spec.member}
+    ambiguity = {normalise(a.name): tuple(by_code[c] for c in a.could_be) for a in spec.ambiguous}
+    return Members(spec, index, ambiguity)
 

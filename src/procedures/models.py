@@ -222,6 +222,21 @@ class Outcome(Strict):
     unless: list[Conditional] = []
 
 
+class AfterEvent(Strict):
+    """Who may still give some answers once the day of the window event is over.
+
+    § 7.3.5.2: after the meeting's last day, only the delegations that asked
+    for more time at the meeting may oppose. The input names them (the tally's
+    ``requested_by``); an answer from anyone else is excluded with a reason.
+    """
+
+    #: Who may, in words: "the delegations that asked for more time at the meeting".
+    only: Summary
+    #: The answers so restricted (e.g. "object").
+    answers: list[Name] = Field(min_length=1)
+    cite: Citation
+
+
 class TallyRule(RuleBase):
     """An outcome from counted replies or positions."""
 
@@ -248,11 +263,16 @@ class TallyRule(RuleBase):
     abstention_alternative: Literal["excluded-from-replies"] | None = None
     #: The event a timeline of this procedure starts from.
     starts_with: Name | None = None
+    #: Whose answers count one each: each member (entity), or each participant (person, § 4.2.2.2).
+    one_answer_per: Literal["member", "participant"] = "member"
+    #: Who may still answer after the day of the window event (§ 7.3.5.2).
+    after_event: AfterEvent | None = None
 
     @model_validator(mode="after")
     def _answers_known(self) -> TallyRule:
         known = set(self.answers)
-        for label, names in (("counted", self.counted), ("synonyms", list(self.synonyms.values()))):
+        for label, names in (("counted", self.counted), ("synonyms", list(self.synonyms.values())),
+                             ("after_event.answers", self.after_event.answers if self.after_event else [])):
             for n in names:
                 if n not in known:
                     raise ValueError(f"{label} names answer '{n}', which is not among the answers; use one of {sorted(known)}")
@@ -262,6 +282,10 @@ class TallyRule(RuleBase):
             raise ValueError(f"abstention '{self.abstention}' is not among the answers; add it to answers")
         if self.reply_window and not self.window_event:
             raise ValueError("a reply window needs the event that opens it; add window_event")
+        if self.after_event and not self.reply_window:
+            raise ValueError("after_event restricts answers after the window event, but the rule has no reply window; add reply_window and window_event")
+        if self.one_answer_per == "participant" and self.electorate != "participants":
+            raise ValueError(f"one_answer_per = \"participant\" needs electorate = \"participants\", not \"{self.electorate}\"")
         return self
 
 
@@ -534,6 +558,8 @@ def all_cites(rule: Rule) -> list[Citation]:
     for o in (getattr(rule, "on_pass", None), getattr(rule, "on_fail", None)):
         if o is not None:
             out += ([o.cite] if o.cite else []) + [u.cite for u in o.unless]
+    if getattr(rule, "after_event", None) is not None:
+        out.append(rule.after_event.cite)
     seen, unique = set(), []
     for c in out:
         if c.label() not in seen:

@@ -74,7 +74,7 @@ def _bound_words(at_least, at_most, unit: str) -> str:
 
 def parameters(rs: Ruleset, rule: Rule) -> list[str]:
     """The rule's parameters in plain words, one line each."""
-    from procedures.tally import threshold_words
+    from procedures.tally import check_condition, threshold_words
 
     h = rs.head
     out: list[str] = []
@@ -110,8 +110,19 @@ def parameters(rs: Ruleset, rule: Rule) -> list[str]:
             out.append(f"  if {u.when}: {u.what_follows} ({u.cite.label()})")
         if rule.when_no_replies == "fail":
             out.append("with no valid reply at all, nothing passes")
+        else:
+            silence = "passes" if check_condition(rule.passes_when, {}, 0)[0] else "fails"
+            out.append(f"with no valid reply at all, the condition is applied to none: silence {silence}")
         if rule.reply_window:
             out.append(f"replies are due by the date of {rule.reply_window}, counted from {rule.window_event}")
+        if rule.after_event:
+            a = rule.after_event
+            event = rs.spec.events.get(rule.window_event or "")
+            out.append(f"after {event.summary if event else rule.window_event}, only {a.only} may still give "
+                       f"{' or '.join(a.answers)} ({a.cite.label()}); the input names them (tally --requested-by)")
+        if rule.one_answer_per == "participant":
+            out.append("each participant's answer counts (a person, not a delegation); a file naming only delegations counts each line as one "
+                       "participant and shows the one-per-delegation reading")
         if rule.abstention:
             out.append(f"an '{rule.abstention}' counts among the replies; the other reading (abstentions excluded) is shown when it changes the outcome")
     elif isinstance(rule, WindowRule):

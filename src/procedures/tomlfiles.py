@@ -152,9 +152,9 @@ def _pattern_hint(key: str) -> str:
     }.get(key, "use lower-case letters, digits and hyphens")
 
 
-def read_checked(model: type[BaseModel], path: Path) -> BaseModel:
+def read_checked(model: type[BaseModel], path: Path, label: str = "rule") -> BaseModel:
     """Read a TOML file and validate it against ``model``; every problem found is raised together."""
-    spec, errors = validation_errors(model, read_toml(path), str(path))
+    spec, errors = validation_errors(model, read_toml(path), str(path), label)
     if errors:
         raise RuleSetErrors(errors)
     return spec

@@ -128,10 +128,11 @@ def create_app(rules: Path | None = None) -> FastAPI:
 
     @app.post("/tally", response_class=HTMLResponse, include_in_schema=False)
     async def page_tally(request: Request, procedure: Annotated[str, Form()] = "", circulated: Annotated[str, Form()] = "",
-                         electorate_size: Annotated[str, Form()] = "", replies: Annotated[UploadFile | None, File()] = None):
+                         electorate_size: Annotated[str, Form()] = "", replies: Annotated[UploadFile | None, File()] = None,
+                         requested_by: Annotated[str, Form()] = ""):
         text = await _upload_text(replies, "replies")
-        result = _tally(procedure, text, circulated, electorate_size, False)
-        return _page(request, {"tally": result, "form": {"procedure": procedure, "circulated": circulated}})
+        result = _tally(procedure, text, circulated, electorate_size, False, [requested_by])
+        return _page(request, {"tally": result, "form": {"procedure": procedure, "circulated": circulated, "requested_by": requested_by}})
 
     @app.get("/document", response_class=HTMLResponse, include_in_schema=False)
     def page_document(request: Request, type: str = "", pages: str = "", previous_pages: str = "", question_total: str = "",
@@ -188,9 +189,10 @@ def create_app(rules: Path | None = None) -> FastAPI:
     @app.post("/api/tally", summary="Count replies into an outcome (as `procedures tally --format json`)")
     async def api_tally(procedure: Annotated[str, Form()], replies: Annotated[UploadFile | None, File()] = None,
                         circulated: Annotated[str, Form()] = "", electorate_size: Annotated[str, Form()] = "",
-                        no_meeting_before_wtdc: Annotated[bool, Form()] = False):
+                        no_meeting_before_wtdc: Annotated[bool, Form()] = False,
+                        requested_by: Annotated[list[str] | None, Form()] = None):
         text = await _upload_text(replies, "replies")
-        return _tally(procedure, text, circulated, electorate_size, no_meeting_before_wtdc).as_dict()
+        return _tally(procedure, text, circulated, electorate_size, no_meeting_before_wtdc, requested_by).as_dict()
 
     @app.get("/api/document-check", summary="A document's length against its page limits (as `procedures document check --format json`)")
     def api_document_check(type: str = Query(..., description="contribution, output-report or revised-report"),
@@ -266,8 +268,8 @@ def create_app(rules: Path | None = None) -> FastAPI:
         inputs = inputs_from(_field(pages, "pages"), previous_pages, question_total, FIELDS)
         return check_document(library.latest(), _field(doc_type, "type"), inputs, frozenset(when), FIELDS)
 
-    def _tally(procedure, text, circulated, electorate_size, no_meeting_before_wtdc):
-        from procedures.replies import replies_from, tally_replies
+    def _tally(procedure, text, circulated, electorate_size, no_meeting_before_wtdc, requested_by=None):
+        from procedures.replies import names_list, replies_from, tally_replies
 
         start = _date(circulated, "circulated", False)
         size = None
@@ -276,7 +278,8 @@ def create_app(rules: Path | None = None) -> FastAPI:
                 raise InputError(f"electorate_size '{electorate_size}' is not a whole number")
             size = int(electorate_size)
         flags = frozenset({NO_MEETING_BEFORE_WTDC} if no_meeting_before_wtdc else set())
-        return tally_replies(library, _field(procedure, "procedure"), replies_from(io.StringIO(text), "replies"), start, size, flags)
+        return tally_replies(library, _field(procedure, "procedure"), replies_from(io.StringIO(text), "replies"), start, size, flags,
+                             names_list(requested_by, "requested_by"))
 
     return app
 
