@@ -87,49 +87,64 @@ def evaluate(
     rule_id: str,
     events: Mapping[str, dt.date],
     counting: DayCounting | None = None,
-    _seen: tuple[str, ...] = (),
 ) -> Deadline:
     """Compute one deadline rule's date from the given event dates.
 
-    Raises MissingEvent when the rule's anchor (directly or through derived
-    anchors) needs an event that was not given.
+    A rule anchored on another rule's date (or on an event whose date defaults
+    to a rule's) is computed after it: the chain of derived anchors is walked
+    down to a given event, then evaluated back up, without recursion (the
+    loader has refused cycles). Raises MissingEvent when the chain needs an
+    event that was not given.
     """
-    rule = rs.deadlines()[rule_id]
     counting = counting or rs.head.day_counting
-    cite = rule.cite.label()
-    trace: list[Step] = []
-    anchor = rule.anchor
-    if anchor in rs.spec.events:
-        decl = rs.spec.events[anchor]
+    chain: list[str] = []  # the asked rule first, down to the one anchored on a given event
+    node = rule_id
+    while True:
+        chain.append(node)
+        anchor = rs.deadlines()[node].anchor
+        if anchor not in rs.spec.events:
+            node = anchor
+            continue
         if anchor in events:
+            break
+        decl = rs.spec.events[anchor]
+        if not decl.default:
+            raise MissingEvent(anchor, decl.summary)
+        node = decl.default
+    trace: list[Step] = []
+    result: Deadline | None = None
+    for node in reversed(chain):
+        rule = rs.deadlines()[node]
+        cite = rule.cite.label()
+        anchor = rule.anchor
+        if result is None:
             base = events[anchor]
             trace.append(Step(rule.id, cite, f"{anchor} is {base.isoformat()} ({base:%A})"))
-        elif decl.default:
-            derived = evaluate(rs, decl.default, events, counting, (*_seen, rule_id))
-            base = derived.date
-            trace.extend(derived.trace)
-            trace.append(Step(rule.id, cite, f"{anchor} not given: taken as the latest date {decl.default} allows, {base.isoformat()}"))
         else:
-            raise MissingEvent(anchor, decl.summary)
-    else:
-        derived = evaluate(rs, anchor, events, counting, (*_seen, rule_id))
-        base = derived.date
-        trace.extend(derived.trace)
+            base = result.date
+            if anchor in rs.spec.events:
+                trace.append(Step(rule.id, cite, f"{anchor} not given: taken as the latest date {result.rule.id} allows, {base.isoformat()}"))
+        result = _shifted(rs, rule, base, counting, trace)
+    return result
+
+
+def _shifted(rs: Ruleset, rule: DeadlineRule, base: dt.date, counting: DayCounting, trace: list[Step]) -> Deadline:
+    """One rule's date from its anchor's date: the offset, then the non-working-day policy."""
+    cite = rule.cite.label()
     cal = rs.calendar
     day, how = shift(base, rule.offset, counting, cal)
-    trace.append(Step(rule.id, cite, f"{rule.offset.describe()} {anchor}: {how}"))
+    trace.append(Step(rule.id, cite, f"{rule.offset.describe()} {rule.anchor}: {how}"))
     day, moved = apply_non_working_day(day, rule.non_working_day, cal)
     if moved:
         trace.append(Step(rule.id, cite, moved))
-    reason = cal.why_not_working(day)
     return Deadline(
         rule=rule,
         cite=cite,
         date=day,
         cutoff=cutoff_of(rs, day),
-        non_working=reason,
+        non_working=cal.why_not_working(day),
         provisional_calendar=cal.is_provisional(day.year),
-        trace=trace,
+        trace=list(trace),
     )
 
 

@@ -30,6 +30,7 @@ from procedures.models import (
     RulesetFile,
     SectionHead,
     FrequencyRule,
+    ParagraphsFile,
     LimitRule,
     RoleRule,
     TallyRule,
@@ -37,7 +38,7 @@ from procedures.models import (
     WindowRule,
     all_cites,
 )
-from procedures.tomlfiles import read_toml, validation_errors
+from procedures.tomlfiles import read_checked, read_toml, validation_errors
 from procedures.vocabulary import RELIED_ON, did_you_mean
 
 RULESET_FILE = "ruleset.toml"
@@ -58,6 +59,8 @@ class Ruleset:
     _calendar: object = None
     _rosters: dict = field(default_factory=dict)
     _deadlines: dict | None = None
+    #: Instrument -> the paragraphs it has (for the instruments that list them).
+    paragraphs: dict[str, frozenset[str]] = field(default_factory=dict)
     _events_behind: dict = field(default_factory=dict)
     #: Memo of evaluated deadlines (see deadlines.evaluate_cached); results are immutable.
     evaluated: dict = field(default_factory=dict)
@@ -144,7 +147,8 @@ def _load_ruleset(folder: Path) -> tuple[Ruleset | None, list[RuleFileError]]:
         return None, errors
     rs = Ruleset(folder=folder, spec=spec)
     # every other .toml file except the calendar and members files is a rule file
-    skip = {RULESET_FILE, spec.ruleset.calendar, spec.ruleset.members, spec.ruleset.regional_organizations}
+    skip = {RULESET_FILE, spec.ruleset.calendar, spec.ruleset.members, spec.ruleset.regional_organizations,
+            *(i.paragraphs for i in spec.instruments.values() if i.paragraphs)}
     for path in sorted(folder.glob("*.toml")):
         if path.name in skip:
             continue
@@ -199,6 +203,20 @@ def _load_data_files(rs: Ruleset, head_path: Path) -> list[RuleFileError]:
             rs._calendar = loaded
         else:
             rs._rosters[key] = loaded
+    for short, instrument in rs.spec.instruments.items():
+        if instrument.paragraphs is None:
+            continue
+        path = rs.folder / instrument.paragraphs
+        if not path.is_file():
+            errors.append(RuleFileError(str(head_path), None, f"paragraphs file '{instrument.paragraphs}' of {short} not found",
+                                        f"create it or remove paragraphs from [instruments.\"{short}\"]"))
+            continue
+        try:
+            rs.paragraphs[short] = read_checked(ParagraphsFile, path).paragraphs.labels()
+        except RuleFileError as exc:
+            errors.append(exc)
+        except RuleSetErrors as exc:
+            errors.extend(exc.errors)
     return errors
 
 
@@ -215,6 +233,10 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
     def check_cite(rule_id: str, c: Citation) -> None:
         if c.instrument not in spec.instruments:
             err(rule_id, f"cites unknown instrument '{c.instrument}'", f"use one of {sorted(spec.instruments)} or declare it under [instruments] in ruleset.toml")
+        elif c.instrument in rs.paragraphs and c.paragraph not in rs.paragraphs[c.instrument]:
+            near = did_you_mean(c.paragraph, rs.paragraphs[c.instrument])
+            err(rule_id, f"cites {c.label()}, which {c.instrument} does not have{near}",
+                f"correct the paragraph number (the paragraphs are listed in {spec.instruments[c.instrument].paragraphs})")
 
     def check_events(rule_id: str, *names: str | None) -> None:
         for ev in names:
@@ -316,32 +338,34 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
 
 
 def _check_cycles(rs: Ruleset) -> list[RuleFileError]:
-    """Derived anchors must not form a cycle (rule → rule, or rule → event default → rule)."""
+    """Derived anchors must not form a cycle (rule → rule, or rule → event default → rule).
+
+    Each deadline rule derives from at most one other, so the links form a
+    functional graph: one walk per rule, stopping at a rule already settled,
+    visits every rule once (linear in the number of rules).
+    """
     deadlines = rs.deadlines()
-
-    def next_rule(rule_id: str) -> tuple[str | None, str]:
-        node, event = rs.derives_from(rule_id)
-        return node, f" → (event {event}) → " if event else " → "
-
+    settled: set[str] = set()
     errors: list[RuleFileError] = []
-    reported: set[str] = set()
     for start in deadlines:
         path: list[str] = []
         links: list[str] = []
+        on_path: dict[str, int] = {}
         node: str | None = start
-        while node is not None and node not in path:
+        while node is not None and node not in settled and node not in on_path and node in deadlines:
+            on_path[node] = len(path)
             path.append(node)
-            node, link = next_rule(node)
-            links.append(link)
-        if node is not None and node not in reported:
-            at = path.index(node)
+            node, event = rs.derives_from(node)
+            links.append(f" → (event {event}) → " if event else " → ")
+        if node is not None and node in on_path:
+            at = on_path[node]
             cycle = path[at:]
-            reported.update(cycle)
             text = "".join(f"{rule}{link}" for rule, link in zip(cycle, links[at:])) + node
             errors.append(RuleFileError(
                 rs.files[node], node, f"derived anchors form a cycle: {text}",
                 "anchor one of these rules on a meeting or procedure event instead",
             ))
+        settled.update(path)
     return errors
 
 

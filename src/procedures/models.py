@@ -475,6 +475,27 @@ class EventDecl(Strict):
 
 class Instrument(Strict):
     title: str
+    #: A file listing the instrument's paragraphs; when given, every citation of the instrument is checked against it.
+    paragraphs: str | None = None
+
+
+class ParagraphList(Strict):
+    """The paragraphs of an instrument a rule may cite (sections, numbered paragraphs, annexes and their items)."""
+
+    instrument: str
+    sections: list[str] = []
+    numbered: list[str] = []
+    annexes: list[int] = []
+    #: Annex number -> how many numbered items it has.
+    annex_items: dict[str, int] = {}
+
+    def labels(self) -> frozenset[str]:
+        items = {f"Annex {a}, item {i}" for a, n in self.annex_items.items() for i in range(1, n + 1)}
+        return frozenset({*self.sections, *self.numbered, *(f"Annex {a}" for a in self.annexes), *items})
+
+
+class ParagraphsFile(Strict):
+    paragraphs: ParagraphList
 
 
 class ExampleMeeting(Strict):
