@@ -700,7 +700,7 @@ def rules_init(
         from procedures.loader import init_rules
 
         written = init_rules(folder)
-        typer.echo(f"wrote {len(written)} rule files to {folder}")
+        typer.echo(f"wrote an editable copy of the rules to {folder} ({len(written)} files)")
         typer.echo(f"edit them, check with 'procedures rules validate {folder}', and use them with --rules {folder} (or PROCEDURES_RULES={folder})")
 
 
