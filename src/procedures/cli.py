@@ -16,6 +16,11 @@ from typing import Annotated, Optional
 
 import typer
 
+try:  # typer ships its own copy of click; its usage errors are what the command line raises
+    from typer._click import exceptions as clicks
+except ImportError:  # pragma: no cover - an older typer on plain click
+    from click import exceptions as clicks
+
 from procedures.vocabulary import CHAIR_ADMITTED, COMPLEMENTS, NO_MEETING_BEFORE_WTDC
 
 app = typer.Typer(
@@ -62,6 +67,23 @@ class BatchFormat(str, Enum):
     json = "json"
 
 
+def whole_number(least: int, most: int, example: str):
+    """A parser for a whole number typed on the command line: digits only (at most nine), within bounds."""
+
+    def parse(value) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip()
+        if not text.isascii() or not text.isdigit() or len(text) > 9:
+            raise typer.BadParameter(f"{str(value)[:40]!r} is not a whole number; e.g. {example}")
+        number = int(text)
+        if not least <= number <= most:
+            raise typer.BadParameter(f"{number} is outside {least}–{most}; e.g. {example}")
+        return number
+
+    return parse
+
+
 RulesOption = Annotated[
     Optional[Path],
     typer.Option("--rules", help="Rules folder to use instead of the built-in one (e.g. a copy written by 'procedures rules init'); "
@@ -77,8 +99,13 @@ def reporting():
     try:
         yield
     except ProceduresError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {one_line(str(exc))}", err=True)
         raise typer.Exit(2) from None
+
+
+def one_line(text: str) -> str:
+    """A message as one printable line: control and line-separator characters shown as escapes."""
+    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 _LOADED: list = []
@@ -155,7 +182,9 @@ def schedule(
         if fmt == CalendarFormat.ics:
             from procedures.calfiles import deadline_entry, to_ics
 
-            label = name or f"{meeting.kind} {meeting.opens.isoformat()}"
+            from procedures.models import parse_label
+
+            label = parse_label(name, "--name") if name is not None else f"{meeting.kind} {meeting.opens.isoformat()}"
             sys.stdout.buffer.write(to_ics([deadline_entry(rs.id, label, d) for d in result.deadlines], f"{label} — deadlines"))
             return
         rows = [
@@ -179,7 +208,7 @@ def schedule(
 
 @app.command("calendar")
 def calendar_cmd(
-    year: Annotated[int, typer.Option("--year", help="Calendar year.")],
+    year: Annotated[int, typer.Option("--year", help="Calendar year.", parser=whole_number(1, 9999, "2026"), metavar="YEAR")],
     fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
     rules: RulesOption = None,
 ) -> None:
@@ -299,7 +328,7 @@ def tally_cmd(
     procedure: Annotated[str, typer.Option("--procedure", help="question-approval, question-deletion, recommendation-approval, recommendation-deletion, recommendation-adoption, consultation-decision, information-translation, question-support.")],
     replies: Annotated[Path, typer.Option("--replies", help="CSV with a header: member_state, answer[, received][, participant].")],
     circulated: Annotated[Optional[str], typer.Option("--circulated", help="Date the circular or request went out (for consultation-decision: the meeting's last day); replies outside the window are excluded.")] = None,
-    electorate_size: Annotated[Optional[int], typer.Option("--electorate-size", help="Number of participants at the meeting, for a share of the electorate (information-translation).")] = None,
+    electorate_size: Annotated[Optional[int], typer.Option("--electorate-size", help="Number of participants at the meeting, for a share of the electorate (information-translation).", parser=whole_number(1, 999_999, "120"), metavar="N")] = None,
     no_meeting_before_wtdc: Annotated[bool, typer.Option("--no-meeting-before-wtdc", help="No study group meeting remains before WTDC (§ 7.2.6).")] = False,
     requested_by: Annotated[Optional[list[str]], typer.Option("--requested-by", help="consultation-decision: a Member State that asked for more time at the meeting (§ 7.3.5.2); repeat it, or separate names with ';'; 'none' if nobody did.")] = None,
     fmt: Annotated[TextFormat, typer.Option("--format", help="Output format.")] = TextFormat.text,
@@ -570,7 +599,7 @@ def appointments_check(
 @app.command("serve")
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.", parser=whole_number(1, 65535, "8000"), metavar="PORT")] = 8000,
     rules: RulesOption = None,
 ) -> None:
     """Start the web page and the HTTP API (OpenAPI documentation at /docs).
@@ -682,7 +711,7 @@ def rules_validate(
         for e in errors:
             typer.echo(f"error: {e}")
         if errors:
-            typer.echo(f"{len(errors)} error(s) in {root}", err=True)
+            typer.echo(f"error: {len(errors)} problem(s) in {root}; each is listed above", err=True)
             raise typer.Exit(2)
         n = sum(len(rs.rules) for rs in rulesets)
         typer.echo(f"ok: {len(rulesets)} ruleset(s), {n} rules in {root}")
@@ -705,11 +734,37 @@ def rules_init(
 
 
 def main() -> None:
-    """Console entry point: a library error is one line; an unexpected one says how to see more."""
+    """Console entry point: a usage or library error is one line; an unexpected one says how to see more."""
+    sys.exit(run(sys.argv[1:]))
+
+
+def run(argv: list[str]) -> int:
+    """Run the command line on ``argv`` and return the exit code (the tests call this in-process)."""
     try:
-        app()
+        code = app(args=argv, prog_name="procedures", standalone_mode=False)
+    except clicks.NoArgsIsHelpError as exc:
+        exc.show()
+        return exc.exit_code
+    except clicks.UsageError as exc:
+        print(f"error: {one_line(usage_line(exc))}", file=sys.stderr)
+        return 2
+    except clicks.Abort:
+        print("error: interrupted", file=sys.stderr)
+        return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
         if os.environ.get("PROCEDURES_DEBUG"):
             raise
         print(f"internal error: {type(exc).__name__}: {exc} (set PROCEDURES_DEBUG=1 to see the traceback)", file=sys.stderr)
-        sys.exit(70)
+        return 70
+    return code if isinstance(code, int) else 0
+
+
+def usage_line(exc: clicks.UsageError) -> str:
+    """click's usage error as one line: the option, what is wrong, where to read more."""
+    command = exc.ctx.command_path if exc.ctx else "procedures"
+    if isinstance(exc, clicks.BadParameter) and not isinstance(exc, clicks.MissingParameter) and exc.param is not None:
+        opts = "/".join(getattr(exc.param, "opts", None) or [exc.param.human_readable_name])
+        text = f"{opts}: {exc.message.removeprefix('Value error, ')}"
+    else:
+        text = exc.format_message()
+    return f"{' '.join(text.split())} (see '{command} --help')"

@@ -11,11 +11,18 @@ from procedures.errors import InputError
 
 
 def open_text(path: Path) -> IO[str]:
-    """A CSV file opened as UTF-8 text (a byte-order mark is skipped); unreadable is one line."""
+    """A table file opened as text in the encoding it was saved in (procedures.tables); unreadable is one line."""
+    import io
+
+    from procedures.tables import _open_binary, _seekable, detect_encoding
+
+    raw = _seekable(_open_binary(path))
     try:
-        return path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+        encoding = detect_encoding(raw, str(path))
+    except InputError:
+        raw.close()
+        raise
+    return io.TextIOWrapper(raw, encoding=encoding, errors="replace" if encoding == "cp1252" else "strict", newline="")
 
 
 def dict_rows(fh: IO[str], name: str, required: tuple[str, ...], optional: tuple[str, ...]) -> tuple[list[str], Iterator[tuple[int, dict, str | None]]]:

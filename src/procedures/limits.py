@@ -59,7 +59,14 @@ def _plain(v):
     return v.isoformat() if isinstance(v, dt.date) else v
 
 
+#: The longest number accepted (digits, point or slash included): a count of pages is never longer.
+MAX_NUMBER_CHARS = 15
+
+
 def parse_value(text: str, option: str = "--value") -> Fraction:
+    text = str(text)
+    if len(text.strip()) > MAX_NUMBER_CHARS or not text.isascii() or "e" in text.lower():
+        raise InputError(f"{option} '{text[:20]}{'…' if len(text) > 20 else ''}' is not a number of at most {MAX_NUMBER_CHARS} characters; e.g. 7 or 1.5")
     try:
         value = Fraction(text.strip())
     except (ValueError, ZeroDivisionError, AttributeError):
@@ -71,10 +78,11 @@ def parse_value(text: str, option: str = "--value") -> Fraction:
 
 def parse_count(text: str, option: str, least: int = 0) -> int:
     """A whole number of pages, posts or Questions, from the command line or a form."""
-    try:
-        value = int(str(text).strip())
-    except ValueError:
-        raise InputError(f"{option} '{text}' is not a whole number; e.g. 7") from None
+    digits = str(text).strip()
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 9:
+        shown = f"{digits[:20]}{'…' if len(digits) > 20 else ''}"
+        raise InputError(f"{option} '{shown}' is not a whole number of at most 9 digits; e.g. 7")
+    value = int(digits)
     if value < least:
         raise InputError(f"{option} {value} is below {least}; give a count of {least} or more")
     return value

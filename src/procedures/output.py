@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Sequence
 
@@ -21,9 +22,13 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join(lines)
 
 
+def markdown_text(text: object) -> str:
+    """Text safe in Markdown: HTML escaped (a name cannot inject markup), table pipes escaped, one line."""
+    return html.escape("" if text is None else str(text), quote=False).replace("|", "\\|").replace("\n", " ").replace("\r", " ")
+
+
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    def esc(c: object) -> str:
-        return ("" if c is None else str(c)).replace("|", "\\|").replace("\n", " ")
+    esc = markdown_text
 
     out = ["| " + " | ".join(esc(h) for h in headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     out += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows]

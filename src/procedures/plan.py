@@ -16,17 +16,17 @@ from pydantic import Field, field_validator, model_validator
 from procedures.errors import InputError, RuleFileError
 from procedures.loader import Ruleset
 from procedures.tomlfiles import read_toml, validation_errors
-from procedures.models import Name, Strict
+from procedures.models import Label, Name, Strict
 from procedures.timetable import Meeting
 
 
 class PlanMeeting(Strict):
     kind: Name
-    name: str = Field(min_length=1, max_length=80)
+    name: Label
     #: The group whose meetings these are (e.g. "SG1"); defaults to the name.
-    group: str | None = None
+    group: Label | None = None
     #: For rapporteur groups: the group of their parent study group (e.g. "SG1").
-    parent: str | None = None
+    parent: Label | None = None
     opens: dt.date
     closes: dt.date
     opening_time: dt.time | None = None
@@ -60,13 +60,13 @@ class PlanMeeting(Strict):
 
 
 class WTDCDates(Strict):
-    name: str = "WTDC"
+    name: Label = "WTDC"
     opens: dt.date
     closes: dt.date | None = None
 
 
 class StudyPeriod(Strict):
-    name: str
+    name: Label
     #: The closing day of the WTDC that began the study period.
     wtdc_closed: dt.date
     next_wtdc: WTDCDates

@@ -37,14 +37,29 @@ _MISSING_HINTS = {
 }
 
 
+#: The largest TOML file read (a rule file, a plan, a calendar is a few dozen KiB).
+MAX_TOML_BYTES = 8 << 20
+
+
 def read_toml(path: Path) -> dict:
+    """Parse a TOML file (UTF-8, a regular file of bounded size); every failure is a RuleFileError naming it."""
+    if path.exists() and not path.is_file():
+        raise RuleFileError(str(path), None, "is not a regular file", "give the path of a .toml file")
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleFileError(str(path), None, f"not valid TOML ({exc})", "fix the syntax at that line") from None
+            data = fh.read(MAX_TOML_BYTES + 1)
     except OSError as exc:
         raise RuleFileError(str(path), None, f"cannot be read ({exc.strerror})", "check the path") from None
+    if len(data) > MAX_TOML_BYTES:
+        raise RuleFileError(str(path), None, f"is larger than {MAX_TOML_BYTES >> 20} MiB", "give the path of a .toml file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RuleFileError(str(path), None, f"is not UTF-8 text (byte {exc.start}: {exc.reason})", "save it as UTF-8 (TOML files are UTF-8)") from None
+    try:
+        return tomllib.loads(text.removeprefix("\ufeff"))
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleFileError(str(path), None, f"not valid TOML ({exc})", "fix the syntax at that line") from None
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str] | None:
@@ -149,6 +164,7 @@ def _pattern_hint(key: str) -> str:
         "paragraph": 'write the paragraph as "4.2.1.1", "Annex 5, item 5", "item 18" or "instructs 3"',
         "id": "use lower-case letters, digits, dots and hyphens",
         "summary": "write one line of 8 to 200 characters",
+        **dict.fromkeys(("name", "group", "parent"), "write one line of at most 80 characters, without control characters"),
     }.get(key, "use lower-case letters, digits and hyphens")
 
 
