@@ -102,15 +102,41 @@ def test_appointments_exit_codes(tmp_path):
     assert run("appointments", "check", str(EXAMPLES / "appointments-sg1.csv")).exit_code == 3
 
 
+def test_the_tdag_and_wtdc_example_and_the_other_readings():
+    res = run("appointments", "check", str(EXAMPLES / "appointments-tdag-wtdc.csv"), "--format", "json")
+    assert res.exit_code == 3
+    data = json.loads(res.stdout)
+    assert sorted(f["subject"] for f in data["findings"]["per_study_group"]) == ["SG1", "SG2"]
+    assert data["findings"]["in_all"] == [] and data["findings"]["per_person"] == []
+    assert not any("iscg" in t for t in data["not_checked"])
+
+
+def test_a_threshold_crossed_is_a_note_and_exits_0():
+    res = run("document", "check", "--type", "revised-report", "--pages", "60", "--previous-pages", "45")
+    assert res.exit_code == 0 and "NOTE: 60 pages: more than 50" in res.stdout
+    res = run("limit", "res1.2.1.2.2.report-publication", "--value", "51", "--format", "json")
+    data = json.loads(res.stdout)
+    assert res.exit_code == 0 and data["severity"] == "note" and data["within"] is True and data["remedy"]
+
+
+def test_the_other_reading_of_a_role_rule_is_in_the_warnings_and_the_json():
+    res = run("limit", "res1.3.2.1.vice-chairs-per-region", "--value", "1")
+    assert res.exit_code == 1 and "warning: other reading (a cap only" in res.stdout
+    data = json.loads(run("limit", "res1.3.2.1.vice-chairs-per-region", "--value", "1", "--format", "json").stdout)
+    assert data["warnings"] and "within at most 3" in data["warnings"][0]
+
+
 def test_appointments_json_contract():
     res = run("appointments", "check", str(EXAMPLES / "appointments-sg1.csv"), "--attendance", str(EXAMPLES / "attendance-sg1.csv"), "--format", "json")
     assert res.exit_code == 3
     data = json.loads(res.stdout)
-    assert data["appointments"] == 20 and data["people"] == 15 and data["errors"] == []
+    assert data["appointments"] == 21 and data["people"] == 16 and data["errors"] == []
     rules = sorted(f["rule"] for f in data["findings"]["per_person"])
     assert rules == ["res1.3.2.1.consecutive-absences", "res1.3.2.4.posts-held-by-a-vice-chair",
                      "res1.3.3.1.consecutive-absences", "res1.3.3.1.questions-per-rapporteur"]
-    assert data["findings"]["per_study_group"] == []
+    assert data["findings"]["per_study_group"] == [] and data["findings"]["in_all"] == []
+    [q] = data["findings"]["per_question"]
+    assert q["rule"] == "res1.3.3.5.one-rapporteur-per-question" and q["subject"] == "Q2/1 (SG1)" and q["severity"] == "breach"
     assert all(f["subject"] and f["cite"] and f["comparison"] for f in data["findings"]["per_person"])
 
 

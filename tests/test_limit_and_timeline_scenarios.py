@@ -23,6 +23,12 @@ def test_limit_case(path, n, case, ruleset):
         assert case["cite"] in result.cite
     if "message" in case:
         assert case["message"] in result.message
+    if "within" in case:
+        assert result.within == case["within"]
+    if "warning" in case:
+        assert any(case["warning"] in w for w in result.warnings), result.warnings
+    if case.get("no_warning"):
+        assert not result.warnings, result.warnings
 
 
 @pytest.mark.parametrize("path", TIMELINES, ids=[p.stem for p in TIMELINES])

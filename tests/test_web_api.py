@@ -91,7 +91,8 @@ def test_document_revision_and_appointments_mirror_the_cli(client):
     files = {"appointments": ("a.csv", (REPO / "docs/examples/appointments-sg1.csv").read_bytes(), "text/csv"),
              "attendance": ("b.csv", (REPO / "docs/examples/attendance-sg1.csv").read_bytes(), "text/csv")}
     data = client.post("/api/appointments-check", files=files).json()
-    assert data["appointments"] == 20 and len(data["findings"]["per_person"]) == 4 and data["errors"] == []
+    assert data["appointments"] == 21 and len(data["findings"]["per_person"]) == 4 and data["errors"] == []
+    assert [f["rule"] for f in data["findings"]["per_question"]] == ["res1.3.3.5.one-rapporteur-per-question"]
 
 
 def test_rules_and_calendar(client):

@@ -9,7 +9,10 @@ without dates, each person's meetings are taken in file order.
 Every row is either used or reported as an error with its line; the role
 rules (``[[role]]`` in the rule files) say what is counted and for whom. The
 counting methods are named by the rules' ``measure``: posts, questions,
-consecutive-absences.
+consecutive-absences; and the rules' ``per`` says over what: each person, each
+study group and regional organization, each Question, each named study group,
+or the whole list. Posts outside the study groups (ISCG vice-chairs, § 11.11)
+name their body in the ``study_group`` column (e.g. TDAG).
 """
 
 from __future__ import annotations
@@ -124,7 +127,7 @@ def role_name(text: str) -> str:
 def read_appointments(rs: Ruleset, fh: IO[str], name: str) -> Rows:
     """Read and check an appointments file; every row becomes an Appointment or a RowError."""
     rules = rs.of_kind(RoleRule)
-    needs_question = {r for rule in rules if rule.measure == "questions" for r in rule.counts}
+    needs_question = {r for rule in rules if rule.measure == "questions" or rule.per == "question" for r in rule.counts}
     needs_org = {r for rule in rules if rule.per == "study-group-and-organization" for r in rule.counts}
     orgs = rs.regional_organizations if rs.head.regional_organizations else None
     roles = rs.spec.roles
@@ -205,6 +208,17 @@ def attendance_file(path: Path, appointments: Rows) -> Rows:
 # --- counting --------------------------------------------------------------------------------
 
 
+#: How findings are grouped: JSON key -> (heading of the text report, the rules' ``per``).
+SECTIONS = {
+    "per_person": ("Per person", ("person",)),
+    "per_question": ("Per Question", ("question",)),
+    "per_study_group": ("Per study group", ("study-group-and-organization", "study-group")),
+    "in_all": ("In all", ("whole-list",)),
+}
+#: The subject of a count over the whole list.
+IN_ALL = "in all"
+
+
 @dataclass
 class AppointmentsResult:
     checks: list[LimitResult]
@@ -219,8 +233,8 @@ class AppointmentsResult:
     def findings(self) -> list[LimitResult]:
         return [c for c in self.checks if not c.within]
 
-    def per(self, per: str) -> list[LimitResult]:
-        return [c for c in self.findings if c.rule.per == per]
+    def per(self, *per: str) -> list[LimitResult]:
+        return [c for c in self.findings if c.rule.per in per]
 
     @property
     def breaches(self) -> list[LimitResult]:
@@ -229,8 +243,7 @@ class AppointmentsResult:
     def as_dict(self) -> dict:
         return {
             "appointments": self.appointments, "people": self.people, "checked": len(self.checks),
-            "findings": {"per_person": [c.as_dict() for c in self.per("person")],
-                         "per_study_group": [c.as_dict() for c in self.per("study-group-and-organization")]},
+            "findings": {key: [c.as_dict() for c in self.per(*pers)] for key, (_, pers) in SECTIONS.items()},
             "errors": [e.as_dict() for e in self.errors], "not_checked": self.not_checked, "warnings": self.warnings,
         }
 
@@ -253,9 +266,28 @@ def check_appointments(rs: Ruleset, appointments: Rows, attendance: Rows | None 
             result.not_checked.append(f"{rule.id} ({rule.cite.label()}): give --attendance FILE to count {rule.quantity}")
         elif rule.per == "person":
             _per_person(rule, by_person, meetings, result)
-        else:
+        elif rule.per == "study-group-and-organization":
             _per_group(rs, rule, appointments.rows, result)
+        else:
+            _per_post_group(rule, appointments.rows, result)
     return result
+
+
+def _add(result: AppointmentsResult, check: LimitResult, who: str) -> None:
+    """Keep a check; the other readings it shows go to the warnings, under who they are about."""
+    result.checks.append(check)
+    result.warnings += [f"{who}: {w}" for w in check.warnings]
+
+
+def _left_out(rule: RoleRule, a: Appointment) -> bool:
+    """Whether the rule's other reading leaves this post out of the count (e.g. a JRG's post)."""
+    reading = rule.other_reading
+    return bool(reading and reading.not_counted) and any(
+        normalise(a.question).startswith(normalise(p)) for p in reading.not_counted)
+
+
+def _counts_differently(rule: RoleRule) -> bool:
+    return bool(rule.other_reading and rule.other_reading.not_counted)
 
 
 def _per_person(rule: RoleRule, by_person, meetings, result: AppointmentsResult) -> None:
@@ -275,15 +307,52 @@ def _per_person(rule: RoleRule, by_person, meetings, result: AppointmentsResult)
             result.checks.append(judge(rule, Fraction(len(run)), subject=subject, detail=detail))
             continue
         counted = [a for a in posts if a.role in rule.counts]
-        if rule.measure == "questions":
-            distinct = list(dict.fromkeys((normalise(a.study_group), normalise(a.question)) for a in counted))
-            names = list(dict.fromkeys(f"{a.question} ({a.study_group})" for a in counted))
-            value, detail = len(distinct), f" ({', '.join(names)})" if names else ""
-        else:
-            value, detail = len(counted), f" ({', '.join(a.post() for a in counted)})" if counted else ""
-        result.checks.append(judge(rule, Fraction(value), subject=subject, detail=detail))
+        value, detail = _count(rule, counted)
+        other = {}
+        if _counts_differently(rule):
+            kept = _count(rule, [a for a in counted if not _left_out(rule, a)])
+            other = {"other_value": Fraction(kept[0]), "other_detail": kept[1]}
+        _add(result, judge(rule, Fraction(value), subject=subject, detail=detail, **other), posts[0].person)
     if unlisted:
         result.not_checked.append(f"{rule.id} ({rule.cite.label()}): the attendance file lists no meeting for {len(unlisted)} of them: {', '.join(unlisted)}")
+
+
+def _count(rule: RoleRule, counted: list[Appointment]) -> tuple[int, str]:
+    """A person's count and its detail: distinct Questions, or posts."""
+    if rule.measure == "questions":
+        distinct = list(dict.fromkeys((normalise(a.study_group), normalise(a.question)) for a in counted))
+        names = list(dict.fromkeys(f"{a.question} ({a.study_group})" for a in counted))
+        return len(distinct), f" ({', '.join(names)})" if names else ""
+    return len(counted), f" ({', '.join(a.post() for a in counted)})" if counted else ""
+
+
+def _per_post_group(rule: RoleRule, appointments: list[Appointment], result: AppointmentsResult) -> None:
+    """The posts of the counted roles, per Question, per named study group, or over the whole list.
+
+    A list with no post of the counted roles is not checked: it may be another
+    body's list (one study group's posts carry no ISCG vice-chair).
+    """
+    counted = [a for a in appointments if a.role in rule.counts]
+    if not counted:
+        result.not_checked.append(f"{rule.id} ({rule.cite.label()}): the file lists no {' or '.join(rule.counts)}")
+        return
+    if rule.per == "question":
+        groups: dict[tuple, list[Appointment]] = {}
+        for a in counted:
+            groups.setdefault((normalise(a.study_group), normalise(a.question)), []).append(a)
+        # named by the first of its spellings in sort order, so that the rows' order does not matter
+        subjects = [(min(f"{a.question} ({a.study_group})" for a in posts), posts) for posts in groups.values()]
+    elif rule.per == "study-group":
+        subjects = [(g, [a for a in counted if normalise(a.study_group) == normalise(g)]) for g in rule.study_groups]
+    else:
+        subjects = [(IN_ALL, counted)]
+    for subject, posts in subjects:
+        detail = f" ({', '.join(a.person for a in posts)})" if posts else ""
+        other = {}
+        if _counts_differently(rule):
+            kept = [a for a in posts if not _left_out(rule, a)]
+            other = {"other_value": Fraction(len(kept)), "other_detail": f" ({', '.join(a.person for a in kept)})" if kept else ""}
+        _add(result, judge(rule, Fraction(len(posts)), subject=subject, detail=detail, **other), subject)
 
 
 def _per_group(rs: Ruleset, rule: RoleRule, appointments: list[Appointment], result: AppointmentsResult) -> None:
@@ -301,7 +370,8 @@ def _per_group(rs: Ruleset, rule: RoleRule, appointments: list[Appointment], res
         for code in codes:
             mine = [a.person for a in here if a.organization == code]
             detail = f" ({', '.join(mine)})" if mine else ""
-            result.checks.append(judge(rule, Fraction(len(mine)), subject=f"{group}, {code}", detail=detail))
+            subject = f"{group}, {code}"
+            _add(result, judge(rule, Fraction(len(mine)), subject=subject, detail=detail), subject)
 
 
 def longest_absence(meetings: Iterable[Attendance]) -> list[Attendance]:

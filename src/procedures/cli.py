@@ -36,11 +36,11 @@ rules_app = typer.Typer(help="List, show and validate the rule files.\n\nExample
 app.add_typer(rules_app, name="rules")
 plan_app = typer.Typer(help="Audit a study period's plan of meetings and list everything it makes due.\n\nExample: procedures plan check docs/example-plan-2026-2029.toml", no_args_is_help=True)
 app.add_typer(plan_app, name="plan")
-document_app = typer.Typer(help="Check a document's length against the page limits of §§ 4.1.3.6, 4.2.1.2 and 3.10.5.\n\nExample: procedures document check --type contribution --pages 7", no_args_is_help=True)
+document_app = typer.Typer(help="Check a document's length against the page limits of §§ 4.1.3.6, 4.2.1.2, 3.10.5, Annex 2 and the threshold of § 2.1.2.2.\n\nExample: procedures document check --type contribution --pages 7", no_args_is_help=True)
 app.add_typer(document_app, name="document")
 recommendation_app = typer.Typer(help="Check a proposed revision of a Recommendation against § 7.1.2.\n\nExample: procedures recommendation check-revision --approved 2026-05-10 --proposed 2027-09-15", no_args_is_help=True)
 app.add_typer(recommendation_app, name="recommendation")
-appointments_app = typer.Typer(help="Check a study group's appointments (§§ 3.2.1, 3.2.4, 3.3.1) and its officers' attendance.\n\nExample: procedures appointments check docs/examples/appointments-sg1.csv", no_args_is_help=True)
+appointments_app = typer.Typer(help="Check appointments (§§ 3.2.1, 3.2.4, 3.3.1, 3.3.5, 11.11, 12.3) and officers' attendance.\n\nExample: procedures appointments check docs/examples/appointments-sg1.csv", no_args_is_help=True)
 app.add_typer(appointments_app, name="appointments")
 
 
@@ -497,7 +497,7 @@ def _limit_lines(results, not_checked=(), warnings=()) -> None:
 @document_app.command("check")
 def document_check(
     doc_type: Annotated[str, typer.Option("--type", help="contribution, output-report (new) or revised-report.")],
-    pages: Annotated[str, typer.Option("--pages", help="Pages of the document, annexes and appendices excluded.")],
+    pages: Annotated[str, typer.Option("--pages", help="Pages of the document, annexes and appendices excluded; a contribution's cover page included (Annex 2).")],
     previous_pages: Annotated[Optional[str], typer.Option("--previous-pages", help="revised-report: pages of the version being revised.", show_default=False)] = None,
     question_total: Annotated[Optional[str], typer.Option("--question-total", help="output-report: pages of all new output reports of the Question, this one included.", show_default=False)] = None,
     when: Annotated[list[str], typer.Option("--when", help="A circumstance a limit names as an exception, e.g. chair-consulted (§ 4.2.1.2) (repeatable).")] = [],
@@ -558,15 +558,16 @@ def appointments_check(
     fmt: Annotated[TextFormat, typer.Option("--format", help="Output format.")] = TextFormat.text,
     rules: RulesOption = None,
 ) -> None:
-    """Findings per person and per study group: posts held, Questions per rapporteur,
-    vice-chairs per regional organization, consecutive absences.
+    """Findings per person, per Question, per study group and in all: posts held, Questions per
+    rapporteur, rapporteurs per Question, vice-chairs per regional organization, ISCG vice-chairs,
+    CCT experts, consecutive absences.
 
     Exit code: 0 clean, 1 warnings ("should") or rows in error, 3 breaches ("shall"), 2 bad input.
 
     Example: procedures appointments check docs/examples/appointments-sg1.csv --attendance docs/examples/attendance-sg1.csv
     """
     with reporting():
-        from procedures.appointments import appointments_file, attendance_file, check_appointments
+        from procedures.appointments import SECTIONS, appointments_file, attendance_file, check_appointments
 
         rs = _library(rules).latest()
         posts = appointments_file(rs, file)
@@ -578,8 +579,8 @@ def appointments_check(
             typer.echo(f"{result.appointments} post(s) of {result.people} people: {len(result.breaches)} breach(es), "
                        f"{len(result.findings) - len(result.breaches)} warning(s) in {len(result.checks)} checks; "
                        f"{len(result.errors)} row(s) in error")
-            for title, per in (("Per person", "person"), ("Per study group", "study-group-and-organization")):
-                found = result.per(per)
+            for title, per in SECTIONS.values():
+                found = result.per(*per)
                 if found:
                     typer.echo(f"\n{title}:")
                     _limit_lines(found)

@@ -1,9 +1,11 @@
-"""Page limits by document type: contributions (§§ 4.1.3.6, 4.2.1.2), output reports (§ 3.10.5).
+"""Page limits by document type: contributions (§§ 4.1.3.6, 4.2.1.2, Annex 2), output reports (§§ 2.1.2.2, 3.10.5).
 
 A document type is any subject that a page limit (a limit rule with unit
 "pages") applies to. Each such rule reads its number from the input its
-``measure`` names; the type itself is a circumstance that exceptions may name
-(``when = "revised-report"``), beside the ``--when`` flags the user gives.
+``measure`` names, less the cover pages it leaves out (``cover_pages``: the
+pages are counted with the cover page, Annex 2's body without it); the type
+itself is a circumstance that exceptions may name (``when = "revised-report"``),
+beside the ``--when`` flags the user gives.
 """
 
 from __future__ import annotations
@@ -71,7 +73,8 @@ def check_document(rs: Ruleset, doc_type: str, inputs: dict[str, int], flags: fr
         raise InputError(f"unknown input(s) {', '.join(unknown)}; use {', '.join(INPUTS)}")
     if "pages" not in inputs:
         raise InputError(f"the number of pages is missing; give {names['pages']}")
-    rules = [r for r in page_rules(rs) if doc_type in r.applies_to]
+    # limits in paragraph order, thresholds (which note, never fault) after them
+    rules = sorted((r for r in page_rules(rs) if doc_type in r.applies_to), key=lambda r: (r.threshold, r.cite.sort_key(), r.id))
     situation = flags | {doc_type}
     read = measures_read(rs, doc_type, flags)
     for name in inputs:
@@ -87,11 +90,20 @@ def check_document(rs: Ruleset, doc_type: str, inputs: dict[str, int], flags: fr
             how = names.get(r.measure, f"the input '{r.measure}' (no option gives it)")
             out.not_checked.append(f"{r.id} ({r.cite.label()}): give {how} — {r.quantity} — to check it")
             continue
-        out.results.append(judge(r, inputs[r.measure], situation, inputs))
+        value, extra = _counted(r, inputs[r.measure])
+        out.results.append(judge(r, value, situation, inputs, **extra))
     out.warnings += unknown_flags(rules, flags)
     for res in out.results:
         out.warnings += res.warnings
     return out
+
+
+def _counted(rule: LimitRule, pages: int) -> tuple[int, dict]:
+    """The pages a limit counts: the input, less the cover page(s) it leaves out (Annex 2)."""
+    if not rule.cover_pages:
+        return pages, {}
+    front = "the cover page" if rule.cover_pages == 1 else f"{rule.cover_pages} cover pages"
+    return max(pages - rule.cover_pages, 0), {"detail": f" after {front} ({pages} in all)"}
 
 
 def measures_read(rs: Ruleset, doc_type: str, flags: frozenset[str]) -> set[str]:

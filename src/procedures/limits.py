@@ -100,12 +100,16 @@ def exception_words(rule: BoundedRule) -> str:
 
 
 def judge(rule: BoundedRule, value: Fraction, flags: frozenset[str] = frozenset(),
-          inputs: dict[str, int] | None = None, subject: str | None = None, detail: str = "") -> LimitResult:
+          inputs: dict[str, int] | None = None, subject: str | None = None, detail: str = "",
+          other_value: Fraction | None = None, other_detail: str = "") -> LimitResult:
     """A number against the rule's bounds, or those of the exception that applies.
 
     An exception that grows the bound (``adds_at_most``) reads its previous value
     from ``inputs``; without it, the previous value is taken to be within the
-    rule's own bound, and a warning says so.
+    rule's own bound, and a warning says so. ``other_value`` is the count under
+    the rule's other reading when that reading counts differently (role rules'
+    ``not_counted``); the other reading is shown when it gives another answer.
+    A threshold (``threshold = true``) crossed is a note, not a fault.
     """
     at_most, at_least = rule.at_most, rule.at_least
     cites = [c.label() for c in rule.cites()]
@@ -127,7 +131,8 @@ def judge(rule: BoundedRule, value: Fraction, flags: frozenset[str] = frozenset(
             at_most, at_least = used.at_most, used.at_least
     over = at_most is not None and value > at_most
     under = at_least is not None and value < at_least
-    within = not (over or under)
+    threshold = getattr(rule, "threshold", False)
+    within = threshold or not (over or under)
     bound = _bound_words(at_least, at_most)
     shown = f"{_num(value)} {rule.unit}"
     if over:
@@ -137,12 +142,19 @@ def judge(rule: BoundedRule, value: Fraction, flags: frozenset[str] = frozenset(
     else:
         parts = [f"{at_least} ≤ {_num(value)}" if at_least is not None else "", f"{_num(value)} ≤ {at_most}" if at_most is not None else ""]
         comparison = " and ".join(p for p in parts if p) or "no bound under the exception"
-    if used and used.other_reading_at_most is not None and (value <= used.other_reading_at_most) != within:
+    if used and used.other_reading_at_most is not None and (value <= used.other_reading_at_most) != (not (over or under)):
         verdict = "within it" if value <= used.other_reading_at_most else "more than allowed"
         warnings.append(f"other reading ({used.other_reading}): at most {used.other_reading_at_most} {rule.unit}, "
                         f"so {shown} would be {verdict}")
+    if rule.other_reading and not used:
+        warnings += _other_reading(rule, value, not (over or under), other_value,
+                                   detail if other_value is None else other_detail)
     lead = f"{subject}: " if subject else ""
-    if within:
+    if threshold:
+        severity = "note" if over else "ok"
+        message = (f"{lead}{shown}{detail}: more than {at_most} — {rule.otherwise}" if over
+                   else f"{lead}{shown}{detail}: at most {at_most} — {_lc(rule.summary)}")
+    elif within:
         severity = "ok"
         message = f"{lead}{shown}{detail}: within {bound}{bound_note}" if bound else f"{lead}{shown}{detail}: allowed, the exception lifts the bound"
         if used:
@@ -156,7 +168,22 @@ def judge(rule: BoundedRule, value: Fraction, flags: frozenset[str] = frozenset(
         if getattr(rule, "exception", None) and not used:
             message += f"; exception: {exception_words(rule)}"
     return LimitResult(rule, value, at_most, at_least, within, severity, message, _unique(cites), comparison,
-                       used.id if used else None, None if within else rule.remedy, warnings, subject)
+                       used.id if used else None, rule.remedy if over or under else None, warnings, subject)
+
+
+def _other_reading(rule: BoundedRule, value: Fraction, kept: bool, other_value: Fraction | None, other_detail: str) -> list[str]:
+    """The rule's other reading, in one warning, when it gives another answer than the reading used."""
+    reading = rule.other_reading
+    if other_value is None and reading.not_counted:
+        return []  # a bare number cannot be counted the other way
+    least, most = reading.bounds(rule)
+    v = value if other_value is None else other_value
+    over, under = most is not None and v > most, least is not None and v < least
+    if (not (over or under)) == kept:
+        return []
+    bound = _bound_words(least, most)
+    verdict = f"{'more' if over else 'fewer'} than allowed ({bound})" if over or under else f"within {bound}"
+    return [f"other reading ({reading.summary}): {_num(v)} {rule.unit}{other_detail}, which would be {verdict}"]
 
 
 def _lc(text: str) -> str:

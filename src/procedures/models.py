@@ -28,10 +28,10 @@ DayCounting = Literal["date-minus-n", "clear-days"]
 
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.\-]*[a-z0-9]$", max_length=80)]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9\-]*$", max_length=60)]
-#: A paragraph of an instrument: "4.2.1.1", "Annex 5, item 5", "item 18", "instructs 3".
+#: A paragraph of an instrument: "4.2.1.1", "Annex 2", "Annex 5, item 5", "item 18", "instructs 3".
 Paragraph = Annotated[
     str,
-    StringConstraints(pattern=r"^(\d+(\.\d+)*|Annex \d+, item \d+|item \d+|instructs \d+)$"),
+    StringConstraints(pattern=r"^(\d+(\.\d+)*|Annex \d+(, item \d+)?|item \d+|instructs \d+)$"),
 ]
 Summary = Annotated[str, StringConstraints(min_length=8, max_length=200, pattern=r"^[^\n]+$")]
 CountUnit = Annotated[str, StringConstraints(max_length=40, pattern=r"^[a-z][a-z \-]*[a-z]$")]
@@ -386,6 +386,29 @@ class LimitException(Strict):
         return self
 
 
+class OtherReading(Strict):
+    """Another reading of a rule, shown when it changes the answer for the case at hand (SEMANTICS § 6).
+
+    It reads the bounds differently, or counts differently, or both. Its
+    ``at_most``/``at_least`` replace the rule's bounds when either is given (a
+    bound left out is then no bound: ``at_most = 3`` alone reads "two or three"
+    as a cap only); give neither to keep the rule's bounds. ``not_counted``
+    (role rules): posts whose Question (the appointments file's question column)
+    begins with one of these, e.g. "JRG", are left out under this reading.
+    """
+
+    summary: Summary
+    at_most: int | None = Field(default=None, ge=0)
+    at_least: int | None = Field(default=None, ge=0)
+    not_counted: list[Annotated[str, StringConstraints(min_length=1)]] = []
+
+    def bounds(self, rule: BoundedRule) -> tuple[int | None, int | None]:
+        """(at_least, at_most) under this reading."""
+        if self.at_most is None and self.at_least is None:
+            return rule.at_least, rule.at_most
+        return self.at_least, self.at_most
+
+
 class BoundedRule(RuleBase):
     """What limit and role rules share: what is counted, its bounds, and what follows a miss."""
 
@@ -399,6 +422,8 @@ class BoundedRule(RuleBase):
     otherwise: Summary | None = None
     #: What the author or member concerned can do about it (e.g. "consult the chair; provide a summary").
     remedy: Summary | None = None
+    #: Another reading, shown when it changes the answer (e.g. § 3.2.1's "two or three" as a cap only).
+    other_reading: OtherReading | None = None
 
     def _check_bounds(self, missing: str) -> None:
         """A bound at least, and bounds in order; ``missing`` is the error when there is none."""
@@ -406,6 +431,14 @@ class BoundedRule(RuleBase):
             raise ValueError(missing)
         if self.at_most is not None and self.at_least is not None and self.at_least > self.at_most:
             raise ValueError(f"at_least {self.at_least} is above at_most {self.at_most}; correct one")
+        o = self.other_reading
+        if o is not None:
+            least, most = o.bounds(self)
+            if least is not None and most is not None and least > most:
+                raise ValueError(f"other_reading: at_least {least} is above at_most {most}; correct one")
+            if (least, most) == (self.at_least, self.at_most) and not o.not_counted:
+                raise ValueError("other_reading reads nothing differently: give it bounds other than the rule's "
+                                 "(at_most/at_least) or, for a role rule, posts it leaves out (not_counted)")
 
 
 class LimitRule(BoundedRule):
@@ -422,9 +455,25 @@ class LimitRule(BoundedRule):
     interval_to: Name | None = None
     min_interval: Offset | None = None
     exception: list[LimitException] = []
+    #: Pages at the front of a document that this limit does not count (Annex 2: the cover page);
+    #: a document check reads the measure less these.
+    cover_pages: int = Field(default=0, ge=0)
+    #: The bound is a threshold, not a limit: going past it is no fault but changes what applies
+    #: (§ 2.1.2.2: past 50 pages the cross-referenced rule applies). A value past it is a note, and
+    #: ``otherwise`` says what then applies.
+    threshold: bool = False
 
     @model_validator(mode="after")
     def _a_bound(self) -> LimitRule:
+        if self.other_reading is not None and self.other_reading.not_counted:
+            raise ValueError("other_reading's not_counted leaves posts out of a role rule's count; a limit counts no posts, so remove it")
+        if self.cover_pages and self.unit != "pages":
+            raise ValueError('cover_pages applies to page limits; use unit = "pages" or remove cover_pages')
+        if self.threshold:
+            if self.at_most is None or self.at_least is not None or self.min_interval is not None:
+                raise ValueError("a threshold is crossed upwards: give at_most alone (no at_least, no interval)")
+            if self.otherwise is None:
+                raise ValueError("a threshold needs otherwise: what applies past it (e.g. \"the cross-referenced rule applies\")")
         interval = (self.interval_from, self.interval_to, self.min_interval)
         if any(v is not None for v in interval):
             if any(v is None for v in interval):
@@ -448,14 +497,18 @@ class RoleRule(BoundedRule):
     ``counts``), ``questions`` (distinct Questions of those posts) or
     ``consecutive-absences`` (the longest run of meetings missed, from an
     attendance list). ``per`` is ``person`` (each person holding one of
-    ``holders``) or ``study-group-and-organization`` (each study group and each
-    regional telecommunication organization, counting the ``counts`` posts).
+    ``holders``); or, counting the ``counts`` posts, ``study-group-and-organization``
+    (each study group and each regional telecommunication organization),
+    ``question`` (each study Question, § 3.3.5), ``study-group`` (each of the
+    ``study_groups``, § 12.3) or ``whole-list`` (the list as a whole, § 11.11).
     """
 
     measure: Literal["posts", "questions", "consecutive-absences"]
-    per: Literal["person", "study-group-and-organization"]
+    per: Literal["person", "study-group-and-organization", "question", "study-group", "whole-list"]
     holders: list[Name] = []
     counts: list[Name] = []
+    #: per = "study-group": the study groups, each counted (e.g. § 12.3: one expert from SG1, one from SG2).
+    study_groups: list[Annotated[str, StringConstraints(min_length=1, max_length=40)]] = []
 
     @model_validator(mode="after")
     def _coherent(self) -> RoleRule:
@@ -464,6 +517,12 @@ class RoleRule(BoundedRule):
             raise ValueError('a per-person role rule needs holders: the roles whose holders are checked, e.g. holders = ["vice-chair"]')
         if self.per != "person" and self.holders:
             raise ValueError("holders only applies per person; remove it or use per = \"person\"")
+        if self.per == "study-group" and not self.study_groups:
+            raise ValueError('per = "study-group" needs study_groups: the study groups each counted, e.g. study_groups = ["SG1", "SG2"]')
+        if self.per != "study-group" and self.study_groups:
+            raise ValueError('study_groups only applies with per = "study-group"; remove it or change per')
+        if self.other_reading is not None and self.other_reading.not_counted and self.measure == "consecutive-absences":
+            raise ValueError("other_reading's not_counted leaves posts out; absences count meetings, so remove it")
         if self.measure == "consecutive-absences":
             if self.counts:
                 raise ValueError("absences count meetings, not posts; remove counts")
@@ -471,6 +530,8 @@ class RoleRule(BoundedRule):
                 raise ValueError('absences are counted per person; use per = "person"')
         elif not self.counts:
             raise ValueError(f'measure "{self.measure}" counts posts; add counts = ["rapporteur", ...] (roles of ruleset.toml)')
+        if self.per != "person" and self.measure != "posts":
+            raise ValueError(f'per = "{self.per}" counts the posts held; use measure = "posts"')
         return self
 
 

@@ -148,10 +148,19 @@ def parameters(rs: Ruleset, rule: Rule) -> list[str]:
         _limit_tail(rule, out)
     elif isinstance(rule, LimitRule):
         read = f" (read from {rule.measure})" if rule.measure != VALUE else ""
-        out.append(f"{rule.quantity}{read}: {_bound_words(rule.at_least, rule.at_most, rule.unit)}")
+        if rule.cover_pages:
+            read += f" (less {rule.cover_pages} cover page{'s' if rule.cover_pages > 1 else ''})"
+        if rule.threshold:
+            out.append(f"{rule.quantity}{read}: a threshold at {rule.at_most} {rule.unit}; past it, a note (not a fault)")
+        else:
+            out.append(f"{rule.quantity}{read}: {_bound_words(rule.at_least, rule.at_most, rule.unit)}")
         _limit_tail(rule, out)
     elif isinstance(rule, RoleRule):
-        who = f"each person holding {' or '.join(rule.holders)}" if rule.per == "person" else "each study group and each regional telecommunication organization"
+        who = {"person": f"each person holding {' or '.join(rule.holders)}",
+               "study-group-and-organization": "each study group and each regional telecommunication organization",
+               "question": "each study Question (study group and name)",
+               "study-group": f"each of {', '.join(rule.study_groups)}",
+               "whole-list": "the appointments list as a whole"}[rule.per]
         how = {"posts": f"the {'/'.join(rule.counts)} posts held",
                "questions": f"the distinct Questions of the {'/'.join(rule.counts)} posts held",
                "consecutive-absences": "the longest run of consecutive meetings missed (from an attendance list)"}[rule.measure]
@@ -175,6 +184,13 @@ def _limit_tail(rule, out: list[str]) -> None:
         out.append(f"exception {x.id}: when {x.when}, {bound} — {x.summary} ({x.cite.label()}, {x.modality})")
         if x.other_reading:
             out.append(f"  other reading, shown when it changes the answer: {x.other_reading} (at most {x.other_reading_at_most} {rule.unit})")
+    o = rule.other_reading
+    if o:
+        least, most = o.bounds(rule)
+        how = [_bound_words(least, most, rule.unit)]
+        if o.not_counted:
+            how.append(f"posts whose Question begins {' or '.join(o.not_counted)} left out")
+        out.append(f"other reading, shown when it changes the answer: {o.summary} ({'; '.join(how)})")
 
 
 def describe_rule(rs: Ruleset, rule: Rule) -> str:
