@@ -84,7 +84,7 @@ def test_tally_json_contract(tmp_path):
     assert data["counts"] == {"approve": 0, "disapprove": 1, "abstain": 0}
     assert data["share"] == "0/1" and data["outcome"] == "referred-back"
     reasons = {e["row"]: e["reason"] for e in data["excluded"]}
-    assert "not an ITU Member State" in reasons[3]
+    assert "not recognised as a Member State" in reasons[3]
     assert "superseded" in reasons[2]
     assert "after the reply window" in reasons[5]
     assert data["superseded"] == [{"row": 2, "member_state": "France (FRA)", "answer": "approve", "superseded_by": 4}]
@@ -168,7 +168,7 @@ def test_tally_without_requested_by_shows_the_other_reading(tmp_path):
 @pytest.mark.parametrize(
     "extra,message",
     [
-        (["--requested-by", "Palestine"], "not an ITU Member State"),
+        (["--requested-by", "Palestine"], "not recognised as a Member State"),
         (["--requested-by", "Korea"], "ambiguous"),
         (["--requested-by", "none", "--requested-by", "Japan"], "none"),
     ],

@@ -73,7 +73,7 @@ def test_tally_upload_with_the_delegations_that_asked_for_more_time(client):
     r = client.post("/api/tally", data=data, files=files)
     assert r.json()["other_reading"]["outcome"] == "consultation-proceeds"
     r = client.post("/api/tally", data={**data, "requested_by": "Narnia"}, files=files)
-    assert r.status_code == 400 and "not an ITU Member State" in r.json()["error"]
+    assert r.status_code == 400 and "not recognised as a Member State" in r.json()["error"]
     r = client.post("/tally", data={**data, "requested_by": "Japan"}, files=files)
     assert 'id="tally-outcome">consultation-proceeds<' in r.text and "§ 7.3.5.2" in r.text and 'value="Japan"' in r.text
 
@@ -160,7 +160,7 @@ def test_the_page_renders_results_without_javascript(client):
     assert 'id="check-status">late<' in r.text and "Res. 1 § 4.2.1.4" in r.text
     files = {"replies": ("q.csv", (REPO / "docs/examples/question-replies.csv").read_bytes(), "text/csv")}
     r = client.post("/tally", data={"procedure": "question-approval"}, files=files)
-    assert 'id="tally-outcome">approved<' in r.text and "not an ITU Member State" in r.text
+    assert 'id="tally-outcome">approved<' in r.text and "not recognised as a Member State" in r.text
     r = client.get("/document", params={"type": "contribution", "pages": "7"})
     assert "Not within its page limits" in r.text and "What the author can do: refer to existing texts" in r.text
 

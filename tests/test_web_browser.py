@@ -119,7 +119,7 @@ def test_tally_form_with_an_upload(server, browser):
     browser.find_element(By.ID, "tl-file").send_keys(str(REPO / "docs" / "examples" / "question-replies.csv"))
     browser.find_element(By.ID, "tl-submit").click()
     assert browser.find_element(By.ID, "tally-outcome").text == "approved"
-    assert "not an ITU Member State" in browser.find_element(By.ID, "tally-result").text
+    assert "not recognised as a Member State" in browser.find_element(By.ID, "tally-result").text
 
 
 def test_document_form(server, browser):

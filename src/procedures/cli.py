@@ -352,15 +352,22 @@ def tally_cmd(
         result = tally_replies(lib, procedure, read_replies(replies), start, electorate_size, flags, names_list(requested_by))
         if fmt == TextFormat.json:
             typer.echo(_json(result.as_dict()))
-            return
-        typer.echo(tally_text(result))
+        else:
+            typer.echo(tally_text(result))
+    if result.provisional:
+        raise typer.Exit(1)
 
 
 def tally_text(result) -> str:
     """The result as a circular announcing it would need it."""
     from procedures.tally import fraction_text, percent
 
-    lines = [f"{result.outcome.outcome.upper()}: {result.what_follows} ({', '.join(result.cite)})."]
+    lines = []
+    if result.provisional:
+        rows = [e["row"] for e in result.excluded if e.get("unreadable")]
+        lines.append(f"PROVISIONAL: {len(rows)} row(s) could not be read ({'line' if len(rows) == 1 else 'lines'} {', '.join(map(str, rows))}) and are not counted; "
+                     "correct them and tally again — the outcome below may change.")
+    lines.append(f"{result.outcome.outcome.upper()}: {result.what_follows} ({', '.join(result.cite)}).")
     counts = ", ".join(f"{n} {a}" for a, n in result.counts.items())
     lines.append(f"Replies counted: {result.replies_counted} ({counts}).")
     share = f"; share {fraction_text(result.share)} = {percent(result.share)}" if result.share is not None else ""

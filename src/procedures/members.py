@@ -55,6 +55,8 @@ class AmbiguousName(Strict):
 class Membership(Strict):
     count: int = Field(ge=1)
     source: str
+    #: Languages whose names (from CLDR, through Babel) also find a member by its code, e.g. ["fr", "de"].
+    cldr_languages: list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(_[A-Za-z]+)?$")]] = []
 
 
 class MembersFile(Strict):
@@ -95,12 +97,59 @@ class Members:
     spec: MembersFile
     index: dict[str, Member]
     ambiguity: dict[str, tuple[Member, ...]] = field(default_factory=dict)
+    #: Names in the CLDR languages, built on the first name the file's own names do not find.
+    _cldr: dict[str, Member] = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.spec.member)
 
     def find(self, name: str) -> Member | None:
-        return self.index.get(normalise(name))
+        """The member a code or name means: the file's names first, then the CLDR names of its languages."""
+        key = normalise(name)
+        hit = self.index.get(key)
+        if hit is None and self.spec.membership.cldr_languages and key not in self.ambiguity:
+            hit = self.cldr_names().get(key)
+        return hit
+
+    def cldr_names(self) -> dict[str, Member]:
+        """Each member's name in every language the file lists, from CLDR (Babel); a name two members share is left out."""
+        if not self._cldr and self.spec.membership.cldr_languages:
+            from babel import Locale
+            from babel.core import get_global
+
+            alpha2 = get_global("territory_aliases")
+            found: dict[str, Member | None] = {}
+            for language in self.spec.membership.cldr_languages:
+                territories = Locale.parse(language).territories
+                for m in self.spec.member:
+                    for code in alpha2.get(m.code, [])[:1]:
+                        if code in territories:
+                            key = normalise(territories[code])
+                            found[key] = m if found.get(key, m) is m else None
+            self._cldr.update({k: m for k, m in found.items() if m is not None and k not in self.ambiguity})
+        return self._cldr
+
+    def nearest(self, name: str, limit: int = 3) -> list[Member]:
+        """The members whose names are closest to ``name`` (a slip of the keyboard), nearest first."""
+        import difflib
+
+        keys = [*self.index, *self.cldr_names()]
+        close = difflib.get_close_matches(normalise(name), keys, n=limit * 3, cutoff=0.8)
+        out: list[Member] = []
+        for key in close:
+            m = self.index.get(key) or self.cldr_names()[key]
+            if m not in out:
+                out.append(m)
+        return out[:limit]
+
+    def not_recognised(self, name: str, what: str = "a Member State") -> str:
+        """Why a name finds no member: ambiguous, or not recognised (with the nearest names)."""
+        ambiguous = self.ambiguity_message(name)
+        if ambiguous:
+            return ambiguous
+        near = self.nearest(name)
+        hint = f"; nearest: {', '.join(f'{m.itu_name or m.name} ({m.code})' for m in near)}" if near else ""
+        return f"'{name.strip()}' is not recognised as {what}{hint}"
 
     def ambiguous(self, name: str) -> tuple[Member, ...]:
         """The members a name could mean, when the file declares it ambiguous; else ()."""

@@ -1,15 +1,19 @@
 """Reading tables as staff export them: one reader for every command that reads rows.
 
-A table is a CSV file (any of comma, semicolon or tab, detected from the
-header line; UTF-8 with or without a byte-order mark, UTF-16 with one, else
-Windows-1252, which the result names) or its standard-input equivalent.
-Records come from the ``csv`` module and nowhere else, one at a time, so
-memory stays flat; a record the parser cannot read is a record with a
-problem and its line number, never the end of the run.
+A table is an Excel workbook (``.xlsx``: the first sheet, or the one named;
+read with openpyxl's read-only mode, row by row) or a CSV file (any of comma,
+semicolon or tab, detected from the header line; UTF-8 with or without a
+byte-order mark, UTF-16 with one, else Windows-1252, which the result names),
+from a path, standard input or an upload. Records come from the ``csv``
+module or the workbook reader and nowhere else, one at a time, so memory
+stays flat; a record the parser cannot read is a record with a problem and
+its line number, never the end of the run.
 
 The header is checked before any row is read: required columns present, no
 column named twice, no control characters. Column names match case- and
-space-insensitively.
+space-insensitively, and each reader's columns have documented aliases
+(``Member State`` or ``country`` for ``member_state``). A workbook's dates and
+times are read as dates and times; its numbers as numbers.
 """
 
 from __future__ import annotations
@@ -72,6 +76,8 @@ class Table:
     def describe_format(self) -> str:
         """How the file was read, when it was not plain comma-separated UTF-8 (else '')."""
         parts = []
+        if self.encoding == "xlsx":
+            return "read from a workbook"
         if self.delimiter != ",":
             parts.append({";": "semicolon", "\t": "tab"}[self.delimiter] + "-separated")
         if self.encoding == "cp1252":
@@ -85,8 +91,12 @@ def normalise_column(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.strip().lower())
 
 
-def open_table(source: Path | BinaryIO, name: str | None = None) -> Table:
-    """Open a CSV table from a path ('-' is standard input) or a binary stream; the header is read now."""
+def open_table(source: Path | BinaryIO, name: str | None = None, sheet: str | None = None) -> Table:
+    """Open a table from a path ('-' is standard input) or a binary stream; the header is read now.
+
+    A workbook (recognised by its content, whatever its name) is read from
+    ``sheet`` or its first sheet; ``sheet`` given for a CSV file is an error.
+    """
     if isinstance(source, Path):
         name = name or str(source)
         fh = _open_binary(source)
@@ -94,6 +104,11 @@ def open_table(source: Path | BinaryIO, name: str | None = None) -> Table:
         fh = source
     try:
         raw = _seekable(fh)
+        if raw.read(4) == ZIP_MAGIC:
+            return _workbook_table(raw, name, sheet)
+        raw.seek(0)
+        if sheet is not None:
+            raise InputError(f"--sheet {sheet}: {name} is not a workbook (.xlsx) but a text file; remove --sheet")
         encoding = detect_encoding(raw, name)
         text = io.TextIOWrapper(raw, encoding=encoding, errors="replace" if encoding == "cp1252" else "strict", newline="")
         return _csv_table(text, name, encoding)
@@ -137,8 +152,6 @@ def detect_encoding(raw: BinaryIO, name: str) -> str:
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    if head.startswith(ZIP_MAGIC):
-        raise InputError(f"{name} is a workbook or another zip file, not CSV; save it as CSV (or give an .xlsx file its .xlsx name)")
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         while chunk := raw.read(1 << 20):
@@ -200,6 +213,63 @@ def _records(text: IO[str], name: str, delimiter: str, header_lines: int = 1) ->
             if fields:  # a blank line is no record
                 yield Record(first, fields)
         last = reader.line_num
+
+
+def _workbook_table(raw: BinaryIO, name: str, sheet: str | None) -> Table:
+    """The sheet of an .xlsx workbook as a table: its first row is the header, then one record per row."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    raw.seek(0)
+    try:
+        book = load_workbook(raw, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputError(f"{name} is a zip file but not an Excel workbook (.xlsx) that can be read ({exc})") from None
+    names = book.sheetnames
+    if sheet is not None and sheet not in names:
+        book.close()
+        raise InputError(f"--sheet {sheet}: {name} has no sheet of that name; its sheets: {', '.join(names)}")
+    rows = book[sheet or names[0]].iter_rows(values_only=True)
+    first = next(rows, None)
+    if first is None or all(v is None for v in first):
+        book.close()
+        raise InputError(f"{name}, sheet {sheet or names[0]}: the first row is empty; it needs the header")
+    header = [cell_text(v) for v in first]
+    while header and not header[-1]:
+        header.pop()
+    columns = check_columns(header, name)
+
+    def records() -> Iterator[Record]:
+        for line, values in enumerate(rows, start=2):
+            fields = [cell_text(v) for v in values]
+            while fields and not fields[-1]:
+                fields.pop()
+            if fields:
+                yield Record(line, fields)
+
+    def close() -> None:
+        book.close()
+        raw.close()
+
+    return Table(name, columns, "xlsx", "", records(), close)
+
+
+def cell_text(value: object) -> str:
+    """A workbook cell as the text a CSV export would hold: dates and times in ISO 8601, whole numbers without '.0'."""
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) and value.tzinfo is None else value.isoformat()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def require(columns: list[str], name: str, required: tuple[str, ...], optional: tuple[str, ...]) -> list[str]:

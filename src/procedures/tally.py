@@ -79,6 +79,11 @@ class TallyResult:
     def other_reading(self) -> dict | None:
         return self.other_readings[0] if self.other_readings else None
 
+    @property
+    def provisional(self) -> bool:
+        """Some rows could not be read: the outcome counts without them and may change once they are corrected."""
+        return any(e.get("unreadable") for e in self.excluded)
+
     def threshold_text(self) -> str:
         return threshold_words(self.rule.passes_when)
 
@@ -111,6 +116,8 @@ class TallyResult:
                 | ({"participant": c.participant} if c.participant else {})
                 for c in self.counted
             ],
+            "provisional": self.provisional,
+            "unreadable_rows": [e["row"] for e in self.excluded if e.get("unreadable")],
             "excluded": self.excluded,
             "superseded": self.superseded,
             "rows_read": self.rows_read,
@@ -192,6 +199,13 @@ def _order_key(c: Counted) -> tuple:
     return (moment, c.row)
 
 
+class Unreadable(str):
+    """A reason a row is excluded because it cannot be read (not because the rules exclude it).
+
+    A tally with such rows is provisional: the vote was counted without them.
+    """
+
+
 @dataclass
 class _Reader:
     """Reads one reply into a Counted, or the reason it is excluded."""
@@ -214,14 +228,16 @@ class _Reader:
     def read(self, reply: Reply) -> Counted | str:
         rule = self.rule
         if reply.problem:
-            return reply.problem
+            return Unreadable(reply.problem)
         who = (reply.member_state or "").strip()
         if not who:
-            return "no member state named"
+            return Unreadable("no member state named")
         if self.members is not None:
             member = self.members.find(who)
             if member is None:
-                return self.members.ambiguity_message(who) or f"'{who}' is not an ITU Member State: only Member States' replies count"
+                if self.members.ambiguous(who) or self.members.nearest(who):
+                    return Unreadable(self.members.not_recognised(who))
+                return f"{self.members.not_recognised(who)}: only Member States' replies count"
             member_key, display = member.code, f"{member.name} ({member.code})"
         else:
             member_key, display = normalise(who), who
@@ -232,19 +248,19 @@ class _Reader:
             self.participant_ignored, person = True, None
         answer = self.answers.get(normalise(reply.answer or ""))
         if answer is None:
-            return f"unknown answer '{reply.answer}'; answers for {self.procedure}: {', '.join(rule.answers)}"
+            return Unreadable(f"unknown answer '{reply.answer}'; answers for {self.procedure}: {', '.join(rule.answers)}")
         received = None
         if reply.received and reply.received.strip():
             try:
                 received = parse_received(reply.received, self.rs.head.time_zone, "received")
             except ProceduresError as exc:
-                return str(exc)
+                return Unreadable(str(exc))
             if received.assumed_local:
                 self.naive.append(reply.row)
         standing_unknown = False
         if self.window is not None:
             if received is None:
-                return "no received date: it cannot be placed in the reply window"
+                return Unreadable("no received date: it cannot be placed in the reply window")
             if rule.exclude_before_window and received.day < self.opened:
                 return f"received {received.describe()}, before the circular of {self.opened}"
             late = received.day > self.window.date if received.moment is None else received.moment > self.window.cutoff
@@ -359,7 +375,7 @@ def _resolve_entitled(rs: Ruleset, rule: TallyRule, procedure: str, members: Mem
             continue
         member = members.find(name)
         if member is None:
-            raise InputError(f"--requested-by: {members.ambiguity_message(name) or f'{name.strip()!r} is not an ITU Member State'}")
+            raise InputError(f"--requested-by: {members.not_recognised(name)}")
         out[member.code] = f"{member.name} ({member.code})"
     return out
 
@@ -420,7 +436,8 @@ def tally(
         rows_read += 1
         got = reader.read(reply)
         if isinstance(got, str):
-            excluded.append({"row": reply.row, "member_state": reply.member_state, "answer": reply.answer, "reason": got})
+            excluded.append({"row": reply.row, "member_state": reply.member_state, "answer": reply.answer, "reason": str(got),
+                             "unreadable": isinstance(got, Unreadable)})
         else:
             valid.append(got)
 
