@@ -1,7 +1,7 @@
 """Checking a registry export: one output row per input row, streamed.
 
 The input is CSV with a header (``id, kind, opens, received`` and optionally
-``purpose, opening_time, chair_admitted``). Rows are read and written one at
+``purpose, opening_time, chair_admitted, closes``). Rows are read and written one at
 a time, so memory stays flat; each distinct meeting's deadlines are computed
 once. A row that cannot be evaluated still yields its output row, with the
 reason in the ``error`` column.
@@ -28,8 +28,9 @@ from procedures.loader import Library
 from procedures.timestamps import parse_date, parse_received, parse_time
 
 REQUIRED = ("id", "kind", "opens", "received")
-OPTIONAL = ("purpose", "opening_time", "chair_admitted")
-OUTPUT = ("id", "status", "translated", "on_agenda", "publish_by", "cite", "warnings", "error")
+OPTIONAL = ("purpose", "opening_time", "chair_admitted", "closes")
+#: The output columns; columns added later go at the end, so positions stay stable.
+OUTPUT = ("id", "status", "translated", "on_agenda", "publish_by", "cite", "warnings", "error", "modality")
 TRUE, FALSE = {"true", "yes", "y", "1", "x"}, {"false", "no", "n", "0", ""}
 #: A cell a spreadsheet would read as a formula starts with one of these.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -73,14 +74,15 @@ class _Plans:
         self.lib = lib
         self.cache: dict[tuple, tuple[Plan, Plan] | ProceduresError] = {}
 
-    def get(self, kind: str, opens: str, purpose: str, opening_time: str) -> tuple[Plan, Plan]:
-        key = (kind, opens, purpose, opening_time)
+    def get(self, kind: str, opens: str, purpose: str, opening_time: str, closes: str) -> tuple[Plan, Plan]:
+        key = (kind, opens, purpose, opening_time, closes)
         hit = self.cache.get(key)
         if hit is None:
             try:
                 meeting = Meeting(
                     kind, parse_date(opens, "opens"), purpose or "action",
                     parse_time(opening_time, "opening_time") if opening_time else None,
+                    parse_date(closes, "closes") if closes else None,
                 )
                 rs = self.lib.in_force(meeting.opens)
                 hit = (plan(rs, meeting), plan(rs, meeting, other_counting(rs)))
@@ -122,16 +124,19 @@ class Evaluator:
             missing = [c for c in REQUIRED if cell(c) is None]
             if missing:
                 raise InputError(f"line {number} has no value for {', '.join(missing)}")
-            p, alt = self.plans.get(cell("kind").strip(), cell("opens").strip(), (cell("purpose") or "").strip(), (cell("opening_time") or "").strip())
+            p, alt = self.plans.get(
+                cell("kind").strip(), cell("opens").strip(), (cell("purpose") or "").strip(),
+                (cell("opening_time") or "").strip(), (cell("closes") or "").strip(),
+            )
             received = parse_received(cell("received"), p.rs.head.time_zone)
             flags = CHAIR if _flag(cell("chair_admitted")) else NO_FLAGS
             result = classify(p, received, flags, alt, explain=False)
         except ProceduresError as exc:
-            return [ident, None, None, None, None, None, None, str(exc)]
+            return [ident, None, None, None, None, None, None, str(exc), None]
         return [
             ident, result.status, result.translated, result.on_agenda,
             result.publish_by.date.isoformat() if result.publish_by else None,
-            result.cite, result.warnings, None,
+            result.cite, result.warnings, None, result.modality,
         ]
 
     def chunk(self, rows: list[tuple[int, list[str]]], fmt: str) -> Rendered:
