@@ -29,7 +29,7 @@ def generate(path: Path, n: int, seed: int = 1) -> None:
     meetings = [(rnd.choice(KINDS), dt.date(2026, 1, 5) + dt.timedelta(days=7 * k)) for k in range(150)]
     with path.open("w", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["id", "kind", "opens", "received", "purpose", "opening_time", "chair_admitted"])
+        w.writerow(["id", "kind", "opens", "received", "purpose", "opening_time", "chair_admitted", "closes"])
         for i in range(n):
             kind, opens = rnd.choice(meetings)
             day = opens - dt.timedelta(days=rnd.randint(-2, 70))
@@ -39,7 +39,8 @@ def generate(path: Path, n: int, seed: int = 1) -> None:
                 offset = rnd.choice(["+02:00", "+01:00", "-04:00", "Z", ""])
                 received = f"{day.isoformat()}T{rnd.randint(0, 23):02d}:{rnd.randint(0, 59):02d}:00{offset}"
             purpose = "information" if rnd.random() < 0.2 else "action"
-            w.writerow([f"C{i:07d}", kind, opens.isoformat(), received, purpose, "09:30" if rnd.random() < 0.5 else "", "yes" if rnd.random() < 0.05 else ""])
+            w.writerow([f"C{i:07d}", kind, opens.isoformat(), received, purpose, "09:30" if rnd.random() < 0.5 else "", "yes" if rnd.random() < 0.05 else "",
+                        (opens + dt.timedelta(days=4)).isoformat()])
 
 
 def main() -> None:

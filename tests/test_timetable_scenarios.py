@@ -27,6 +27,8 @@ def test_timetable_scenario(path, library):
         assert got.cite == exp["cite"]
         if "cutoff" in exp:
             assert got.cutoff.isoformat() == exp["cutoff"]
+        if "modality" in exp:
+            assert got.rule.modality == exp["modality"], exp["rule"]
         if "non_working_day" in exp:
             assert (got.non_working is not None) == exp["non_working_day"]
     for exp in sc.get("absent", []):

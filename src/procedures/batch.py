@@ -1,7 +1,7 @@
 """Checking a registry export: one output row per input row, streamed.
 
 The input is a table (``procedures.tables``) with a header (``id, kind,
-opens, received`` and optionally ``purpose, opening_time, chair_admitted``).
+opens, received`` and optionally ``purpose, opening_time, chair_admitted, closes``).
 Records come from the one table reader, are evaluated in chunks (in forked
 worker processes when there are several cores: they receive parsed records,
 never bytes) and written in input order, so memory stays flat; each distinct
@@ -32,11 +32,19 @@ from procedures.timestamps import parse_date, parse_received, parse_time
 from procedures.vocabulary import CHAIR_ADMITTED
 
 REQUIRED = ("id", "kind", "opens", "received")
-OPTIONAL = ("purpose", "opening_time", "chair_admitted")
-OUTPUT = ("id", "status", "translated", "on_agenda", "publish_by", "cite", "warnings", "error")
+OPTIONAL = ("purpose", "opening_time", "chair_admitted", "closes")
+#: The output columns; columns added later go at the end, so positions stay stable.
+OUTPUT = ("id", "status", "translated", "on_agenda", "publish_by", "cite", "warnings", "error", "modality")
 TRUE, FALSE = {"true", "yes", "y", "1", "x"}, {"false", "no", "n", "0", ""}
 #: A cell a spreadsheet would read as a formula starts with one of these.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _error_row(ident: str | None, message: str) -> list:
+    """The output row of a record that could not be checked: its id and why, nothing else."""
+    row: list = [None] * len(OUTPUT)
+    row[OUTPUT.index("id")], row[OUTPUT.index("error")] = ident, message
+    return row
 
 
 def neutralise(cell: str) -> str:
@@ -88,15 +96,16 @@ class _Plans:
         self.lib = lib
         self.cache: dict[tuple, tuple[Plan, Plan] | str] = {}
 
-    def get(self, kind: str, opens: str, purpose: str, opening_time: str) -> tuple[Plan, Plan] | str:
+    def get(self, kind: str, opens: str, purpose: str, opening_time: str, closes: str) -> tuple[Plan, Plan] | str:
         """The plans, or the one-line reason the meeting cannot be planned."""
-        key = (kind, opens, purpose, opening_time)
+        key = (kind, opens, purpose, opening_time, closes)
         hit = self.cache.get(key)
         if hit is None:
             try:
                 meeting = Meeting(
                     kind, parse_date(opens, "opens"), purpose or "action",
                     parse_time(opening_time, "opening_time") if opening_time else None,
+                    parse_date(closes, "closes") if closes else None,
                 )
                 rs = self.lib.in_force(meeting.opens)
                 hit = (plan(rs, meeting), plan(rs, meeting, other_counting(rs)))
@@ -138,24 +147,27 @@ class Evaluator:
             missing = [c for c in REQUIRED if cell(c) is None]
             if missing:
                 raise InputError(f"line {number} has no value for {', '.join(missing)}")
-            planned = self.plans.get(cell("kind").strip(), cell("opens").strip(), (cell("purpose") or "").strip(), (cell("opening_time") or "").strip())
+            planned = self.plans.get(
+                cell("kind").strip(), cell("opens").strip(), (cell("purpose") or "").strip(),
+                (cell("opening_time") or "").strip(), (cell("closes") or "").strip(),
+            )
             if isinstance(planned, str):
-                return [ident, None, None, None, None, None, None, planned]
+                return _error_row(ident, planned)
             p, alt = planned
             received = parse_received(cell("received"), p.rs.head.time_zone)
             flags = CHAIR if _flag(cell("chair_admitted")) else NO_FLAGS
             result = classify(p, received, flags, alt, explain=False)
         except ProceduresError as exc:
-            return [ident, None, None, None, None, None, None, str(exc)]
+            return _error_row(ident, str(exc))
         return [
             ident, result.status, result.translated, result.on_agenda,
             result.publish_by.date.isoformat() if result.publish_by else None,
-            result.cite, result.warnings, None,
+            result.cite, result.warnings, None, result.modality,
         ]
 
     def chunk(self, records: list[Record], fmt: str) -> Rendered:
         """Evaluate and render a chunk of records: the output text and its counts (one output row each)."""
-        out = [self.row(r.line, r.fields) if r.problem is None else [None, None, None, None, None, None, None, r.problem]
+        out = [self.row(r.line, r.fields) if r.problem is None else _error_row(None, r.problem)
                for r in records]
         by_status = Counter(r[1] for r in out if r[7] is None)
         errors = sum(1 for r in out if r[7] is not None)

@@ -243,7 +243,8 @@ def check(
     received: Annotated[str, typer.Option("--received", help="When the contribution was received: ISO 8601 timestamp (with or without offset) or a date.")],
     purpose: Annotated[str, typer.Option("--purpose", help="action or information.")] = "action",
     opening_time: Annotated[Optional[str], typer.Option("--opening-time", help="Time of the opening session, Geneva time (HH:MM).")] = None,
-    chair_admitted: Annotated[bool, typer.Option("--chair-admitted", help="The chair admitted it (§ 4.2.1.4; during TDAG, § 11.8).")] = False,
+    closes: Annotated[Optional[str], typer.Option("--closes", help="Last day of the meeting (YYYY-MM-DD): TDAG's written proposals are admitted only until its end (§ 11.8).")] = None,
+    chair_admitted: Annotated[bool, typer.Option("--chair-admitted", help="The chair admitted it, and it is available at the opening (§ 4.2.1.4); during TDAG, a written proposal the chair accepted (§ 11.8).")] = False,
     fmt: Annotated[TextFormat, typer.Option("--format", help="Output format.")] = TextFormat.text,
     rules: RulesOption = None,
 ) -> None:
@@ -255,7 +256,8 @@ def check(
         from procedures.contributions import Meeting, check as run_check
         from procedures.timestamps import parse_date, parse_received, parse_time
 
-        meeting = Meeting(kind, parse_date(opens, "--opens"), purpose, parse_time(opening_time, "--opening-time") if opening_time else None)
+        meeting = Meeting(kind, parse_date(opens, "--opens"), purpose, parse_time(opening_time, "--opening-time") if opening_time else None,
+                          parse_date(closes, "--closes") if closes else None)
         rs = _library(rules).in_force(meeting.opens)
         got = parse_received(received, rs.head.time_zone, "--received")
         flags = frozenset({CHAIR_ADMITTED} if chair_admitted else set())
@@ -270,7 +272,7 @@ def check(
 
 @app.command("check-batch")
 def check_batch(
-    file: Annotated[Path, typer.Argument(help="CSV with a header: id, kind, opens, received [, purpose, opening_time, chair_admitted]. '-' reads stdin.")],
+    file: Annotated[Path, typer.Argument(help="CSV with a header: id, kind, opens, received [, purpose, opening_time, chair_admitted, closes]. '-' reads stdin.")],
     fmt: Annotated[BatchFormat, typer.Option("--format", help="Output format.")] = BatchFormat.csv,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write the results to this file instead of stdout (written whole or not at all; never the input file).")] = None,
     rules: RulesOption = None,

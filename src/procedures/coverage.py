@@ -83,13 +83,18 @@ def _contributions(lib, sc):
     import datetime as dt
 
     m = sc["meeting"]
-    meeting = Meeting(m["kind"], m["opens"], m.get("purpose", "action"), dt.time.fromisoformat(m["opening_time"]) if "opening_time" in m else None)
+    meeting = Meeting(m["kind"], m["opens"], m.get("purpose", "action"), dt.time.fromisoformat(m["opening_time"]) if "opening_time" in m else None,
+                      m.get("closes"))
     rs = lib.in_force(meeting.opens)
     out = []
     for case in sc["case"]:
+        if "error" in case:  # a case the input cannot decide exercises no rule's answer
+            out.append([])
+            continue
         flags = frozenset({CHAIR_ADMITTED}) if case.get("chair_admitted") else frozenset()
         result = check(rs, meeting, parse_received(case["received"], rs.head.time_zone), flags)
-        out.append([result.rule_id] + ([result.publish_by.id] if result.publish_by else []))
+        due = result.publish_by or result.publish_by_passed
+        out.append([result.rule_id] + ([due.id] if due else []))
     return out
 
 

@@ -50,6 +50,11 @@ class Deadline:
     def id(self) -> str:
         return self.rule.id
 
+    @property
+    def ends(self) -> dt.datetime:
+        """When the deadline day ends, exclusive: the end of its cut-off second (SEMANTICS § 1)."""
+        return self.cutoff + WHOLE_SECOND
+
     def as_dict(self) -> dict:
         return {
             "id": self.rule.id,
@@ -78,8 +83,18 @@ def zone(rs: Ruleset) -> ZoneInfo:
 
 
 def cutoff_of(rs: Ruleset, day: dt.date) -> dt.datetime:
-    """The last moment of a deadline day: the ruleset's cut-off time in its time zone."""
+    """The last second of a deadline day, as shown: the ruleset's cut-off time in its time zone."""
     return dt.datetime.combine(day, rs.head.cutoff, tzinfo=zone(rs))
+
+
+#: The cut-off names a whole second (the ruleset refuses fractions): the day ends when it ends,
+#: so 23:59:59.999 is in time and 00:00:00 the next day is not.
+WHOLE_SECOND = dt.timedelta(seconds=1)
+
+
+def end_of(rs: Ruleset, day: dt.date) -> dt.datetime:
+    """When a day ends for a deadline, exclusive: the end of its cut-off second."""
+    return cutoff_of(rs, day) + WHOLE_SECOND
 
 
 def evaluate(

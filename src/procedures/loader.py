@@ -305,6 +305,8 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
             for x in rule.exception:
                 check_when(rule_id, f"exception '{x.id}' when", x.when)
                 check_deadline_ref(rule_id, f"exception '{x.id}' publish_by", x.publish_by)
+                if x.until_end_of and x.until_end_of not in spec.events:
+                    err(rule_id, f"exception '{x.id}' holds until unknown event '{x.until_end_of}'", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))})")
                 for o in x.overrides:
                     if o not in statuses:
                         err(rule_id, f"exception '{x.id}' overrides unknown tier '{o}'", f"use one of the tiers' statuses: {sorted(statuses)}")

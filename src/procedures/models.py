@@ -118,6 +118,9 @@ class DeadlineRule(RuleBase):
     only_if: Name | None = None
     #: The field of a plan that records when this was done (e.g. "circular_sent"), for the audit.
     done_in_plan: Name | None = None
+    #: What the text asks once the date has passed (e.g. "as soon as possible"): a result never
+    #: shows a date already past on receipt as one to meet (SEMANTICS § 2).
+    once_passed: Summary | None = None
 
 
 class Consequences(Strict):
@@ -136,6 +139,11 @@ class Tier(Consequences):
     before: Name | None = None
     cite: Citation
     modality: Modality = "shall"
+    #: The paragraph that applies this tier's text to the meeting kind (e.g. § 11.8 for TDAG);
+    #: results cite it, and the tier's modality is the one it gives.
+    via: Citation | None = None
+    #: Arriving in this tier means the advice of the previous tier's bound was not followed (a warning).
+    missed_advice: bool = False
 
     @model_validator(mode="after")
     def _one_bound(self) -> Tier:
@@ -155,6 +163,13 @@ class TierException(Consequences):
     modality: Modality
     applies_to: list[Name] | None = None
     summary: Summary
+    #: As for a tier: the paragraph that applies the exception to the meeting kind.
+    via: Citation | None = None
+    #: The exception holds only for receipts up to the end of this event's day (§ 11.8: during the meeting).
+    until_end_of: Name | None = None
+    #: A condition the text attaches to the exception, which the flag is read as including;
+    #: results say so and give the status without the exception (SEMANTICS § 6).
+    provided: Summary | None = None
 
 
 class TiersRule(RuleBase):
@@ -584,6 +599,7 @@ class RulesetHead(Strict):
     applies_from: dt.date
     applies_until: dt.date | None = None
     time_zone: str
+    #: The last whole second of a deadline day, as shown; the day ends when that second ends.
     cutoff: dt.time
     day_counting: DayCounting
     calendar: str
@@ -600,6 +616,13 @@ class RulesetHead(Strict):
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone '{v}'; use an IANA name such as \"Europe/Zurich\"") from None
+        return v
+
+    @field_validator("cutoff")
+    @classmethod
+    def _whole_second(cls, v: dt.time) -> dt.time:
+        if v.microsecond or v.tzinfo is not None:
+            raise ValueError("the cut-off is the last whole second of a deadline day, without fraction or offset; write it as HH:MM:SS, e.g. 23:59:59")
         return v
 
 
@@ -646,9 +669,9 @@ def all_cites(rule: Rule) -> list[Citation]:
     """Every paragraph a rule encodes: its own, and those of its tiers, exceptions and outcomes."""
     out = list(rule.cites())
     for t in getattr(rule, "tier", []):
-        out.append(t.cite)
+        out += [t.cite] + ([t.via] if t.via else [])
     for x in getattr(rule, "exception", []):
-        out.append(x.cite)
+        out += [x.cite] + ([x.via] if getattr(x, "via", None) else [])
     for o in (getattr(rule, "on_pass", None), getattr(rule, "on_fail", None)):
         if o is not None:
             out += ([o.cite] if o.cite else []) + [u.cite for u in o.unless]

@@ -79,7 +79,7 @@ def parameters(rs: Ruleset, rule: Rule) -> list[str]:
     h = rs.head
     out: list[str] = []
     if isinstance(rule, DeadlineRule):
-        out.append(f"{offset_words(rs, rule.offset, rule.anchor)}; the day ends {h.cutoff} {h.time_zone} time")
+        out.append(f"{offset_words(rs, rule.offset, rule.anchor)}; the day ends {h.cutoff} {h.time_zone} time (fractions of that second included)")
         out.append({"keep": "a weekend or closed day is kept, and flagged",
                     "next-working-day": "a weekend or closed day moves to the next working day",
                     "previous-working-day": "a weekend or closed day moves to the previous working day"}[rule.non_working_day])
@@ -87,6 +87,8 @@ def parameters(rs: Ruleset, rule: Rule) -> list[str]:
             out.append(f"only if {rs.spec.conditions[rule.only_if]}")
         if rule.done_in_plan:
             out.append(f"a plan records when it was done as '{rule.done_in_plan}'")
+        if rule.once_passed:
+            out.append(f"once the date has passed: {rule.once_passed}")
     elif isinstance(rule, TiersRule):
         out.append(f"for contributions for {' or '.join(rule.purposes)}; the first tier whose bound holds applies")
         for t in rule.tier:
@@ -97,9 +99,12 @@ def parameters(rs: Ruleset, rule: Rule) -> list[str]:
             else:
                 bound = "received later"
             extra = f"; published by the date of {t.publish_by}" if t.publish_by else ""
-            out.append(f"{t.status}: {bound} — {t.what_follows}{extra} ({t.cite.label()}, {t.modality})")
+            extra += "; arriving here, the advice was not followed (a warning)" if t.missed_advice else ""
+            out.append(f"{t.status}: {bound} — {t.what_follows}{extra} ({_cited(t)}, {t.modality})")
         for x in rule.exception:
-            out.append(f"exception {x.id}: when {x.when}, {' or '.join(x.overrides)} becomes {x.status} — {x.what_follows} ({x.cite.label()}, {x.modality})")
+            extra = f", until the end of {rs.spec.events[x.until_end_of].summary}" if x.until_end_of else ""
+            extra += f", provided {x.provided} (taken as given)" if x.provided else ""
+            out.append(f"exception {x.id}: when {x.when}{extra}, {' or '.join(x.overrides)} becomes {x.status} — {x.what_follows} ({_cited(x)}, {x.modality})")
     elif isinstance(rule, TallyRule):
         electorate = {"member-states": "Member States", "member-states-present": "Member States present at the meeting", "participants": "participants"}[rule.electorate]
         out.append(f"who answers: {electorate}; answers: {', '.join(rule.answers)}" + (f" (also accepted: {', '.join(f'{k} for {v}' for k, v in rule.synonyms.items())})" if rule.synonyms else ""))
@@ -167,6 +172,11 @@ def parameters(rs: Ruleset, rule: Rule) -> list[str]:
         out.append(f"for {who}, counts {how}: {_bound_words(rule.at_least, rule.at_most, rule.unit)}")
         _limit_tail(rule, out)
     return out
+
+
+def _cited(part) -> str:
+    """A tier's or exception's paragraph, and the one that applies it to the meeting kind."""
+    return part.cite.label() + (f" via {part.via.label()}" if part.via else "")
 
 
 def _limit_tail(rule, out: list[str]) -> None:

@@ -51,10 +51,14 @@ def check_events(rs: Ruleset, names, reserved: tuple[str, ...] = ()) -> None:
             raise InputError(f"unknown event '{name}' in --event; use one of: {', '.join(usable)}")
 
 
+def check_closes(opens: dt.date, closes: dt.date | None) -> None:
+    if closes and closes < opens:
+        raise InputError(f"the meeting closes ({closes}) before it opens ({opens}); check --closes")
+
+
 def check_meeting(rs: Ruleset, meeting: Meeting) -> None:
     check_kind(rs, meeting.kind)
-    if meeting.closes and meeting.closes < meeting.opens:
-        raise InputError(f"the meeting closes ({meeting.closes}) before it opens ({meeting.opens}); check --closes")
+    check_closes(meeting.opens, meeting.closes)
     check_events(rs, (name for name, _ in meeting.other_events), (OPENS, CLOSES))
 
 

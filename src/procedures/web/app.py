@@ -122,8 +122,8 @@ def create_app(rules: Path | None = None) -> FastAPI:
 
     @app.get("/check", response_class=HTMLResponse, include_in_schema=False)
     def page_check(request: Request, kind: str = "", opens: str = "", received: str = "", purpose: str = "action",
-                   opening_time: str = "", chair_admitted: str = ""):
-        result = _check(kind, opens, received, purpose, opening_time, bool(chair_admitted))
+                   opening_time: str = "", chair_admitted: str = "", closes: str = ""):
+        result = _check(kind, opens, received, purpose, opening_time, bool(chair_admitted), closes)
         return _page(request, {"check": result})
 
     @app.post("/tally", response_class=HTMLResponse, include_in_schema=False)
@@ -160,11 +160,12 @@ def create_app(rules: Path | None = None) -> FastAPI:
                         headers={"Content-Disposition": f'attachment; filename="deadlines-{result.meeting.kind}-{result.meeting.opens}.ics"'})
 
     @app.get("/api/check", summary="Is this contribution late? (as `procedures check --format json`)")
-    def api_check(kind: str, opens: str, received: str, purpose: str = "action", opening_time: str = "", chair_admitted: bool = False):
-        return _check(kind, opens, received, purpose, opening_time, chair_admitted).as_dict()
+    def api_check(kind: str, opens: str, received: str, purpose: str = "action", opening_time: str = "", chair_admitted: bool = False,
+                  closes: str = Query("", description="last day, YYYY-MM-DD: TDAG's written proposals are admitted only until its end (§ 11.8)")):
+        return _check(kind, opens, received, purpose, opening_time, chair_admitted, closes).as_dict()
 
     @app.post("/api/check-batch", summary="Check a registry export (CSV upload); one result row per input row")
-    async def api_check_batch(file: Annotated[UploadFile | None, File(description="CSV: id, kind, opens, received[, purpose, opening_time, chair_admitted]")] = None):
+    async def api_check_batch(file: Annotated[UploadFile | None, File(description="CSV: id, kind, opens, received[, purpose, opening_time, chair_admitted, closes]")] = None):
         import json
 
         from procedures.batch import check_table
@@ -253,11 +254,12 @@ def create_app(rules: Path | None = None) -> FastAPI:
         meeting = Meeting(_field(kind, "kind"), _date(opens, "opens"), _date(closes, "closes", False), _time(opening_time, "opening_time"))
         return timetable(library.in_force(meeting.opens), meeting)
 
-    def _check(kind, opens, received, purpose, opening_time, chair_admitted):
+    def _check(kind, opens, received, purpose, opening_time, chair_admitted, closes=""):
         from procedures.contributions import Meeting, check
         from procedures.timestamps import parse_received
 
-        meeting = Meeting(_field(kind, "kind"), _date(opens, "opens"), (purpose or "action").strip(), _time(opening_time, "opening_time"))
+        meeting = Meeting(_field(kind, "kind"), _date(opens, "opens"), (purpose or "action").strip(), _time(opening_time, "opening_time"),
+                          _date(closes, "closes", False))
         rs = library.in_force(meeting.opens)
         got = parse_received(_field(received, "received"), rs.head.time_zone, "received")
         return check(rs, meeting, got, frozenset({CHAIR_ADMITTED}) if chair_admitted else frozenset())
