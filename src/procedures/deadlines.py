@@ -109,6 +109,12 @@ def evaluate(
             base = derived.date
             trace.extend(derived.trace)
             trace.append(Step(rule.id, cite, f"{anchor} not given: taken as the latest date {decl.default} allows, {base.isoformat()}"))
+        elif decl.midpoint_of:
+            base = midpoint(rs, decl.midpoint_of, events)
+            first, last = decl.midpoint_of
+            span = (events[last] - events[first]).days
+            trace.append(Step(rule.id, cite, f"{anchor}: halfway from {first} {events[first].isoformat()} to {last} "
+                                             f"{events[last].isoformat()} ({span} days; {span // 2} on) = {base.isoformat()}"))
         else:
             raise MissingEvent(anchor, decl.summary)
     else:
@@ -131,6 +137,15 @@ def evaluate(
         provisional_calendar=cal.is_provisional(day.year),
         trace=trace,
     )
+
+
+def midpoint(rs: Ruleset, between: list[str], events: Mapping[str, dt.date]) -> dt.date:
+    """The day halfway between two events' dates; the earlier of the two middle days when the span is odd."""
+    for name in between:
+        if name not in events:
+            raise MissingEvent(name, rs.spec.events[name].summary)
+    first, last = (events[n] for n in between)
+    return first + dt.timedelta(days=(last - first).days // 2)
 
 
 def evaluate_cached(rs: Ruleset, rule_id: str, events: Mapping[str, dt.date], counting: DayCounting | None = None) -> Deadline:
