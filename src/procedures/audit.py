@@ -282,8 +282,9 @@ def _frequency_checks(rs: Ruleset, plan: PlanFile) -> tuple[list[Finding], int]:
                     differs = avoid.other_reading_working_days is not None and bool(clash) != bool(clash_other)
                     dates = {"opens": m.opens.isoformat(), "closes": m.closes.isoformat()}
                     if clash:
+                        verb = "overlaps" if avoid.within_days == 0 else "is held in conjunction with"
                         findings.append(Finding(rule.id, cite, rule.modality,
-                            f"{_span(m)} is held in conjunction with {', '.join(_span(o) for o in clash)}",
+                            f"{_span(m)} {verb} {', '.join(_span(o) for o in clash)}",
                             dates, (m.name, *(o.name for o in clash)), f"{other_reading_words(avoid)}, it is not" if differs else None))
                     elif differs:
                         findings.append(Finding(rule.id, cite, rule.modality,
