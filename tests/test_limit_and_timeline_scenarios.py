@@ -41,3 +41,21 @@ def test_timeline_scenario(path, library):
         assert by_id[exp["rule"]].date == exp["date"]
         if "cite" in exp:
             assert by_id[exp["rule"]].cite == exp["cite"]
+    # events given later than their last day: the paragraph, the days late, severity by modality
+    late = [f for f in result.findings if f.severity != "note"]
+    if "late" in sc:
+        assert [(f.rule, f.dates["event"], f.severity, f.dates["days_late"]) for f in late] == [
+            (e["rule"], e["event"], e["severity"], e["days"]) for e in sc["late"]
+        ], [f.message for f in late]
+        for e, f in zip(sc["late"], late):
+            if "cite" in e:
+                assert f.cite == e["cite"]
+            assert f"{e['days']} day" in f.message
+    # overlaps between a procedure's dates (e.g. §§ 7.3.5.2 and 7.3.5.3)
+    notes = [f for f in result.findings if f.severity == "note"]
+    if "note" in sc or "notes" in sc:
+        expected = sc.get("note", sc.get("notes"))
+        assert [f.rule for f in notes] == [n["rule"] for n in expected], [f.message for f in notes]
+        for n, f in zip(expected, notes):
+            if "message" in n:
+                assert n["message"] in f.message, f.message

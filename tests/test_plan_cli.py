@@ -36,6 +36,8 @@ def edited(tmp_path, old: str, new: str):
 def test_a_breach_exits_3_and_a_warning_exits_1(tmp_path):
     breach = edited(tmp_path, 'name = "TDAG-29"\ngroup = "TDAG"\nopens = 2029-06-11\ncloses = 2029-06-14',
                     'name = "TDAG-29"\ngroup = "TDAG"\nopens = 2029-09-03\ncloses = 2029-09-06')
+    # the RPM chairs' coordination meeting moves with the last TDAG (Res. 31 item 2)
+    breach.write_text(breach.read_text().replace('opens = 2029-06-08\ncloses = 2029-06-08', 'opens = 2029-08-31\ncloses = 2029-08-31'))
     res = run("plan", "check", breach)
     assert res.exit_code == 3 and "breach:" in res.stdout and "Res. 31 item 6" in res.stdout
     data = json.loads(run("plan", "check", breach, "--format", "json").stdout)
@@ -52,10 +54,10 @@ def test_a_breach_exits_3_and_a_warning_exits_1(tmp_path):
     "old,new,message",
     [
         ('kind = "tdag"\nname = "TDAG-27"', 'kind = "plenary"\nname = "TDAG-27"', "meeting 'TDAG-27': kind 'plenary' is not a meeting kind"),
-        ('name = "TDAG-27"\ngroup = "TDAG"\nopens = 2027-06-07\n', 'name = "TDAG-27"\ngroup = "TDAG"\n', "meeting 'TDAG-27': missing required key 'meeting[9].opens'"),
-        ('name = "TDAG-27"\ngroup = "TDAG"\nopens = 2027-06-07\ncloses = 2027-06-10', 'name = "TDAG-27"\ngroup = "TDAG"\nopens = 2027-06-07\ncloses = 2027-06-01', "meeting 'TDAG-27': meeting[9]: closes 2027-06-01 is before opens 2027-06-07"),
+        ('name = "TDAG-27"\ngroup = "TDAG"\nopens = 2027-06-07\n', 'name = "TDAG-27"\ngroup = "TDAG"\n', "meeting 'TDAG-27': missing required key 'meeting[11].opens'"),
+        ('name = "TDAG-27"\ngroup = "TDAG"\nopens = 2027-06-07\ncloses = 2027-06-10', 'name = "TDAG-27"\ngroup = "TDAG"\nopens = 2027-06-07\ncloses = 2027-06-01', "meeting 'TDAG-27': meeting[11]: closes 2027-06-01 is before opens 2027-06-07"),
         ('name = "TDAG-27"\ngroup = "TDAG"\nopens = 2027-06-07', 'name = "TDAG-27"\ngroup = "TDAG"\nopens = "next June"', "meeting 'TDAG-27'"),
-        ('name = "TDAG-27"', 'name = "TDAG-27"\nvenue = "Geneva"', "unknown key 'meeting[9].venue'"),
+        ('name = "TDAG-27"', 'name = "TDAG-27"\nvenue = "Geneva"', "unknown key 'meeting[11].venue'"),
         ('name = "TDAG-27"', 'name = "TDAG-26"', "two meetings share this name"),
         ('done = { circular-sent = 2027-07-14 }', 'done = { circular-posted = 2027-07-14 }', "done records 'circular-posted', which no rule checks"),
         ('[study_period]', '[study_period\n', "not valid TOML"),
@@ -124,3 +126,40 @@ def test_ics_uids_are_stable_across_runs_and_meeting_moves(tmp_path):
     after = {str(e["SUMMARY"]): (str(e["UID"]), e["DTSTART"].dt) for e in c}
     key = "SG1 2027: Registration form submitted, so that interpretation and translation can be secured"
     assert uid[key][0] == after[key][0] and uid[key][1] != after[key][1]
+
+
+def test_a_plan_in_order_only_on_the_reading_used_is_clean_with_a_note(tmp_path):
+    # TDAG-29 opens on the last day of Res. 31 item 6's window but closes after it
+    path = edited(tmp_path, 'name = "TDAG-29"\ngroup = "TDAG"\nopens = 2029-06-11\ncloses = 2029-06-14',
+                  'name = "TDAG-29"\ngroup = "TDAG"\nopens = 2029-08-05\ncloses = 2029-08-08')
+    path.write_text(path.read_text().replace('opens = 2029-06-08\ncloses = 2029-06-08', 'opens = 2029-08-03\ncloses = 2029-08-03'))
+    res = run("plan", "check", path)
+    assert res.exit_code == 0 and res.stdout.startswith("clean:")
+    assert "note: TDAG-29 opens 2029-08-05" in res.stdout and "other reading: read on its last day (2029-08-08)" in res.stdout
+    data = json.loads(run("plan", "check", path, "--format", "json").stdout)
+    assert data["clean"] and data["notes"] == 1 and data["breaches"] == data["warnings"] == 0
+    assert data["findings"][0]["severity"] == "note" and "2029-08-08" in data["findings"][0]["other_reading"]
+
+
+def test_a_finding_shows_the_other_reading_when_it_differs(tmp_path):
+    # a TDAG meeting in January is the year's first (§§ 3.7.4, 11.5); without it the timetable is in time
+    path = edited(tmp_path, '[[meeting]]\nkind = "tdag"\nname = "TDAG-27"',
+                  '[[meeting]]\nkind = "tdag-bureau"\nname = "TDAG bureau December 2026"\nopens = 2026-12-07\ncloses = 2026-12-07\n\n'
+                  '[[meeting]]\nkind = "tdag"\nname = "TDAG January 2027"\nopens = 2027-01-18\ncloses = 2027-01-21\n\n'
+                  '[[meeting]]\nkind = "tdag"\nname = "TDAG-27"')
+    data = json.loads(run("plan", "check", path, "--format", "json").stdout)
+    (f,) = [f for f in data["findings"] if f["rule"] == "res1.3.7.4.timetable-of-meetings"]
+    assert f["severity"] == "breach" and f["dates"]["days_late"] == 43 and "counted from TDAG January 2027" in f["message"]
+    assert "SG1 RGs spring 2027 (2027-04-19), due 2027-01-19: in time" in f["other_reading"]
+
+
+def test_agenda_lists_the_lists_of_questions_and_the_other_reading_date(tmp_path):
+    data = json.loads(run("plan", "agenda", EXAMPLE, "--from", "2027-11-17", "--to", "2027-11-17", "--format", "json").stdout)
+    assert {i["id"] for i in data["items"]} == {"res1.5.3.8.list-of-new-questions", "res1.6.1.2.3.list-of-deleted-questions"}
+    assert all(i["meeting"] == "study period 2026–2029" and i["done"] == "2027-06-30" for i in data["items"])
+    path = edited(tmp_path, '[[meeting]]\nkind = "tdag"\nname = "TDAG-27"',
+                  '[[meeting]]\nkind = "tdag"\nname = "TDAG January 2027"\nopens = 2027-01-18\ncloses = 2027-01-21\n\n'
+                  '[[meeting]]\nkind = "tdag"\nname = "TDAG-27"')
+    items = json.loads(run("plan", "agenda", path, "--format", "json").stdout)["items"]
+    (t,) = [i for i in items if i["meeting"] == "meetings of 2027"]
+    assert t["date"] == "2026-10-18" and t["other_reading_date"] == "2027-01-19" and t["counted_from"] == "TDAG January 2027 (2027-01-18)"

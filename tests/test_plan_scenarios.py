@@ -23,6 +23,7 @@ def build(sc: dict) -> dict:
         meetings[ch["meeting"]].update({k: v for k, v in ch.items() if k != "meeting"})
     for rm in sc.get("remove", []):
         data["meeting"].remove(meetings[rm["meeting"]])
+    data["meeting"] += [dict(m) for m in sc.get("add", [])]
     years = {y["year"]: y for y in data.get("year", [])}
     for ch in sc.get("year_change", []):
         years.setdefault(ch["year"], {"year": ch["year"]}).update(ch)
@@ -47,6 +48,11 @@ def test_plan_scenario(path, library):
             assert all(f.cite == exp["cite"] for f in matching)
         if "message" in exp:
             assert any(exp["message"] in f.message for f in matching), [f.message for f in matching]
+        if exp.get("other_reading") is False:
+            # the answer is the same on both readings: no other reading shown
+            assert all(f.other_reading is None for f in matching), [f.other_reading for f in matching]
+        elif "other_reading" in exp:
+            assert any(exp["other_reading"] in (f.other_reading or "") for f in matching), [f.other_reading for f in matching]
     if expected:
         # nothing else than what the scenario names
         assert {f.rule for f in result.findings} == {e["rule"] for e in expected}, [f.message for f in result.findings]

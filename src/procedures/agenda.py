@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from procedures.deadlines import Deadline, evaluate_applicable
+from procedures.deadlines import Deadline, MissingEvent, evaluate, evaluate_applicable
 from procedures.loader import Ruleset
-from procedures.plan import PlanFile
+from procedures.plan import PlanFile, PlanMeeting
 from procedures.timetable import OPENS, CLOSES
 
 #: The events a plan supplies beyond a meeting's own dates.
-from procedures.vocabulary import FIRST_OF_YEAR, PERIOD_SUBJECT, WTDC_KIND, WTDC_OPENS
+from procedures.vocabulary import FIRST_OF_YEAR, PERIOD_SUBJECT, WTDC_CLOSED, WTDC_KIND, WTDC_OPENS
 
 
 @dataclass(frozen=True)
@@ -22,10 +22,21 @@ class Item:
     kind: str
     deadline: Deadline
     done: dt.date | None
+    #: On the other reading of what the anchor is (SEMANTICS § 6), the date it would give, and why.
+    other_date: dt.date | None = None
+    other_reading: str | None = None
+    #: The meeting the date was counted from, when the plan chose it (the year's first meeting, § 3.7.4).
+    counted_from: str | None = None
 
     def as_dict(self) -> dict:
-        return {"meeting": self.meeting, "kind": self.kind, **self.deadline.as_dict(),
-                "done": self.done.isoformat() if self.done else None}
+        out = {"meeting": self.meeting, "kind": self.kind, **self.deadline.as_dict(),
+               "done": self.done.isoformat() if self.done else None}
+        if self.counted_from:
+            out["counted_from"] = self.counted_from
+        if self.other_reading:
+            out["other_reading_date"] = self.other_date.isoformat() if self.other_date else None
+            out["other_reading"] = self.other_reading
+        return out
 
 
 @dataclass
@@ -43,7 +54,9 @@ class Agenda:
 def agenda(rs: Ruleset, plan: PlanFile) -> Agenda:
     items: list[Item] = []
     undated: list[tuple[str, str]] = []
-    wtdc = plan.study_period.next_wtdc
+    period = plan.study_period
+    wtdc = period.next_wtdc
+    bounds = {WTDC_OPENS: wtdc.opens, WTDC_CLOSED: period.wtdc_closed}
 
     def add(name: str, subject: str, events: dict, done: dict, conditions: set[str]) -> None:
         found, skipped = evaluate_applicable(rs, subject, events, frozenset(conditions))
@@ -51,22 +64,51 @@ def agenda(rs: Ruleset, plan: PlanFile) -> Agenda:
         items.extend(Item(name, subject, d, done.get(d.rule.done_in_plan) if d.rule.done_in_plan else None) for d in found)
 
     for m in plan.meeting:
-        events = {OPENS: m.opens, CLOSES: m.closes, WTDC_OPENS: wtdc.opens}
-        add(m.name, m.kind, events, m.done, set(m.conditions))
-    wtdc_events = {OPENS: wtdc.opens, WTDC_OPENS: wtdc.opens}
+        add(m.name, m.kind, {OPENS: m.opens, CLOSES: m.closes, **bounds}, m.done, set(m.conditions))
+    wtdc_events = {OPENS: wtdc.opens, **bounds}
     if wtdc.closes:
         wtdc_events[CLOSES] = wtdc.closes
-    add(wtdc.name, WTDC_KIND, wtdc_events, plan.study_period.done, set())
-    done_by_year = {y.year: y.done for y in plan.year}
-    for year, first in first_meetings(plan).items():
-        add(f"meetings of {year}", PERIOD_SUBJECT, {FIRST_OF_YEAR: first.opens, WTDC_OPENS: wtdc.opens}, done_by_year.get(year, {}), set())
+    add(wtdc.name, WTDC_KIND, wtdc_events, period.done, set())
+    items.extend(_period_items(rs, plan, bounds, undated))
     items.sort(key=lambda i: (i.deadline.date, i.meeting, i.deadline.rule.cite.sort_key()))
     return Agenda(rs, plan, items, undated)
 
 
-def first_meetings(plan: PlanFile) -> dict:
-    """The first meeting of each calendar year of the plan."""
-    out: dict[int, object] = {}
+def _period_items(rs: Ruleset, plan: PlanFile, bounds: dict, undated: list) -> list[Item]:
+    """The study period's own deadlines: once for the period, or once a year from the year's first meeting (§ 3.7.4)."""
+    out: list[Item] = []
+    done_by_year = {y.year: y.done for y in plan.year}
+    label = f"study period {plan.study_period.name}"
+    for rule in rs.deadlines().values():
+        if PERIOD_SUBJECT not in rule.applies_to:
+            continue
+        if FIRST_OF_YEAR not in rs.events_behind(rule.id):
+            try:
+                d = evaluate(rs, rule.id, bounds)
+            except MissingEvent:
+                undated.append((label, rule.id))
+                continue
+            out.append(Item(label, PERIOD_SUBJECT, d, plan.study_period.done.get(rule.done_in_plan or "")))
+            continue
+        other = rule.anchor_kinds_other_reading
+        other_first = first_meetings(plan, other.kinds) if other else {}
+        for year, first in first_meetings(plan, rule.anchor_kinds).items():
+            d = evaluate(rs, rule.id, {FIRST_OF_YEAR: first.opens, **bounds})
+            done = done_by_year.get(year, {}).get(rule.done_in_plan or "")
+            alt = other_first.get(year)
+            other_date, note = None, None
+            if other and (alt is None or alt.opens != first.opens):
+                other_date = evaluate(rs, rule.id, {FIRST_OF_YEAR: alt.opens, **bounds}).date if alt else None
+                where = f"the first is {alt.name} ({alt.opens}), due {other_date}" if alt else "no such meeting that year"
+                note = f"{other.summary[0].lower()}{other.summary[1:]}: {where}"
+            out.append(Item(f"meetings of {year}", PERIOD_SUBJECT, d, done, other_date, note, f"{first.name} ({first.opens})"))
+    return out
+
+
+def first_meetings(plan: PlanFile, kinds: list[str] | None = None) -> dict[int, PlanMeeting]:
+    """The first meeting of each calendar year of the plan, among ``kinds`` (all kinds when none given)."""
+    out: dict[int, PlanMeeting] = {}
     for m in sorted(plan.meeting, key=lambda m: m.opens):
-        out.setdefault(m.opens.year, m)
+        if not kinds or m.kind in kinds:
+            out.setdefault(m.opens.year, m)
     return out

@@ -4,40 +4,31 @@ Three families of checks, each finding carrying its paragraph, its modality
 (a "shall" missed is a breach, a "should" missed a warning) and the dates:
 
 - deadlines the plan records as done (``done`` tables): done after the date;
-- windows: a meeting that must fall between two dates (Res. 31 item 6, § 3.7.8);
-- frequencies: how often a kind of meeting happens each year, and with or
-  without which other meetings (§§ 3.7.1, 3.7.3, 11.6).
+- windows: a meeting that must fall between two dates, or be held with another
+  meeting (Res. 31 items 1, 2 and 6, § 3.7.8);
+- frequencies: how often a kind of meeting happens each year, with or without
+  which other meetings, and before which (§§ 3.7.1, 3.7.3, 11.6, 11.9).
+
+Where a rule names another reading of the text (TDAG's last day for Res. 31
+item 6, "in conjunction" as back to back, the kinds of § 3.7.4), a finding
+shows what it gives when the answer differs, and a plan in order only on the
+reading used gets a note (SEMANTICS § 6).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as dt
+from dataclasses import dataclass, replace
 
-from procedures.agenda import WTDC_OPENS, agenda
+from procedures.agenda import WTDC_CLOSED, WTDC_OPENS, agenda
 from procedures.errors import InputError
+from procedures.findings import Finding, days, late_finding
 from procedures.loader import Ruleset
-from procedures.models import SEVERITY, FrequencyRule, WindowRule
+from procedures.models import FrequencyRule, Nearness, WindowRule
 from procedures.offsets import shift
 from procedures.plan import PlanFile, PlanMeeting
 
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    cite: str
-    modality: str
-    message: str
-    dates: dict = field(default_factory=dict)
-    meetings: tuple[str, ...] = ()
-
-    @property
-    def severity(self) -> str:
-        return SEVERITY[self.modality]
-
-    def as_dict(self) -> dict:
-        return {"severity": self.severity, "rule": self.rule, "cite": self.cite, "modality": self.modality,
-                "message": self.message, "dates": self.dates, "meetings": list(self.meetings)}
+__all__ = ["Audit", "Finding", "audit", "in_conjunction"]
 
 
 @dataclass
@@ -55,6 +46,10 @@ class Audit:
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "warning"]
 
+    @property
+    def notes(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "note"]
+
     def as_dict(self) -> dict:
         return {
             "ruleset": self.ruleset.id,
@@ -62,6 +57,7 @@ class Audit:
             "clean": not self.breaches and not self.warnings,
             "breaches": len(self.breaches),
             "warnings": len(self.warnings),
+            "notes": len(self.notes),
             "checks": self.checked,
             "findings": [f.as_dict() for f in self.findings],
         }
@@ -74,13 +70,24 @@ def _done_checks(rs: Ruleset, plan: PlanFile) -> tuple[list[Finding], int]:
             continue
         checked += 1
         d = item.deadline
-        if item.done > d.date:
-            late = (item.done - d.date).days
-            findings.append(Finding(
-                d.id, d.cite, d.rule.modality,
-                f"{item.meeting}: {d.rule.summary.lower()} on {item.done}, {late} day{'s' if late != 1 else ''} after {d.date}",
+        found = late_finding(d, item.done, item.meeting, (item.meeting,))
+        if found and item.counted_from:
+            found = replace(found, message=f"{found.message}, counted from {item.counted_from}")
+        if not item.other_reading:
+            findings += [found] if found else []
+            continue
+        # the other reading of the anchor (e.g. which meetings make the year's first, § 3.7.4)
+        other_late = item.other_date is not None and item.done > item.other_date
+        if found and not other_late:
+            findings.append(replace(found, other_reading=f"{item.other_reading}: in time"))
+        elif found:
+            findings.append(found)
+        elif other_late:
+            late = (item.done - item.other_date).days
+            findings.append(Finding(d.id, d.cite, d.rule.modality,
+                f"{item.meeting}: {d.rule.summary[0].lower()}{d.rule.summary[1:]} on {item.done}, in time for {d.date}",
                 {"due": d.date.isoformat(), "done": item.done.isoformat()}, (item.meeting,),
-            ))
+                f"{item.other_reading}: {days(late)} late", note=True))
     return findings, checked
 
 
@@ -91,35 +98,104 @@ def _groups(meetings: list[PlanMeeting], per_group: bool) -> dict[str, list[Plan
     return out
 
 
+def _span(m: PlanMeeting) -> str:
+    return f"{m.name} ({m.opens}–{m.closes})"
+
+
+def _last_before(plan: PlanFile, kinds: list[str], day) -> PlanMeeting | None:
+    before = [m for m in plan.meeting if m.kind in kinds and m.opens < day]
+    return max(before, key=lambda m: m.opens) if before else None
+
+
 def _window_checks(rs: Ruleset, plan: PlanFile) -> tuple[list[Finding], int]:
     findings, checked = [], 0
-    anchors = {WTDC_OPENS: plan.study_period.next_wtdc.opens}
+    events = {WTDC_OPENS: plan.study_period.next_wtdc.opens, WTDC_CLOSED: plan.study_period.wtdc_closed}
     for rule in rs.of_kind(WindowRule):
-        if rule.anchor not in anchors:
-            raise InputError(f"rule {rule.id} is anchored on '{rule.anchor}', which a plan does not date")
-        anchor = anchors[rule.anchor]
         cite = rule.cite.label()
+        anchor_meeting = None
+        if rule.anchor_meeting:
+            am = rule.anchor_meeting
+            if am.last_before not in events:
+                raise InputError(f"rule {rule.id} is measured before '{am.last_before}', which a plan does not date")
+            anchor_meeting = _last_before(plan, am.kinds, events[am.last_before])
+            if anchor_meeting is None:
+                checked += 1
+                findings.append(Finding(rule.id, cite, rule.modality, f"no {'/'.join(am.kinds)} meeting before {am.last_before} in the plan to measure from; {_lower(rule.summary)}"))
+                continue
+            anchor = getattr(anchor_meeting, am.date_of)
+            bounds = {"anchor_meeting": anchor_meeting.name, "anchor_date": anchor.isoformat()}
+        else:
+            if rule.anchor not in events:
+                raise InputError(f"rule {rule.id} is anchored on '{rule.anchor}', which a plan does not date")
+            anchor = events[rule.anchor]
+            bounds = {rule.anchor: anchor.isoformat()}
         earliest = shift(anchor, rule.earliest, rs.head.day_counting, rs.calendar)[0] if rule.earliest else None
         latest = shift(anchor, rule.latest, rs.head.day_counting, rs.calendar)[0] if rule.latest else None
-        bounds = {"earliest": earliest.isoformat() if earliest else None, "latest": latest.isoformat() if latest else None, rule.anchor: anchor.isoformat()}
-        candidates = [m for m in plan.meeting if m.kind in rule.applies_to and m.opens < anchor]
+        bounds = {"earliest": earliest.isoformat() if earliest else None, "latest": latest.isoformat() if latest else None, **bounds}
+        candidates = [m for m in plan.meeting if m.kind in rule.applies_to and (rule.select == "each" or m.opens < anchor)]
         if not candidates:
             checked += 1
-            findings.append(Finding(rule.id, cite, rule.modality, f"no {'/'.join(rule.applies_to)} meeting before {rule.anchor} in the plan; {rule.summary.lower()}", bounds))
+            where = "" if rule.select == "each" else f" before {rule.anchor_name}"
+            findings.append(Finding(rule.id, cite, rule.modality, f"no {'/'.join(rule.applies_to)} meeting{where} in the plan; {_lower(rule.summary)}", bounds))
             continue
         for meetings in _groups(candidates, rule.per_group).values():
             chosen = meetings[-1:] if rule.select == "last-before" else meetings
             for m in chosen:
                 checked += 1
-                day = m.opens if rule.date_of == "opens" else m.closes
-                if (earliest and day < earliest) or (latest and day > latest):
-                    where = f"between {earliest} and {latest}" if earliest and latest else (f"no later than {latest}" if latest else f"no earlier than {earliest}")
-                    findings.append(Finding(
-                        rule.id, cite, rule.modality,
-                        f"{m.name} {rule.date_of} {day}; it must {rule.date_of[:-1]} {where} ({rule.summary.lower()})",
-                        {**bounds, rule.date_of: day.isoformat()}, (m.name,),
-                    ))
+                if earliest or latest:
+                    findings += _bounds_finding(rule, m, earliest, latest, bounds)
+                if rule.in_conjunction and m is not anchor_meeting:
+                    findings += _with_anchor_finding(rs, rule, m, anchor_meeting)
     return findings, checked
+
+
+def _lower(text: str) -> str:
+    return text[0].lower() + text[1:]
+
+
+_DAY_WORDS = {"opens": "first day", "closes": "last day"}
+
+
+def _bounds_finding(rule: WindowRule, m: PlanMeeting, earliest, latest, bounds: dict) -> list[Finding]:
+    def inside(day) -> bool:
+        return not ((earliest and day < earliest) or (latest and day > latest))
+
+    where = f"between {earliest} and {latest}" if earliest and latest else (f"no later than {latest}" if latest else f"no earlier than {earliest}")
+    day = getattr(m, rule.date_of)
+    ok = inside(day)
+    other_text = None
+    if rule.other_reading_date_of:
+        other_day = getattr(m, rule.other_reading_date_of)
+        if inside(other_day) != ok:
+            verdict = "it would be" if not ok else "it would not be"
+            other_text = f"read on its {_DAY_WORDS[rule.other_reading_date_of]} ({other_day}), {verdict} {where}"
+    dates = {**bounds, rule.date_of: day.isoformat()}
+    if not ok:
+        return [Finding(rule.id, rule.cite.label(), rule.modality,
+                        f"{m.name} {rule.date_of} {day}; it must {rule.date_of[:-1]} {where} ({_lower(rule.summary)})",
+                        dates, (m.name,), other_text)]
+    if other_text:
+        return [Finding(rule.id, rule.cite.label(), rule.modality,
+                        f"{m.name} {rule.date_of} {day}, {where}: in order when read on its {_DAY_WORDS[rule.date_of]}",
+                        dates, (m.name,), other_text, note=True)]
+    return []
+
+
+def _with_anchor_finding(rs: Ruleset, rule: WindowRule, m: PlanMeeting, anchor: PlanMeeting) -> list[Finding]:
+    near = rule.in_conjunction
+    main, other = conjunction(m, anchor, near, rs.calendar)
+    dates = {"opens": m.opens.isoformat(), "closes": m.closes.isoformat(), "anchor_opens": anchor.opens.isoformat(), "anchor_closes": anchor.closes.isoformat()}
+    reading = f"overlapping, or at most {days(near.within_days)} apart"
+    if not main:
+        other_text = f"{other_reading_words(near)}, it would be" if other else None
+        return [Finding(rule.id, rule.cite.label(), rule.modality,
+                        f"{_span(m)} is not held in conjunction with {_span(anchor)} ({reading}); {_lower(rule.summary)}",
+                        dates, (m.name, anchor.name), other_text)]
+    if other is False:
+        return [Finding(rule.id, rule.cite.label(), rule.modality,
+                        f"{_span(m)} is held in conjunction with {_span(anchor)} only on the reading {reading}",
+                        dates, (m.name, anchor.name), f"{other_reading_words(near)}, it is not", note=True)]
+    return []
 
 
 def in_conjunction(a: PlanMeeting, b: PlanMeeting, within_days: int) -> bool:
@@ -130,9 +206,35 @@ def in_conjunction(a: PlanMeeting, b: PlanMeeting, within_days: int) -> bool:
     return gap <= within_days
 
 
+def conjunction(a: PlanMeeting, b: PlanMeeting, near: Nearness, calendar) -> tuple[bool, bool | None]:
+    """Whether two meetings are in conjunction on the reading used, and on the other reading (None: the rule gives none).
+
+    The other reading counts the working days strictly between one's closing and
+    the other's opening: at most ``other_reading_working_days`` of them.
+    """
+    main = in_conjunction(a, b, near.within_days)
+    limit = near.other_reading_working_days
+    if limit is None:
+        return main, None
+    if in_conjunction(a, b, 0):
+        return main, True
+    first, last = (a.closes, b.opens) if a.closes < b.opens else (b.closes, a.opens)
+    working, day = 0, first + dt.timedelta(days=1)
+    while day < last and working <= limit:
+        working += calendar.is_working_day(day)
+        day += dt.timedelta(days=1)
+    return main, working <= limit
+
+
+def other_reading_words(near: Nearness) -> str:
+    n = near.other_reading_working_days
+    return "read as back to back (no working day between)" if n == 0 else f"read as at most {n} working day{'s' if n != 1 else ''} apart"
+
+
 def _frequency_checks(rs: Ruleset, plan: PlanFile) -> tuple[list[Finding], int]:
     findings, checked = [], 0
     years = plan.study_period.years()
+    cal = rs.calendar
     for rule in rs.of_kind(FrequencyRule):
         cite = rule.cite.label()
         own = [m for m in plan.meeting if m.kind in rule.applies_to]
@@ -144,32 +246,72 @@ def _frequency_checks(rs: Ruleset, plan: PlanFile) -> tuple[list[Finding], int]:
                 that_year = [m for m in meetings if m.opens.year == year]
                 n = len(that_year)
                 dates = {"year": year, "meetings": [f"{m.name} ({m.opens})" for m in that_year]}
+                names = tuple(m.name for m in that_year)
                 if n < rule.at_least:
-                    findings.append(Finding(rule.id, cite, rule.modality, f"{label}meets {n} time{'s' if n != 1 else ''} in {year}; at least {rule.at_least} expected", dates, tuple(m.name for m in that_year)))
+                    findings.append(Finding(rule.id, cite, rule.modality, f"{label}meets {n} time{'s' if n != 1 else ''} in {year}; at least {rule.at_least} expected", dates, names))
                 if rule.at_most is not None and n > rule.at_most:
-                    findings.append(Finding(rule.id, cite, rule.modality, f"{label}meets {n} times in {year}; at most {rule.at_most} expected", dates, tuple(m.name for m in that_year)))
+                    findings.append(Finding(rule.id, cite, rule.modality, f"{label}meets {n} times in {year}; at most {rule.at_most} expected", dates, names))
                 conj = rule.in_conjunction
                 if conj and that_year:
-                    linked = []
+                    linked, linked_other = 0, 0
                     for m in that_year:
                         if conj.relation == "parent" and not m.parent:
                             raise InputError(f"plan: meeting '{m.name}': a {m.kind} needs parent (the group of its study group) for {rule.id}")
                         others = [o for o in plan.meeting if o.kind in conj.kinds and (conj.relation == "any" or o.group_name == m.parent)]
-                        if any(in_conjunction(m, o, conj.within_days) for o in others):
-                            linked.append(m)
-                    if len(linked) < rule.in_conjunction_at_least:
+                        verdicts = [conjunction(m, o, conj, cal) for o in others]
+                        linked += any(v[0] for v in verdicts)
+                        linked_other += any(v[1] for v in verdicts)
+                    need = rule.in_conjunction_at_least
+                    with_what = f"its {'parent ' if conj.relation == 'parent' else ''}{'/'.join(conj.kinds)} (within {days(conj.within_days)})"
+                    other_ok = None if conj.other_reading_working_days is None else linked_other >= need
+                    if linked < need:
                         findings.append(Finding(rule.id, cite, rule.modality,
-                            f"{label}has no meeting in {year} held in conjunction with its {'parent ' if conj.relation == 'parent' else ''}{'/'.join(conj.kinds)} (within {conj.within_days} days)", dates, tuple(m.name for m in that_year)))
+                            f"{label}has no meeting in {year} held in conjunction with {with_what}", dates, names,
+                            f"{other_reading_words(conj)}, {linked_other} would be" if other_ok else None))
+                    elif other_ok is False:
+                        findings.append(Finding(rule.id, cite, rule.modality,
+                            f"{label}has {linked} meeting{'s' if linked != 1 else ''} in {year} held in conjunction with {with_what} only on that reading",
+                            dates, names, f"{other_reading_words(conj)}, {linked_other} {'is' if linked_other == 1 else 'are'}", note=True))
             avoid = rule.not_in_conjunction
             if avoid:
                 for m in meetings:
                     checked += 1
-                    clash = [o for o in plan.meeting if o.kind in avoid.kinds and o is not m and in_conjunction(m, o, avoid.within_days)]
+                    pairs = [(o, conjunction(m, o, avoid, cal)) for o in plan.meeting if o.kind in avoid.kinds and o is not m]
+                    clash = [o for o, v in pairs if v[0]]
+                    clash_other = [o for o, v in pairs if v[1]]
+                    differs = avoid.other_reading_working_days is not None and bool(clash) != bool(clash_other)
+                    dates = {"opens": m.opens.isoformat(), "closes": m.closes.isoformat()}
                     if clash:
+                        verb = "overlaps" if avoid.within_days == 0 else "is held in conjunction with"
                         findings.append(Finding(rule.id, cite, rule.modality,
-                            f"{m.name} ({m.opens}–{m.closes}) is held in conjunction with {', '.join(f'{o.name} ({o.opens}–{o.closes})' for o in clash)}",
-                            {"opens": m.opens.isoformat(), "closes": m.closes.isoformat()}, (m.name, *(o.name for o in clash))))
+                            f"{_span(m)} {verb} {', '.join(_span(o) for o in clash)}",
+                            dates, (m.name, *(o.name for o in clash)), f"{other_reading_words(avoid)}, it is not" if differs else None))
+                    elif differs:
+                        findings.append(Finding(rule.id, cite, rule.modality,
+                            f"{_span(m)} is not held in conjunction with any {'/'.join(avoid.kinds)} meeting on the reading used",
+                            dates, (m.name, *(o.name for o in clash_other)),
+                            f"{other_reading_words(avoid)}, it is, with {', '.join(_span(o) for o in clash_other)}", note=True))
+        if rule.before_each:
+            found, n = _before_each(rule, own, plan)
+            findings += found
+            checked += n
     return findings, checked
+
+
+def _before_each(rule: FrequencyRule, own: list[PlanMeeting], plan: PlanFile) -> tuple[list[Finding], int]:
+    """Each meeting of the ``before_each`` kinds has one of the rule's meetings before it, since the previous one closed (§ 11.9)."""
+    findings = []
+    targets = sorted((m for m in plan.meeting if m.kind in rule.before_each), key=lambda m: m.opens)
+    previous = None
+    for target in targets:
+        ready = [m for m in own if m.opens < target.opens and (previous is None or m.opens > previous.closes)]
+        if not ready:
+            since = f" since {previous.name} closed ({previous.closes})" if previous else ""
+            findings.append(Finding(rule.id, rule.cite.label(), rule.modality,
+                f"{target.name} ({target.opens}) has no {'/'.join(rule.applies_to)} meeting before it{since}; {_lower(rule.summary)}",
+                {"opens": target.opens.isoformat(), "since": previous.closes.isoformat() if previous else None}, (target.name,)))
+        previous = target
+    return findings, len(targets)
 
 
 def audit(rs: Ruleset, plan: PlanFile) -> Audit:

@@ -303,6 +303,10 @@ def timeline_cmd(
 ) -> None:
     """A procedure's dates from its starting event, with their paragraphs.
 
+    An event given with --event later than its last day is reported with its
+    paragraph and the days late. Exit code: 0 in time, 1 warnings only
+    ("should"), 3 breaches ("shall"), 2 bad input.
+
     Example: procedures timeline --procedure recommendation-approval --start 2026-01-31
     """
     with reporting():
@@ -315,6 +319,7 @@ def timeline_cmd(
         result = timeline(rs, procedure, day, dict(_events(event)))
         if fmt == TableFormat.json:
             typer.echo(_json(result.as_dict()))
+            _exit_for(result.breaches, result.late_warnings)
             return
         typer.echo(f"{'## ' if fmt == TableFormat.markdown else ''}{rs.spec.procedures[procedure][0].upper()}{rs.spec.procedures[procedure][1:]}: {result.start_event} {day:%a %Y-%m-%d}\n")
         rows = [(d.date.isoformat(), d.date.strftime("%a"), d.rule.summary, d.cite, d.rule.modality, d.non_working or "") for d in result.deadlines]
@@ -323,6 +328,17 @@ def timeline_cmd(
             typer.echo(f"\nnote: {a}")
         for rule_id, cite, reason in result.skipped:
             typer.echo(f"not dated: {rule_id} ({cite}): {reason}")
+        for f in result.findings:
+            typer.echo(f.line())
+        _exit_for(result.breaches, result.late_warnings)
+
+
+def _exit_for(breaches: list, warnings: list) -> None:
+    """Exit 3 when there is a breach ("shall" missed), 1 for warnings only ("should"), else 0."""
+    if breaches:
+        raise typer.Exit(3)
+    if warnings:
+        raise typer.Exit(1)
 
 
 @app.command("tally")
@@ -412,16 +428,14 @@ def plan_check(
         result = audit(rs, p)
         if fmt == TextFormat.json:
             typer.echo(_json(result.as_dict()))
-        elif not result.findings:
+        elif not result.breaches and not result.warnings:
             typer.echo(f"clean: {p.study_period.name} passes all {result.checked} checks of ruleset {rs.id}")
         else:
             typer.echo(f"{p.study_period.name}: {len(result.breaches)} breach(es), {len(result.warnings)} warning(s) in {result.checked} checks")
+        if fmt != TextFormat.json:
             for f in result.findings:
-                typer.echo(f"{f.severity}: {f.message} ({f.cite}, {f.modality})")
-        if result.breaches:
-            raise typer.Exit(3)
-        if result.warnings:
-            raise typer.Exit(1)
+                typer.echo(f.line())
+        _exit_for(result.breaches, result.warnings)
 
 
 @plan_app.command("agenda")

@@ -107,12 +107,12 @@ def evaluate(
 
     A rule anchored on another rule's date (or on an event whose date defaults
     to a rule's) is computed after it: the chain of derived anchors is walked
-    down to a given event, then evaluated back up, without recursion (the
-    loader has refused cycles). Raises MissingEvent when the chain needs an
-    event that was not given.
+    down to a given event (or one halfway between two given events), then
+    evaluated back up, without recursion (the loader has refused cycles).
+    Raises MissingEvent when the chain needs an event that was not given.
     """
     counting = counting or rs.head.day_counting
-    chain: list[str] = []  # the asked rule first, down to the one anchored on a given event
+    chain: list[str] = []  # the asked rule first, down to the one anchored on a given (or midpoint) event
     node = rule_id
     while True:
         chain.append(node)
@@ -120,9 +120,9 @@ def evaluate(
         if anchor not in rs.spec.events:
             node = anchor
             continue
-        if anchor in events:
-            break
         decl = rs.spec.events[anchor]
+        if anchor in events or decl.midpoint_of:
+            break
         if not decl.default:
             raise MissingEvent(anchor, decl.summary)
         node = decl.default
@@ -132,13 +132,19 @@ def evaluate(
         rule = rs.deadlines()[node]
         cite = rule.cite.label()
         anchor = rule.anchor
-        if result is None:
-            base = events[anchor]
-            trace.append(Step(rule.id, cite, f"{anchor} is {base.isoformat()} ({base:%A})"))
-        else:
+        if result is not None:
             base = result.date
             if anchor in rs.spec.events:
                 trace.append(Step(rule.id, cite, f"{anchor} not given: taken as the latest date {result.rule.id} allows, {base.isoformat()}"))
+        elif anchor in events:
+            base = events[anchor]
+            trace.append(Step(rule.id, cite, f"{anchor} is {base.isoformat()} ({base:%A})"))
+        else:
+            first, last = rs.spec.events[anchor].midpoint_of
+            base = midpoint(rs, [first, last], events)
+            span = (events[last] - events[first]).days
+            trace.append(Step(rule.id, cite, f"{anchor}: halfway from {first} {events[first].isoformat()} to {last} "
+                                             f"{events[last].isoformat()} ({span} days; {span // 2} on) = {base.isoformat()}"))
         result = _shifted(rs, rule, base, counting, trace)
     return result
 
@@ -161,6 +167,15 @@ def _shifted(rs: Ruleset, rule: DeadlineRule, base: dt.date, counting: DayCounti
         provisional_calendar=cal.is_provisional(day.year),
         trace=list(trace),
     )
+
+
+def midpoint(rs: Ruleset, between: list[str], events: Mapping[str, dt.date]) -> dt.date:
+    """The day halfway between two events' dates; the earlier of the two middle days when the span is odd."""
+    for name in between:
+        if name not in events:
+            raise MissingEvent(name, rs.spec.events[name].summary)
+    first, last = (events[n] for n in between)
+    return first + dt.timedelta(days=(last - first).days // 2)
 
 
 #: Evaluated deadlines kept per ruleset at most (a memo, not a store).

@@ -129,6 +129,7 @@ class Ruleset:
                 node, event = self.derives_from(node)
                 if event:
                     found.add(event)
+                    found.update(self.spec.events[event].midpoint_of or ())
             self._events_behind[rule_id] = frozenset(found)
         return self._events_behind[rule_id]
 
@@ -267,9 +268,20 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
         if ref is not None and ref not in deadlines:
             err(rule_id, f"{key} refers to unknown deadline rule '{ref}'", "use the id of a [[deadline]] rule of this ruleset")
 
+    def check_kinds(rule_id: str, key: str, kinds) -> None:
+        for s in kinds:
+            if s not in spec.meeting_kinds:
+                err(rule_id, f"{key} names unknown meeting kind '{s}'", f"use one of {sorted(spec.meeting_kinds)}")
+
     for name, ev in spec.events.items():
         if ev.default and ev.default not in deadlines:
             err(None, f"event '{name}' defaults to unknown deadline rule '{ev.default}'", "use the id of a [[deadline]] rule", head_file)
+        for other in ev.midpoint_of or ():
+            given = spec.events.get(other)
+            if given is None or other == name:
+                err(None, f"event '{name}' is the midpoint of unknown event '{other}'", f"use two other events of [events] ({', '.join(sorted(e for e in spec.events if e != name))})", head_file)
+            elif given.default or given.midpoint_of:
+                err(None, f"event '{name}' is the midpoint of '{other}', itself derived", "use events whose dates are given, not derived", head_file)
     if spec.example and spec.example.kind not in spec.meeting_kinds:
         err(None, f"example meeting kind '{spec.example.kind}' is not a meeting kind", f"use one of {sorted(spec.meeting_kinds)}", head_file)
 
@@ -284,17 +296,25 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
                 near = did_you_mean(rule.anchor, [*spec.events, *deadlines])
                 err(rule_id, f"unknown anchor '{rule.anchor}'{near}", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))}) or a deadline rule id")
             check_when(rule_id, "only_if", rule.only_if)
+            check_kinds(rule_id, "anchor_kinds", rule.anchor_kinds)
+            if rule.anchor_kinds_other_reading:
+                check_kinds(rule_id, "anchor_kinds_other_reading", rule.anchor_kinds_other_reading.kinds)
+            if rule.overlap:
+                check_deadline_ref(rule_id, "overlap", rule.overlap.rule)
+                check_events(rule_id, *rule.overlap.assume, *rule.overlap.assume.values())
         elif isinstance(rule, WindowRule):
-            if rule.anchor not in spec.events:
+            if rule.anchor is not None and rule.anchor not in spec.events:
                 err(rule_id, f"unknown anchor '{rule.anchor}'", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))})")
+            if rule.anchor_meeting:
+                check_kinds(rule_id, "anchor_meeting", rule.anchor_meeting.kinds)
+                check_events(rule_id, rule.anchor_meeting.last_before)
             for s in rule.applies_to:
                 if s not in spec.meeting_kinds:
                     err(rule_id, f"a window applies to meeting kinds; '{s}' is not one", f"use one of {sorted(spec.meeting_kinds)}")
         elif isinstance(rule, FrequencyRule):
             for conj in (rule.in_conjunction, rule.not_in_conjunction):
-                for s in (conj.kinds if conj else []):
-                    if s not in spec.meeting_kinds:
-                        err(rule_id, f"conjunction names unknown meeting kind '{s}'", f"use one of {sorted(spec.meeting_kinds)}")
+                check_kinds(rule_id, "conjunction", conj.kinds if conj else [])
+            check_kinds(rule_id, "before_each", rule.before_each)
         elif isinstance(rule, TiersRule):
             for t in rule.tier:
                 check_deadline_ref(rule_id, f"tier '{t.status}' until", t.until)

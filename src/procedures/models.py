@@ -108,6 +108,26 @@ class RuleBase(Strict):
         return [self.cite, *self.also_cites]
 
 
+class KindsReading(Strict):
+    """Another reading of which meetings count, shown when it changes the answer (SEMANTICS § 6)."""
+
+    kinds: list[Name] = Field(min_length=1)
+    summary: Summary
+
+
+class Overlap(Strict):
+    """Another rule's date this one can fall on or before, which a timeline explains (e.g. § 7.3.5.3 and § 7.3.5.2).
+
+    ``assume`` names events of the other rule that may be missing, each taken as
+    another event's date: the earliest it can be (the meeting closes no earlier
+    than the day it adopted the draft).
+    """
+
+    rule: RuleId
+    assume: dict[Name, Name] = {}
+    note: Summary
+
+
 class DeadlineRule(RuleBase):
     """A date computed from an anchor: an event of the meeting or procedure, or another rule's date."""
 
@@ -121,6 +141,18 @@ class DeadlineRule(RuleBase):
     #: What the text asks once the date has passed (e.g. "as soon as possible"): a result never
     #: shows a date already past on receipt as one to meet (SEMANTICS § 2).
     once_passed: Summary | None = None
+    #: For an anchor a plan takes from its meetings (the first meeting of a year, § 3.7.4): the kinds that count.
+    anchor_kinds: list[Name] = []
+    #: The other reading of which kinds count, shown when it changes the answer.
+    anchor_kinds_other_reading: KindsReading | None = None
+    #: Another rule's date this one may come on or before; a timeline notes it.
+    overlap: Overlap | None = None
+
+    @model_validator(mode="after")
+    def _kinds_reading(self) -> DeadlineRule:
+        if self.anchor_kinds_other_reading and not self.anchor_kinds:
+            raise ValueError("anchor_kinds_other_reading needs anchor_kinds: the kinds the rule itself counts; add anchor_kinds")
+        return self
 
 
 class Consequences(Strict):
@@ -319,45 +351,86 @@ class TallyRule(RuleBase):
 # --- windows and frequencies (plans of meetings) -------------------------------------------
 
 
-class WindowRule(RuleBase):
-    """A meeting's date must fall between two offsets of an anchor event (bounds inclusive).
+class Nearness(Strict):
+    """Two meetings are held in conjunction when they overlap or are at most this far apart."""
 
-    ``select`` picks the meeting: the last one of the kinds in ``applies_to``
-    before the anchor (e.g. the last TDAG before WTDC, Res. 31 item 6).
+    #: The largest gap, in calendar days, between one's closing and the other's opening.
+    within_days: int = Field(ge=0, le=60)
+    #: The other reading (SEMANTICS § 6), shown when it changes the answer: at most this many
+    #: working days between them (0: back to back, only weekends or closed days between).
+    other_reading_working_days: int | None = Field(default=None, ge=0, le=30)
+
+
+class Conjunction(Nearness):
+    """Meetings of these kinds held in conjunction (overlapping, or at most ``within_days`` apart)."""
+
+    kinds: list[Name] = Field(min_length=1)
+    #: "parent": only meetings of the group's parent count (rapporteur groups and their study group).
+    relation: Literal["any", "parent"] = "any"
+
+
+class MeetingAnchor(Strict):
+    """A meeting of the plan a window is measured from: the last of these kinds before an event."""
+
+    kinds: list[Name] = Field(min_length=1)
+    #: The event the meeting comes last before (e.g. "wtdc-opens": the last TDAG before WTDC).
+    last_before: Name
+    #: Which of its dates the offsets count from.
+    date_of: Literal["opens", "closes"] = "opens"
+
+
+class WindowRule(RuleBase):
+    """A meeting's date must fall between two offsets of an anchor (bounds inclusive), or be held with it.
+
+    ``select`` picks the meetings of the kinds in ``applies_to``: the last one
+    before the anchor (e.g. the last TDAG before WTDC, Res. 31 item 6), each one
+    before it, or each one whatever its date. The anchor is an event a plan
+    dates (``anchor``) or one of its meetings (``anchor_meeting``); with an
+    anchor meeting, ``in_conjunction`` asks that each selected meeting be held
+    in conjunction with it (Res. 31 item 2).
     """
 
-    select: Literal["last-before", "each-before"]
-    anchor: Name
+    select: Literal["last-before", "each-before", "each"]
+    anchor: Name | None = None
+    anchor_meeting: MeetingAnchor | None = None
     #: Which date of the meeting is checked.
     date_of: Literal["opens", "closes"] = "opens"
+    #: The other reading (SEMANTICS § 6): the meeting's other date, shown when it changes the answer.
+    other_reading_date_of: Literal["opens", "closes"] | None = None
     earliest: Offset | None = None
     latest: Offset | None = None
+    in_conjunction: Nearness | None = None
     #: Meetings grouped by their group name (e.g. one check per study group).
     per_group: bool = False
 
     @model_validator(mode="after")
     def _a_bound(self) -> WindowRule:
-        if self.earliest is None and self.latest is None:
-            raise ValueError("a window needs earliest, latest or both; add at least one offset")
+        if (self.anchor is None) == (self.anchor_meeting is None):
+            raise ValueError("a window has one anchor: give either anchor (an event) or anchor_meeting (a meeting of the plan)")
+        if self.earliest is None and self.latest is None and self.in_conjunction is None:
+            raise ValueError("a window needs earliest, latest or both (or in_conjunction); add at least one")
+        if self.in_conjunction is not None and self.anchor_meeting is None:
+            raise ValueError("in_conjunction is measured from a meeting; give anchor_meeting instead of anchor")
+        if self.other_reading_date_of == self.date_of:
+            raise ValueError(f"other_reading_date_of is the date already checked ('{self.date_of}'); use the other one or remove it")
         return self
 
-
-class Conjunction(Strict):
-    """Two meetings are held in conjunction when they overlap or are at most this far apart."""
-
-    kinds: list[Name] = Field(min_length=1)
-    #: The largest gap, in calendar days, between one's closing and the other's opening.
-    within_days: int = Field(ge=0, le=60)
-    #: "parent": only meetings of the group's parent count (rapporteur groups and their study group).
-    relation: Literal["any", "parent"] = "any"
+    @property
+    def anchor_name(self) -> str:
+        """What the window is measured from, in words a finding can use."""
+        if self.anchor_meeting:
+            return f"the last {'/'.join(self.anchor_meeting.kinds)} meeting before {self.anchor_meeting.last_before}"
+        return self.anchor or ""
 
 
 class FrequencyRule(RuleBase):
     """How often meetings of a kind happen in each calendar year of the study period."""
 
     per_group: bool = False
-    at_least: int = Field(ge=0)
+    at_least: int = Field(default=0, ge=0)
     at_most: int | None = Field(default=None, ge=0)
+    #: Each meeting of these kinds has one of the rule's meetings before it, since the previous one closed (§ 11.9).
+    before_each: list[Name] = []
     #: At least this many of the year's meetings must be in conjunction with ...
     in_conjunction: Conjunction | None = None
     in_conjunction_at_least: int = 1
@@ -556,9 +629,18 @@ class RoleRule(BoundedRule):
 class EventDecl(Strict):
     summary: Summary
     #: When the event's date is not given, take this rule's date (a derived anchor).
+    #: It is also the event's last day: a later date given for the event is late.
     default: RuleId | None = None
+    #: When not given, the day halfway between these two events (the earlier day when the span is odd).
+    midpoint_of: list[Name] | None = Field(default=None, min_length=2, max_length=2)
     #: Meeting events may carry a time of day (the opening session).
     has_time: bool = False
+
+    @model_validator(mode="after")
+    def _one_derivation(self) -> EventDecl:
+        if self.default and self.midpoint_of:
+            raise ValueError("an event is derived one way: give default (a rule) or midpoint_of (two events), not both")
+        return self
 
 
 class Instrument(Strict):

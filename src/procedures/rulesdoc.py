@@ -55,11 +55,21 @@ def rule_rows(rs: Ruleset) -> list[dict]:
 def offset_words(rs: Ruleset, offset: Offset, anchor: str) -> str:
     """'45 calendar days before the first day of the meeting'."""
     what = rs.spec.events[anchor].summary if anchor in rs.spec.events else f"the date of rule {anchor}"
-    words = f"{offset.describe()} {what}"
+    words = f"{offset.describe()} {what}" if offset.amount else f"on {what}"
     if offset.unit == "months":
         words += " (same day number; " + ("a day the month lacks becomes its last day)" if offset.month_end == "clip" else "a day the month lacks is an error)")
     if offset.unit == "working-days":
         words += " (counting from the next day; weekends and ITU closures skipped)"
+    return words
+
+
+def _nearness_words(near) -> str:
+    if near.within_days == 0:
+        return "overlapping"
+    words = f"overlapping, or at most {near.within_days} days apart"
+    if near.other_reading_working_days is not None:
+        n = near.other_reading_working_days
+        words += "; other reading, shown when it changes the answer: " + ("back to back, no working day between" if n == 0 else f"at most {n} working days between")
     return words
 
 
@@ -89,6 +99,19 @@ def parameters(rs: Ruleset, rule: Rule) -> list[str]:
             out.append(f"a plan records when it was done as '{rule.done_in_plan}'")
         if rule.once_passed:
             out.append(f"once the date has passed: {rule.once_passed}")
+        if rule.anchor_kinds:
+            out.append(f"meetings that count for {rule.anchor}: {', '.join(rule.anchor_kinds)}")
+        if rule.anchor_kinds_other_reading:
+            o = rule.anchor_kinds_other_reading
+            out.append(f"other reading, shown when it changes the answer: {o.summary[0].lower()}{o.summary[1:]} ({', '.join(o.kinds)})")
+        decl = rs.spec.events.get(rule.anchor)
+        if decl and decl.midpoint_of:
+            first, last = decl.midpoint_of
+            out.append(f"{rule.anchor} is halfway from {first} to {last} (the earlier day when the span is odd)")
+        if rule.overlap:
+            ov = rule.overlap
+            assumed = "".join(f"; without {e}, it is taken as {src} (the earliest)" for e, src in ov.assume.items())
+            out.append(f"a timeline notes when this date comes on or before that of {ov.rule}{assumed}: {ov.note}")
     elif isinstance(rule, TiersRule):
         out.append(f"for contributions for {' or '.join(rule.purposes)}; the first tier whose bound holds applies")
         for t in rule.tier:
@@ -133,21 +156,32 @@ def parameters(rs: Ruleset, rule: Rule) -> list[str]:
     elif isinstance(rule, WindowRule):
         which = "the last" if rule.select == "last-before" else "each"
         group = " of each group" if rule.per_group else ""
+        before = "" if rule.select == "each" else f" before {rule.anchor_name}"
+        am = rule.anchor_meeting
+        base = f"the {'first' if am.date_of == 'opens' else 'last'} day of {rule.anchor_name}" if am else rule.anchor
         bounds = []
         if rule.earliest:
-            bounds.append(f"no earlier than {offset_words(rs, rule.earliest, rule.anchor)}")
+            bounds.append(f"no earlier than {offset_words(rs, rule.earliest, rule.anchor) if rule.anchor else f'{rule.earliest.describe()} {base}'}")
         if rule.latest:
-            bounds.append(f"no later than {offset_words(rs, rule.latest, rule.anchor)}")
-        out.append(f"{which} {'/'.join(rule.applies_to)} meeting{group} before {rule.anchor} {rule.date_of} {' and '.join(bounds)}")
+            bounds.append(f"no later than {offset_words(rs, rule.latest, rule.anchor) if rule.anchor else f'{rule.latest.describe()} {base}'}")
+        if bounds:
+            out.append(f"{which} {'/'.join(rule.applies_to)} meeting{group}{before} {rule.date_of} {' and '.join(bounds)}")
+        if rule.other_reading_date_of:
+            out.append(f"other reading, shown when it changes the answer: the meeting's {'first' if rule.other_reading_date_of == 'opens' else 'last'} day")
+        if rule.in_conjunction:
+            out.append(f"{which} {'/'.join(rule.applies_to)} meeting in conjunction with {rule.anchor_name} ({_nearness_words(rule.in_conjunction)})")
     elif isinstance(rule, FrequencyRule):
         group = " by each group" if rule.per_group else ""
-        out.append(f"meetings{group} in each calendar year of the study period: {_bound_words(rule.at_least, rule.at_most, 'meeting(s)')}")
+        if rule.at_least or rule.at_most is not None:
+            out.append(f"meetings{group} in each calendar year of the study period: {_bound_words(rule.at_least, rule.at_most, 'meeting(s)')}")
         if rule.in_conjunction:
             c = rule.in_conjunction
-            out.append(f"at least {rule.in_conjunction_at_least} of them a year in conjunction with {'the parent ' if c.relation == 'parent' else 'a '}{'/'.join(c.kinds)} meeting (overlapping, or at most {c.within_days} days apart)")
+            out.append(f"at least {rule.in_conjunction_at_least} of them a year in conjunction with {'the parent ' if c.relation == 'parent' else 'a '}{'/'.join(c.kinds)} meeting ({_nearness_words(c)})")
         if rule.not_in_conjunction:
             c = rule.not_in_conjunction
-            out.append(f"none in conjunction with a {'/'.join(c.kinds)} meeting (overlapping, or at most {c.within_days} days apart)")
+            out.append(f"none in conjunction with a {'/'.join(c.kinds)} meeting ({_nearness_words(c)})")
+        if rule.before_each:
+            out.append(f"one before each {'/'.join(rule.before_each)} meeting, opening after the previous one closed and before its first day")
     elif isinstance(rule, LimitRule) and rule.min_interval is not None:
         out.append(f"{rule.quantity}: {rule.interval_to} no earlier than {offset_words(rs, rule.min_interval, rule.interval_from)}")
         _limit_tail(rule, out)

@@ -1,12 +1,20 @@
-"""A procedure's dates from its starting event: circulars, reply windows, opposition windows."""
+"""A procedure's dates from its starting event: circulars, reply windows, opposition windows.
+
+Events given with their real dates are checked against their last day (the
+rule an event defaults to): a later date is a finding, with the paragraph, the
+days late and the severity of the rule's modality. Where a rule's date can come
+on or before another procedure's date it depends on (``overlap``: § 7.3.5.3's
+request and § 7.3.5.2's opposition window), a note explains it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from procedures.deadlines import Deadline, evaluate_applicable, non_working_warnings
+from procedures.deadlines import Deadline, MissingEvent, evaluate, evaluate_applicable, non_working_warnings
 from procedures.errors import InputError
+from procedures.findings import Finding, late_finding
 from procedures.loader import Ruleset
 from procedures.models import TallyRule
 from procedures.timetable import check_events, provisional_warnings
@@ -23,6 +31,16 @@ class Timeline:
     assumptions: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Events given after their last day (breach or warning), and notes on overlapping dates.
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def breaches(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "breach"]
+
+    @property
+    def late_warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
 
     def as_dict(self) -> dict:
         return {
@@ -33,6 +51,7 @@ class Timeline:
             "assumptions": self.assumptions,
             "skipped": [{"id": i, "cite": c, "reason": r} for i, c, r in self.skipped],
             "warnings": self.warnings,
+            "findings": [f.as_dict() for f in self.findings],
         }
 
 
@@ -65,5 +84,56 @@ def timeline(rs: Ruleset, procedure: str, start: dt.date, other_events: dict[str
                 f"{anchor} not given: assumed on {when}, the latest {decl.default} allows; "
                 f"give --event {anchor}=DATE for the real date"
             )
+    findings = late_events(rs, found, events) + overlaps(rs, found, events)
     warnings = non_working_warnings(found) + provisional_warnings(rs, [d.date for d in found])
-    return Timeline(rs, procedure, event, start, found, assumptions, skipped, warnings)
+    return Timeline(rs, procedure, event, start, found, assumptions, skipped, warnings, findings)
+
+
+def _event_of(rs: Ruleset, rule_id: str) -> str | None:
+    """The event whose last day this rule gives (the event it is the default of), if any."""
+    return next((name for name, decl in rs.spec.events.items() if decl.default == rule_id), None)
+
+
+def late_events(rs: Ruleset, found: list[Deadline], events: dict[str, dt.date]) -> list[Finding]:
+    """Each event given later than the rule that bounds it: the last day is in time, a day later is late by 1 day."""
+    out = []
+    for d in found:
+        name = _event_of(rs, d.id)
+        if name in events:
+            f = late_finding(d, events[name], name, event=name)
+            if f:
+                out.append(f)
+    return out
+
+
+def overlaps(rs: Ruleset, found: list[Deadline], events: dict[str, dt.date]) -> list[Finding]:
+    """Notes where a date (the event given, else its last day) falls on or before another rule's date."""
+    out = []
+    for d in found:
+        ov = d.rule.overlap
+        if ov is None:
+            continue
+        assumed = {e: events[src] for e, src in ov.assume.items() if e not in events and src in events}
+        try:
+            other = evaluate(rs, ov.rule, {**events, **assumed})
+        except MissingEvent:
+            continue
+        name = _event_of(rs, d.id)
+        given = name in events
+        day = events[name] if given else d.date
+        if day > other.date:
+            continue
+        what = f"sent ({name}) on {day}" if given else f"due by {day}"
+        when = "before" if day < other.date else "on the same day as"
+        basis = "".join(f"; {e} not given: taken as {src} ({events[src]}), the earliest it can be" for e, src in ov.assume.items() if e in assumed)
+        out.append(Finding(
+            d.id, d.cite, d.rule.modality,
+            f"{_lower(d.rule.summary)} {what}, {when} {other.date}: {_lower(other.rule.summary)} ({other.cite}){basis}; {ov.note}",
+            {"date": day.isoformat(), "other_rule": other.id, "other_date": other.date.isoformat(), **{e: v.isoformat() for e, v in assumed.items()}},
+            note=True,
+        ))
+    return out
+
+
+def _lower(text: str) -> str:
+    return text[0].lower() + text[1:]

@@ -22,6 +22,7 @@ CLOSES = "meeting-closes"
 RECEIVED = "received"
 FIRST_OF_YEAR = "first-meeting-of-year"
 WTDC_OPENS = "wtdc-opens"
+WTDC_CLOSED = "wtdc-closed"
 
 # meeting kinds and procedures (ruleset.toml [meeting_kinds], [procedures])
 WTDC_KIND = "wtdc"
@@ -47,6 +48,7 @@ RELIED_ON: dict[str, dict[str, str]] = {
         RECEIVED: "the contribution check (the publication date of a delayed contribution)",
         FIRST_OF_YEAR: "the plan agenda (the yearly timetable, § 3.7.4)",
         WTDC_OPENS: "the plan agenda and audit (deadlines counted back from the next WTDC)",
+        WTDC_CLOSED: "the plan agenda (the study period counted from the WTDC that began it)",
     },
     "meeting_kinds": {WTDC_KIND: "the plan agenda (the next WTDC's own deadlines)"},
     "procedures": {PERIOD_SUBJECT: "the plan agenda (the study period's own deadlines)"},
