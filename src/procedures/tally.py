@@ -263,7 +263,7 @@ class _Reader:
                 return Unreadable("no received date: it cannot be placed in the reply window")
             if rule.exclude_before_window and received.day < self.opened:
                 return f"received {received.describe()}, before the circular of {self.opened}"
-            late = received.day > self.window.date if received.moment is None else received.moment > self.window.cutoff
+            late = received.day > self.window.date if received.moment is None else received.moment >= self.window.ends
             if late:
                 return f"received {received.describe()}, after the reply window closed on {self.window.cutoff:%Y-%m-%d %H:%M:%S %Z} ({self.window.cite})"
             after = rule.after_event
