@@ -154,6 +154,7 @@ def schedule(
     """
     with reporting():
         from procedures.errors import InputError
+        from procedures.models import deadline_condition
         from procedures.output import table
         from procedures.timestamps import parse_date, parse_time
         from procedures.timetable import Meeting, timetable
@@ -188,7 +189,7 @@ def schedule(
             sys.stdout.buffer.write(to_ics([deadline_entry(rs.id, label, d) for d in result.deadlines], f"{label} — deadlines"))
             return
         rows = [
-            (d.date.isoformat(), d.date.strftime("%a"), d.rule.summary + (f" (only if {rs.spec.conditions[d.rule.only_if]})" if d.rule.only_if else ""), d.cite, d.rule.modality, d.non_working or "")
+            (d.date.isoformat(), d.date.strftime("%a"), d.rule.summary + (f" (only if {rs.spec.conditions[c]})" if (c := deadline_condition(d.rule)) else ""), d.cite, d.rule.modality, d.non_working or "")
             for d in result.deadlines
         ]
         m = meeting

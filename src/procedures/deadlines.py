@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from procedures.errors import EvaluationError
 from procedures.loader import Ruleset
-from procedures.models import DayCounting, DeadlineRule
+from procedures.models import DayCounting, DeadlineRule, deadline_applies, deadline_condition
 from procedures.offsets import apply_non_working_day, shift
 
 
@@ -68,7 +68,7 @@ class Deadline:
             "non_working_day": self.non_working is not None,
             "non_working_reason": self.non_working,
             "calendar_provisional": self.provisional_calendar,
-            "only_if": self.rule.only_if,
+            "only_if": deadline_condition(self.rule),
             "done_in_plan": self.rule.done_in_plan,
         }
 
@@ -203,15 +203,16 @@ def evaluate_applicable(
     """Every deadline rule that applies to ``subject`` (a meeting kind or procedure), in date order.
 
     Rules that need an event not given come back as (rule id, cite, reason).
-    With ``conditions``, a rule with ``only_if`` applies only when its condition
-    is among them; without, such rules are listed (and flagged by their caller).
+    With ``conditions``, a rule applies as its base rule and exceptions say
+    (``deadline_applies``); without, every rule is listed, and those whose base
+    rule does not apply are flagged by their caller.
     """
     found: list[Deadline] = []
     skipped: list[tuple[str, str, str]] = []
     for rule in rs.deadlines().values():
         if subject not in rule.applies_to:
             continue
-        if conditions is not None and rule.only_if and rule.only_if not in conditions:
+        if conditions is not None and not deadline_applies(rule, conditions):
             continue
         try:
             found.append(evaluate(rs, rule.id, events))

@@ -285,9 +285,15 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
     if spec.example and spec.example.kind not in spec.meeting_kinds:
         err(None, f"example meeting kind '{spec.example.kind}' is not a meeting kind", f"use one of {sorted(spec.meeting_kinds)}", head_file)
 
+    exception_ids: dict[str, str] = {}
     for rule_id, rule in rs.rules.items():
         for c in all_cites(rule):
             check_cite(rule_id, c)
+        for x in getattr(rule, "exception", []):  # one shape for every kind: the shared head is checked here
+            check_when(rule_id, f"exception '{x.id}' when", x.when)
+            if x.id in rs.rules or x.id in exception_ids:
+                err(rule_id, f"exception id '{x.id}' is already used (by {exception_ids.get(x.id, 'a rule')})", "give the exception its own id")
+            exception_ids[x.id] = rule_id
         for s in rule.applies_to:
             if s not in subjects:
                 err(rule_id, f"applies_to names unknown meeting kind or procedure '{s}'{did_you_mean(s, subjects)}", f"use one of {sorted(subjects)} or declare it in ruleset.toml")
@@ -295,7 +301,9 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
             if rule.anchor not in spec.events and rule.anchor not in deadlines:
                 near = did_you_mean(rule.anchor, [*spec.events, *deadlines])
                 err(rule_id, f"unknown anchor '{rule.anchor}'{near}", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))}) or a deadline rule id")
-            check_when(rule_id, "only_if", rule.only_if)
+            if rule.exception and all(x.applies == rule.applies for x in rule.exception):
+                err(rule_id, f"every exception says the rule {'applies' if rule.applies else 'does not apply'}, as the base rule does",
+                    "give an exception applies = " + ("false" if rule.applies else "true") + ", or remove the exceptions")
             check_kinds(rule_id, "anchor_kinds", rule.anchor_kinds)
             if rule.anchor_kinds_other_reading:
                 check_kinds(rule_id, "anchor_kinds_other_reading", rule.anchor_kinds_other_reading.kinds)
@@ -323,7 +331,6 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
                     err(rule_id, f"tier '{t.status}' is bounded by unknown event '{t.before}'", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))})")
             statuses = {t.status for t in rule.tier}
             for x in rule.exception:
-                check_when(rule_id, f"exception '{x.id}' when", x.when)
                 check_deadline_ref(rule_id, f"exception '{x.id}' publish_by", x.publish_by)
                 if x.until_end_of and x.until_end_of not in spec.events:
                     err(rule_id, f"exception '{x.id}' holds until unknown event '{x.until_end_of}'", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))})")
@@ -337,7 +344,6 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
             check_events(rule_id, rule.interval_from, rule.interval_to)
             check_measure(rule_id, "measure", rule.measure)
             for x in rule.exception:
-                check_when(rule_id, f"exception '{x.id}' when", x.when)
                 check_measure(rule_id, f"exception '{x.id}' added_to", x.added_to)
         elif isinstance(rule, RoleRule):
             for key in ("holders", "counts"):
@@ -350,9 +356,6 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
         elif isinstance(rule, TallyRule):
             check_deadline_ref(rule_id, "reply_window", rule.reply_window)
             check_events(rule_id, rule.window_event, rule.starts_with)
-            for outcome in (rule.on_pass, rule.on_fail):
-                for u in outcome.unless:
-                    check_when(rule_id, f"outcome '{outcome.outcome}' unless", u.when)
             for s in rule.applies_to:
                 if s not in spec.procedures:
                     err(rule_id, f"a tally applies to procedures; '{s}' is not one", f"use one of {sorted(spec.procedures)}")

@@ -128,14 +128,44 @@ class Overlap(Strict):
     note: Summary
 
 
+class ExceptionHead(Strict):
+    """What every exception shares, whatever its rule's kind: a base rule plus named exceptions.
+
+    An exception has its own stable id (its label), the circumstance it holds
+    in (``when``: a name declared under [conditions] in ruleset.toml, or a
+    subject such as a document type), the paragraph it encodes, its modality
+    and a one-line summary. What it changes is the kind's own business
+    (documented in docs/rule-format.md, "Exceptions"): a tier's outcome, a
+    limit's bounds, an outcome's consequence, whether a deadline applies.
+    """
+
+    id: RuleId
+    when: Name
+    cite: Citation
+    modality: Modality
+    summary: Summary
+
+
+class DeadlineException(ExceptionHead):
+    """In its circumstance, the deadline applies (or not) although the base rule says otherwise (§ 3.7.2)."""
+
+    applies: bool
+
+
 class DeadlineRule(RuleBase):
     """A date computed from an anchor: an event of the meeting or procedure, or another rule's date."""
 
     anchor: Name | RuleId
     offset: Offset
     non_working_day: NonWorkingDayPolicy = "keep"
-    #: A condition of ruleset.toml under which alone the rule applies (e.g. § 3.7.2: "unscheduled").
-    only_if: Name | None = None
+    #: Whether the base rule applies; an exception may say otherwise in its circumstance (§ 3.7.2).
+    applies: bool = True
+    exception: list[DeadlineException] = []
+
+    @property
+    def only_if(self) -> str | None:
+        """The circumstance under which alone the rule applies (see ``deadline_condition``)."""
+        return deadline_condition(self)
     #: The field of a plan that records when this was done (e.g. "circular_sent"), for the audit.
     done_in_plan: Name | None = None
     #: What the text asks once the date has passed (e.g. "as soon as possible"): a result never
@@ -153,6 +183,21 @@ class DeadlineRule(RuleBase):
         if self.anchor_kinds_other_reading and not self.anchor_kinds:
             raise ValueError("anchor_kinds_other_reading needs anchor_kinds: the kinds the rule itself counts; add anchor_kinds")
         return self
+
+
+def deadline_condition(rule: DeadlineRule) -> str | None:
+    """The circumstance under which alone a deadline applies (its base rule does not), e.g. § 3.7.2's "unscheduled"."""
+    if rule.applies:
+        return None
+    return next((x.when for x in rule.exception if x.applies), None)
+
+
+def deadline_applies(rule: DeadlineRule, conditions: frozenset[str]) -> bool:
+    """Whether a deadline applies in these circumstances: the first exception that holds decides, else the base rule."""
+    for x in rule.exception:
+        if x.when in conditions:
+            return x.applies
+    return rule.applies
 
 
 class Consequences(Strict):
@@ -184,17 +229,12 @@ class Tier(Consequences):
         return self
 
 
-class TierException(Consequences):
-    """A named exception: when the flag is set, it replaces the listed tiers' outcome."""
+class TierException(ExceptionHead, Consequences):
+    """In its circumstance, the exception replaces the outcome of the tiers it overrides."""
 
-    id: RuleId
-    when: Name
     overrides: list[Name] = Field(min_length=1)
     status: Name
-    cite: Citation
-    modality: Modality
     applies_to: list[Name] | None = None
-    summary: Summary
     #: As for a tier: the paragraph that applies the exception to the meeting kind.
     via: Citation | None = None
     #: The exception holds only for receipts up to the end of this event's day (§ 11.8: during the meeting).
@@ -266,19 +306,18 @@ class PassCondition(Strict):
 
 
 
-class Conditional(Strict):
-    """A named circumstance that changes what follows an outcome (e.g. § 7.2.6)."""
+class TallyException(ExceptionHead):
+    """In its circumstance, what follows one of the tally's outcomes is this instead (e.g. § 7.2.6)."""
 
-    when: Name
+    #: The outcome whose consequence changes (on_pass's or on_fail's outcome).
+    outcome: Name
     what_follows: Summary
-    cite: Citation
 
 
 class Outcome(Strict):
     outcome: Name
     what_follows: Summary
     cite: Citation | None = None
-    unless: list[Conditional] = []
 
 
 class AfterEvent(Strict):
@@ -298,6 +337,12 @@ class AfterEvent(Strict):
 
 class TallyRule(RuleBase):
     """An outcome from counted replies or positions."""
+
+    exception: list[TallyException] = []
+
+    def exceptions_for(self, outcome: Outcome) -> list[TallyException]:
+        """The exceptions that change what follows this outcome."""
+        return [x for x in self.exception if x.outcome == outcome.outcome]
 
     #: Who may answer: Member States (by consultation), Member States present, or any participant.
     electorate: Literal["member-states", "member-states-present", "participants"]
@@ -345,6 +390,10 @@ class TallyRule(RuleBase):
             raise ValueError("after_event restricts answers after the window event, but the rule has no reply window; add reply_window and window_event")
         if self.one_answer_per == "participant" and self.electorate != "participants":
             raise ValueError(f"one_answer_per = \"participant\" needs electorate = \"participants\", not \"{self.electorate}\"")
+        outcomes = {self.on_pass.outcome, self.on_fail.outcome}
+        for x in self.exception:
+            if x.outcome not in outcomes:
+                raise ValueError(f"exception '{x.id}' changes outcome '{x.outcome}', which the rule does not have; use {' or '.join(sorted(outcomes))}")
         return self
 
 
@@ -440,7 +489,7 @@ class FrequencyRule(RuleBase):
 
 # --- limits and roles -----------------------------------------------------------------------
 
-class LimitException(Strict):
+class LimitException(ExceptionHead):
     """A named circumstance that changes the bounds (e.g. § 4.2.1.2: the chair was consulted).
 
     The new bound is either given (``at_most``/``at_least``; omit both to lift
@@ -449,8 +498,6 @@ class LimitException(Strict):
     (e.g. § 3.10.5.3: at most 20 pages more than the previous version, or than 50).
     """
 
-    id: RuleId
-    when: Name
     at_most: int | None = None
     at_least: int | None = None
     adds_at_most: int | None = Field(default=None, ge=0)
@@ -459,9 +506,6 @@ class LimitException(Strict):
     #: Another reading of the exception's bound, shown when it gives a different answer (SEMANTICS § 6).
     other_reading: Summary | None = None
     other_reading_at_most: int | None = None
-    cite: Citation
-    modality: Modality
-    summary: Summary
 
     @model_validator(mode="after")
     def _growth_is_whole(self) -> LimitException:
@@ -718,7 +762,7 @@ class RulesetFile(Strict):
     #: The posts an appointments list may name (chair, vice-chair, rapporteur, ...).
     roles: dict[Name, Summary] = {}
     events: dict[Name, EventDecl] = Field(min_length=1)
-    #: Named circumstances rules may depend on (only_if, an exception's or an outcome's when), with their meaning.
+    #: Named circumstances rules may depend on (an exception's ``when``), with their meaning.
     conditions: dict[Name, Summary] = {}
     #: Named inputs a limit reads (measure, added_to), with their meaning.
     measures: dict[Name, Summary] = {}
@@ -756,7 +800,7 @@ def all_cites(rule: Rule) -> list[Citation]:
         out += [x.cite] + ([x.via] if getattr(x, "via", None) else [])
     for o in (getattr(rule, "on_pass", None), getattr(rule, "on_fail", None)):
         if o is not None:
-            out += ([o.cite] if o.cite else []) + [u.cite for u in o.unless]
+            out += [o.cite] if o.cite else []
     if getattr(rule, "after_event", None) is not None:
         out.append(rule.after_event.cite)
     seen, unique = set(), []

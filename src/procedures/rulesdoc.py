@@ -93,8 +93,11 @@ def parameters(rs: Ruleset, rule: Rule) -> list[str]:
         out.append({"keep": "a weekend or closed day is kept, and flagged",
                     "next-working-day": "a weekend or closed day moves to the next working day",
                     "previous-working-day": "a weekend or closed day moves to the previous working day"}[rule.non_working_day])
-        if rule.only_if:
-            out.append(f"only if {rs.spec.conditions[rule.only_if]}")
+        if not rule.applies:
+            out.append("the base rule does not apply; only an exception makes it apply")
+        for x in rule.exception:
+            effect = "applies" if x.applies else "does not apply"
+            out.append(f"exception {x.id}: when {x.when} ({rs.spec.conditions.get(x.when, x.when)}), it {effect} — {x.summary} ({x.cite.label()}, {x.modality})")
         if rule.done_in_plan:
             out.append(f"a plan records when it was done as '{rule.done_in_plan}'")
         if rule.once_passed:
@@ -134,8 +137,8 @@ def parameters(rs: Ruleset, rule: Rule) -> list[str]:
         out.append(f"passes when {threshold_words(rule.passes_when)}, compared in exact integer arithmetic")
         out.append(f"on pass: {rule.on_pass.outcome} — {rule.on_pass.what_follows}")
         out.append(f"on fail: {rule.on_fail.outcome} — {rule.on_fail.what_follows}")
-        for u in rule.on_fail.unless:
-            out.append(f"  if {u.when}: {u.what_follows} ({u.cite.label()})")
+        for x in rule.exception:
+            out.append(f"exception {x.id}: when {x.when}, {x.outcome} — {x.what_follows} ({x.cite.label()}, {x.modality})")
         if rule.when_no_replies == "fail":
             out.append("with no valid reply at all, nothing passes")
         else:

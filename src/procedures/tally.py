@@ -468,15 +468,16 @@ def tally(
     cites = [cite] + [c.label() for c in rule.also_cites]
     if outcome.cite and outcome.cite.label() not in cites:
         cites.append(outcome.cite.label())
-    for u in outcome.unless:
-        if u.when in flags:
-            what_follows = u.what_follows
-            cites.append(u.cite.label())
-            trace.append(Step(rule.id, u.cite.label(), f"{u.when}: {u.what_follows}"))
+    exceptions = rule.exceptions_for(outcome)
+    for x in exceptions:
+        if x.when in flags:
+            what_follows = x.what_follows
+            cites.append(x.cite.label())
+            trace.append(Step(rule.id, x.cite.label(), f"exception {x.id} ({x.when}): {x.what_follows}"))
             break
     else:
-        for u in outcome.unless:
-            what_follows += f"; if {u.when.replace('-', ' ')}: {u.what_follows.split(': ', 1)[-1]} ({u.cite.label()})"
+        for x in exceptions:
+            what_follows += f"; if {x.when.replace('-', ' ')}: {x.what_follows.split(': ', 1)[-1]} ({x.cite.label()})"
 
     others: list[dict] = []
     if rule.abstention and rule.abstention_alternative == "excluded-from-replies" and cond.of == "replies":
