@@ -8,7 +8,6 @@ provisions.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from procedures.errors import InputError
 from procedures.loader import Library, Ruleset
 from procedures.tomlfiles import read_toml, validate
 from procedures.models import Paragraph, Strict, all_cites
-from procedures.vocabulary import CHAIR_ADMITTED
 
 
 class Provision(Strict):
@@ -46,105 +44,22 @@ def load_provisions(path: Path) -> list[Provision]:
 
 @dataclass(frozen=True)
 class Case:
-    """One scenario test: where it is, and the rules it exercises."""
+    """One scenario case: where it is, and the rules whose outcome it asserts."""
 
     label: str
     rules: frozenset[str]
 
 
 def scenario_cases(lib: Library, folder: Path) -> list[Case]:
-    if not folder.is_dir():
-        raise InputError(f"scenario folder {folder} not found; give --scenarios")
+    """Every case of every scenario file under ``folder``, read through its kind's typed model."""
+    from procedures.scenarios import load_scenario, scenario_files
+
     cases: list[Case] = []
-    for path in sorted(folder.glob("*/*.toml")):
-        with path.open("rb") as fh:
-            sc = tomllib.load(fh)
-        kind = path.parent.name
-        label = f"{kind}/{path.stem}"
-        reader = READERS.get(kind)
-        if reader is None:
-            raise InputError(f"{path}: unknown scenario folder '{kind}'; use one of {', '.join(READERS)}")
-        for n, rules in enumerate(reader(lib, sc)):
+    for path in scenario_files(folder):
+        label = f"{path.parent.name}/{path.stem}"
+        for n, rules in enumerate(load_scenario(path).asserted(lib)):
             cases.append(Case(f"{label}[{n}]", frozenset(rules)))
     return cases
-
-
-def _timetable(lib, sc):
-    return [[e["rule"]] for e in sc.get("expect", []) + sc.get("skipped", [])]
-
-
-def _timelines(lib, sc):
-    return [[e["rule"]] for e in sc.get("expect", [])]
-
-
-def _contributions(lib, sc):
-    from procedures.contributions import Meeting, check
-    from procedures.timestamps import parse_received
-    import datetime as dt
-
-    m = sc["meeting"]
-    meeting = Meeting(m["kind"], m["opens"], m.get("purpose", "action"), dt.time.fromisoformat(m["opening_time"]) if "opening_time" in m else None,
-                      m.get("closes"))
-    rs = lib.in_force(meeting.opens)
-    out = []
-    for case in sc["case"]:
-        if "error" in case:  # a case the input cannot decide exercises no rule's answer
-            out.append([])
-            continue
-        flags = frozenset({CHAIR_ADMITTED}) if case.get("chair_admitted") else frozenset()
-        result = check(rs, meeting, parse_received(case["received"], rs.head.time_zone), flags)
-        due = result.publish_by or result.publish_by_passed
-        out.append([result.rule_id] + ([due.id] if due else []))
-    return out
-
-
-def _tallies(lib, sc):
-    from procedures.tally import find_rule
-
-    rule = find_rule(lib.latest(), sc["procedure"])
-    return [[rule.id] + ([rule.reply_window] if sc.get("circulated") and rule.reply_window else [])]
-
-
-def _plans(lib, sc):
-    from procedures.models import FrequencyRule, WindowRule
-
-    if sc.get("finding"):
-        return [[f["rule"] for f in sc["finding"]]]
-    rs = lib.latest()
-    return [[r.id for r in rs.of_kind(WindowRule) + rs.of_kind(FrequencyRule)]]
-
-
-def _limits(lib, sc):
-    return [[sc["rule"]] for _ in sc["case"]]
-
-
-def _documents(lib, sc):
-    return [list(case["expect"]) for case in sc["case"]]
-
-
-def _revisions(lib, sc):
-    return [[sc["rule"]] for _ in sc["case"]]
-
-
-def _appointments(lib, sc):
-    from procedures.models import RoleRule
-
-    if sc.get("finding"):
-        return [[f["rule"] for f in sc["finding"]]]
-    return [[r.id for r in lib.latest().of_kind(RoleRule)]] if sc.get("clean") else [[]]
-
-
-READERS = {
-    "timetable": _timetable,
-    "timelines": _timelines,
-    "contributions": _contributions,
-    "tallies": _tallies,
-    "plans": _plans,
-    "limits": _limits,
-    "documents": _documents,
-    "revisions": _revisions,
-    "appointments": _appointments,
-}
 
 
 def coverage_rows(rs: Ruleset, provisions: list[Provision], cases: list[Case]) -> list[dict]:
