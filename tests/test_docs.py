@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -103,15 +104,55 @@ def workdir(tmp_path_factory):
     return root
 
 
+#: Shell syntax that needs a real shell (pipes, redirections, globbing, several commands).
+SHELL = re.compile(r"[|<>;&*$`]|\\$")
+
+
+def in_process(command: str) -> tuple[dict[str, str], list[str]] | None:
+    """(environment assignments, argv) of a plain `procedures …` command, else None (it needs a shell)."""
+    if SHELL.search(command):
+        return None
+    words = shlex.split(command)
+    env = {}
+    while words and re.match(r"^[A-Z_]+=", words[0]):
+        name, _, value = words.pop(0).partition("=")
+        env[name] = value
+    if not words or words[0] != "procedures":
+        return None
+    return env, words[1:]
+
+
 @pytest.mark.parametrize("page,n,example", EXAMPLES, ids=[f"{p.relative_to(DOCS)}[{n}]" for p, n, _ in EXAMPLES])
-def test_docs_example_runs(page, n, example, workdir):
+def test_docs_example_runs(page, n, example, workdir, monkeypatch, capsys):
+    """Each example, in order, in a copy of the docs: in-process when it is a plain command, else in a shell."""
     command, code, expected = example
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}", "COLUMNS": "200"}
-    proc = subprocess.run(["bash", "-c", command], cwd=workdir, capture_output=True, text=True, env=env)
-    output = proc.stdout + proc.stderr
-    assert proc.returncode == code, f"{command}\n{output}"
+    plain = in_process(command)
+    if plain is None:
+        env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}", "COLUMNS": "200"}
+        proc = subprocess.run(["bash", "-c", command], cwd=workdir, capture_output=True, text=True, env=env)
+        returncode, output = proc.returncode, proc.stdout + proc.stderr
+    else:
+        from procedures import loader
+        from procedures.cli import run
+
+        variables, argv = plain
+        monkeypatch.chdir(workdir)
+        monkeypatch.setenv("COLUMNS", "200")
+        for name, value in variables.items():
+            monkeypatch.setenv(name, value)
+        loader._CACHE.clear()  # an earlier example may have edited a rules folder, as a user would between commands
+        returncode = run(argv)
+        captured = capsys.readouterr()
+        output = captured.out + captured.err
+    assert returncode == code, f"{command}\n{output}"
     for line in expected:
         assert line.strip() in output, f"{command}: expected {line.strip()!r} in\n{output}"
+
+
+def test_most_examples_run_in_process():
+    """The suite stays quick: only examples that need a shell start one."""
+    plain = sum(1 for _, _, (command, _, _) in EXAMPLES if in_process(command) is not None)
+    assert plain >= 0.8 * len(EXAMPLES), plain
 
 
 def test_docs_have_examples():
