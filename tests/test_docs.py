@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, cli_commands
-from procedures.coverage import coverage_rows, load_provisions, rules_without_scenarios, scenario_cases
+from procedures.cli import GENERATE_RULES_DOCS
+from procedures.coverage import coverage_rows, rules_without_scenarios, scenario_cases
 from procedures.rulesdoc import rules_markdown
 
 DOCS = REPO / "docs"
@@ -27,13 +28,13 @@ def cases(library):
 
 @pytest.fixture(scope="module")
 def rows(library, cases):
-    return coverage_rows(library.latest(), load_provisions(DOCS / "provisions.toml"), cases)
+    return coverage_rows(library.latest(), library.latest().provisions, cases)
 
 
 def test_the_rule_reference_is_up_to_date(library, rows):
-    expected = rules_markdown(library.latest(), rows, "procedures rules docs")
+    expected = rules_markdown(library.latest(), rows, GENERATE_RULES_DOCS)
     actual = (DOCS / "rules.md").read_text(encoding="utf-8")
-    assert actual == expected, "docs/rules.md is stale: run 'procedures rules docs' from the repository's top folder"
+    assert actual == expected, f"docs/rules.md is stale: run '{GENERATE_RULES_DOCS}' from the repository's top folder"
 
 
 def test_every_provision_has_a_rule(rows):
@@ -52,11 +53,13 @@ def test_every_rule_has_a_scenario_that_exercises_it(library, cases):
 
 
 def test_the_provision_list_matches_the_shared_inventory():
-    """Every paragraph of ../shared/PROVISIONS.md is in docs/provisions.toml (when shared/ is there)."""
+    """Every paragraph of ../shared/PROVISIONS.md is in the ruleset's inventory (when shared/ is there)."""
     shared = REPO.parent / "shared" / "PROVISIONS.md"
     if not shared.is_file():
         pytest.skip("../shared is not beside this checkout")
-    ours = {p.paragraph for p in load_provisions(DOCS / "provisions.toml")}
+    from procedures.loader import load_library
+
+    ours = {p.paragraph for p in load_library(REPO / "rules").latest().provisions}
     theirs = set()
     for line in shared.read_text().splitlines():
         m = re.match(r"^\| ([^|]+?) \| (deadline|tiers|tally|window|frequency|limit|role)", line)

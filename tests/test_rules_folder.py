@@ -93,3 +93,12 @@ def test_a_wrong_rules_folder_is_one_line_and_exit_2(installed, tmp_path, setup,
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], proc.stderr
+
+
+def test_the_rule_reference_is_written_from_any_folder_on_an_installed_copy(installed, tmp_path):
+    """The inventory travels with the ruleset: no docs/ or tests/ folder is needed (issue 15, item 5)."""
+    _, env = installed
+    proc = run("procedures rules docs --out reference.md", tmp_path, env)
+    assert proc.returncode == 0, proc.stderr
+    text = (tmp_path / "reference.md").read_text(encoding="utf-8")
+    assert "## Coverage" in text and "| Res. 1 § 4.2.1.1 |" in text

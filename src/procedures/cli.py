@@ -690,32 +690,39 @@ def rules_show(
 
 @rules_app.command("docs")
 def rules_docs(
-    out: Annotated[Path, typer.Option("--out", help="Where to write the reference ('-' for stdout).")] = Path("docs/rules.md"),
-    provisions: Annotated[Path, typer.Option("--provisions", help="The inventory of provisions to cover.")] = Path("docs/provisions.toml"),
-    scenarios: Annotated[Path, typer.Option("--scenarios", help="The scenario folder, for the coverage counts.")] = Path("tests/scenarios"),
+    out: Annotated[Path, typer.Option("--out", help="Where to write the reference ('-', the default: standard output).")] = Path("-"),
+    scenarios: Annotated[Optional[Path], typer.Option("--scenarios", help="A folder of scenario files, for the coverage counts (without it, no counts).")] = None,
+    provisions: Annotated[Optional[Path], typer.Option("--provisions", help="Another inventory of provisions than the ruleset's own.")] = None,
     rules: RulesOption = None,
 ) -> None:
-    """Write the rule reference (docs/rules.md) from the rule files, with a coverage table at its head.
+    """Write the rule reference from the rule files, with a coverage table of the ruleset's inventory at its head.
 
-    Run it from the repository's top folder after changing a rule.
+    In the repository, after changing a rule or a scenario:
+    procedures rules docs --scenarios tests/scenarios --out docs/rules.md
 
-    Example: procedures rules docs --out docs/rules.md
+    Example: procedures rules docs --out rules.md
     """
     with reporting():
         from procedures.coverage import coverage_rows, load_provisions, scenario_cases
-        from procedures.outfiles import write_text
+        from procedures.outfiles import is_stdout, write_text
         from procedures.rulesdoc import rules_markdown
 
         lib = _library(rules)
         rs = lib.latest()
-        rows = coverage_rows(rs, load_provisions(provisions), scenario_cases(lib, scenarios))
-        text = rules_markdown(rs, rows, "procedures rules docs")
-        if str(out) == "-":
+        inventory = load_provisions(provisions) if provisions else rs.provisions
+        cases = scenario_cases(lib, scenarios) if scenarios else None
+        rows = coverage_rows(rs, inventory, cases)
+        text = rules_markdown(rs, rows, GENERATE_RULES_DOCS if scenarios else "procedures rules docs")
+        if is_stdout(out):
             typer.echo(text, nl=False)
             return
-        write_text(out, text, [provisions])
+        write_text(out, text, [p for p in (provisions,) if p])
         missing = [r["cite"] for r in rows if not r["rules"]]
         typer.echo(f"wrote {out}: {len(rs.rules)} rules, {len(rows)} provisions" + (f"; without a rule: {', '.join(missing)}" if missing else ""))
+
+
+#: How the repository's docs/rules.md is made (it names itself in its first lines).
+GENERATE_RULES_DOCS = "procedures rules docs --scenarios tests/scenarios --out docs/rules.md"
 
 
 @rules_app.command("validate")

@@ -1,9 +1,11 @@
 """Which provisions have rules, and which rules have scenario tests.
 
-The inventory of provisions is data (``docs/provisions.toml``). Scenario files
-(``tests/scenarios/<kind>/*.toml``) are read here the way the tests read them,
-to find the rules each case exercises; a rule's paragraphs then credit the
-provisions.
+The inventory of provisions is data that travels with the ruleset (its
+``provisions`` file, e.g. ``rules/res1-rev-baku-2025/provisions.toml``).
+Scenario files, in a folder the caller names, are read through their typed
+models (``procedures.scenarios``) to find the rules each case asserts; a
+rule's paragraphs then credit the provisions. Without scenarios, the table
+lists the rules only.
 """
 
 from __future__ import annotations
@@ -11,32 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import Field
-
 from procedures.errors import InputError
 from procedures.loader import Library, Ruleset
+from procedures.models import Provision, ProvisionsFile, all_cites
 from procedures.tomlfiles import read_toml, validate
-from procedures.models import Paragraph, Strict, all_cites
-
-
-class Provision(Strict):
-    instrument: str
-    paragraph: Paragraph
-    kind: str
-    modality: str
-    applies_to: str
-    what: str = Field(min_length=3)
-
-    def label(self) -> str:
-        sep = " § " if self.paragraph[0].isdigit() else " "
-        return f"{self.instrument}{sep}{self.paragraph}"
-
-
-class ProvisionsFile(Strict):
-    provision: list[Provision] = Field(min_length=1)
 
 
 def load_provisions(path: Path) -> list[Provision]:
+    """An inventory of provisions from another file than the ruleset's own (rules docs --provisions)."""
     if not path.is_file():
         raise InputError(f"provisions file {path} not found; give --provisions")
     return validate(ProvisionsFile, read_toml(path), str(path), None).provision
@@ -62,13 +46,14 @@ def scenario_cases(lib: Library, folder: Path) -> list[Case]:
     return cases
 
 
-def coverage_rows(rs: Ruleset, provisions: list[Provision], cases: list[Case]) -> list[dict]:
+def coverage_rows(rs: Ruleset, provisions: list[Provision], cases: list[Case] | None) -> list[dict]:
+    """Each provision, the rules citing it, and (with cases) how many scenario cases assert one of them."""
     cites_of = {r.id: {c.label() for c in all_cites(r)} for r in rs.rules.values()}
     rows = []
     for p in provisions:
         label = p.label()
         rules = sorted(rid for rid, labels in cites_of.items() if label in labels)
-        scenarios = sum(1 for c in cases if any(label in cites_of.get(r, ()) for r in c.rules))
+        scenarios = None if cases is None else sum(1 for c in cases if any(label in cites_of.get(r, ()) for r in c.rules))
         rows.append({"cite": label, "kind": p.kind, "modality": p.modality, "rules": rules, "scenarios": scenarios})
     return rows
 

@@ -31,6 +31,7 @@ from procedures.models import (
     SectionHead,
     FrequencyRule,
     ParagraphsFile,
+    ProvisionsFile,
     LimitRule,
     RoleRule,
     TallyRule,
@@ -59,6 +60,8 @@ class Ruleset:
     _calendar: object = None
     _rosters: dict = field(default_factory=dict)
     _deadlines: dict | None = None
+    #: The inventory of provisions the ruleset must cover (its provisions file), for coverage.
+    provisions: list = field(default_factory=list)
     #: Instrument -> the paragraphs it has (for the instruments that list them).
     paragraphs: dict[str, frozenset[str]] = field(default_factory=dict)
     _events_behind: dict = field(default_factory=dict)
@@ -148,7 +151,7 @@ def _load_ruleset(folder: Path) -> tuple[Ruleset | None, list[RuleFileError]]:
         return None, errors
     rs = Ruleset(folder=folder, spec=spec)
     # every other .toml file except the calendar and members files is a rule file
-    skip = {RULESET_FILE, spec.ruleset.calendar, spec.ruleset.members, spec.ruleset.regional_organizations,
+    skip = {RULESET_FILE, spec.ruleset.calendar, spec.ruleset.members, spec.ruleset.regional_organizations, spec.ruleset.provisions,
             *(i.paragraphs for i in spec.instruments.values() if i.paragraphs)}
     for path in sorted(folder.glob("*.toml")):
         if path.name in skip:
@@ -204,6 +207,14 @@ def _load_data_files(rs: Ruleset, head_path: Path) -> list[RuleFileError]:
             rs._calendar = loaded
         else:
             rs._rosters[key] = loaded
+    if rs.head.provisions is not None:
+        path = rs.folder / rs.head.provisions
+        try:
+            rs.provisions = read_checked(ProvisionsFile, path, "provision").provision
+        except RuleFileError as exc:
+            errors.append(exc)
+        except RuleSetErrors as exc:
+            errors.extend(exc.errors)
     for short, instrument in rs.spec.instruments.items():
         if instrument.paragraphs is None:
             continue

@@ -712,6 +712,25 @@ class ParagraphsFile(Strict):
     paragraphs: ParagraphList
 
 
+class Provision(Strict):
+    """One provision the ruleset must cover (the inventory travels with the ruleset)."""
+
+    instrument: str
+    paragraph: Paragraph
+    kind: str
+    modality: str
+    applies_to: str
+    what: str = Field(min_length=3)
+
+    def label(self) -> str:
+        sep = " § " if self.paragraph[0].isdigit() else " "
+        return f"{self.instrument}{sep}{self.paragraph}"
+
+
+class ProvisionsFile(Strict):
+    provision: list[Provision] = Field(min_length=1)
+
+
 class ExampleMeeting(Strict):
     kind: Name
     opens: dt.date
@@ -732,6 +751,8 @@ class RulesetHead(Strict):
     members: str | None = None
     #: The regional telecommunication organizations (§ 3.2.1), in the members-file format.
     regional_organizations: str | None = None
+    #: The inventory of provisions the ruleset must cover, for the coverage table of 'rules docs'.
+    provisions: str | None = None
 
     @field_validator("time_zone")
     @classmethod

@@ -286,15 +286,16 @@ def rules_markdown(rs: Ruleset, coverage_rows: list[dict], generated_by: str) ->
         "",
         "## Coverage",
         "",
-        "Every provision of the inventory ([provisions.toml](provisions.toml)), the rules that encode it and the",
-        "number of scenario tests (cases in `tests/scenarios/`) that exercise a rule citing it.",
+        f"Every provision of the ruleset's inventory ([provisions.toml](../rules/{rs.folder.name}/{rs.head.provisions})), the rules that",
+        "encode it and the number of scenario cases that assert the outcome of a rule citing it.",
         "",
         "| Provision | Kind | Modality | Rules | Scenario tests |",
         "|---|---|---|---|---|",
     ]
     for row in coverage_rows:
         rules = ", ".join(f"`{r}`" for r in row["rules"]) or "**none**"
-        out.append(f"| {row['cite']} | {row['kind']} | {row['modality']} | {rules} | {row['scenarios']} |")
+        counted = "—" if row["scenarios"] is None else row["scenarios"]
+        out.append(f"| {row['cite']} | {row['kind']} | {row['modality']} | {rules} | {counted} |")
     groups: dict[tuple, list[Rule]] = {}
     for rule in rs.rules.values():
         groups.setdefault(_section_key(rule), []).append(rule)
