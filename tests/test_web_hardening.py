@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import csv
+import gc
 import hashlib
 import http.client
 import io
@@ -243,10 +244,16 @@ def test_an_upload_being_checked_does_not_hold_up_other_requests():
             beat.cancel()
         return calendar, calendar_before_the_uploads, done, elapsed, max(gaps)
 
-    calendar, calendar_first, uploads, elapsed, longest_wait = asyncio.run(scenario())
+    gc.collect()
+    gc.disable()  # a full collection in this large test process would pause every thread alike; it is not what is measured
+    try:
+        calendar, calendar_first, uploads, elapsed, longest_wait = asyncio.run(scenario())
+    finally:
+        gc.enable()
     assert calendar.status_code == 200 and all(len(u.json()["rows"]) == MAX_ROWS for u in uploads)
-    # checked on the event loop, the loop would stop for one whole check (about half of `elapsed`)
-    assert longest_wait < min(0.5, elapsed / 5), f"the event loop stopped for {longest_wait:.2f} s of {elapsed:.2f} s"
+    # checked on the event loop, the loop would stop for one whole check (about half of `elapsed`); in threads it stops
+    # only for the lock it shares with the checks, or a busy machine
+    assert longest_wait < elapsed / 4, f"the event loop stopped for {longest_wait:.2f} s of {elapsed:.2f} s"
     assert calendar_first, "the calendar request waited for the uploads"
 
 
