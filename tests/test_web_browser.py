@@ -130,3 +130,13 @@ def test_document_form(server, browser):
     browser.find_element(By.ID, "dc-submit").click()
     result = browser.find_element(By.ID, "document-result").text
     assert "Not within its page limits" in result and "at most 86" in result and "Res. 1 § 3.10.5.3" in result
+
+
+def test_the_pages_are_styled_under_their_content_security_policy(server, browser):
+    """The policy allows the pages' own style sheets (by hash) and nothing else; the API's page needs no internet."""
+    browser.get(server + "/")
+    assert browser.execute_script("return getComputedStyle(document.body).maxWidth") == "960px"
+    browser.get(server + "/docs")
+    assert "POST /api/check-batch" in browser.find_element(By.TAG_NAME, "main").text
+    assert browser.execute_script("return getComputedStyle(document.querySelector('table')).borderCollapse") == "collapse"
+    assert browser.find_element(By.ID, "openapi-link").get_attribute("href") == server + "/openapi.json"

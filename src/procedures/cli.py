@@ -626,17 +626,16 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.", parser=whole_number(1, 65535, "8000"), metavar="PORT")] = 8000,
     rules: RulesOption = None,
+    workers: Annotated[int, typer.Option("--workers", help="Worker processes, each answering requests on its own (e.g. one per core).", min=1, max=64)] = 1,
 ) -> None:
     """Start the web page and the HTTP API (OpenAPI documentation at /docs).
 
     Example: procedures serve --port 8000
     """
     with reporting():
-        import uvicorn
+        from procedures.web.serving import serve as run
 
-        from procedures.web.app import create_app
-
-        uvicorn.run(create_app(rules), host=host, port=port, log_level="warning")
+        run(host, port, rules, workers)
 
 
 @rules_app.command("list")

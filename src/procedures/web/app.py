@@ -2,7 +2,9 @@
 
 Every input error is a 4xx whose message names the field; uploads are bounded
 in size and rows (LIMITS, documented in docs/web.md). The page works without
-JavaScript: its forms submit to server-rendered results.
+JavaScript: its forms submit to server-rendered results. Work on uploads runs
+in a worker thread, off the event loop; ``guard.Guard`` adds the security
+headers, bounds request bodies and answers any escaped exception.
 """
 
 from __future__ import annotations
@@ -17,8 +19,11 @@ from fastapi import FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from procedures.errors import InputError, ProceduresError
+from procedures.inputs import one_line, parse_whole, plain_text, shown
 from procedures.loader import Library, load_library
 from procedures.documents import document_types
 from procedures.tally import procedure_names
@@ -27,8 +32,13 @@ from procedures.vocabulary import CHAIR_ADMITTED, CHAIR_CONSULTED, COMPLEMENTS, 
 #: Upload bounds: bytes per file and data rows per file.
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 20_000
+#: A request's body: two uploads and their form fields.
+MAX_BODY_BYTES = 2 * MAX_UPLOAD_BYTES + 64 * 1024
+#: A calendar file's name (the `name` of /api/timetable.ics), in characters.
+MAX_NAME_CHARS = 80
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+TEMPLATES = Jinja2Templates(directory=str(TEMPLATE_DIR))
 
 
 class TooLarge(ProceduresError):
@@ -57,6 +67,13 @@ def _time(value: str | None, name: str) -> dt.time | None:
     return parse_time(value, name) if value and value.strip() else None
 
 
+def _json(data: object) -> Response:
+    """A large answer as JSON, encoded where it is built (a worker thread, not the event loop); values as the command line writes them."""
+    import json
+
+    return Response(json.dumps(data, ensure_ascii=False, default=str), media_type="application/json")
+
+
 async def _upload_text(upload: UploadFile | None, name: str) -> str:
     if upload is None:
         raise InputError(f"{name}: a CSV file is required")
@@ -79,19 +96,30 @@ def create_app(rules: Path | None = None) -> FastAPI:
         title="procedures",
         summary="Deadlines and votes of ITU-D, computed from Resolution 1 (Rev. Baku, 2025)",
         version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
     )
     library: Library = load_library(rules)
+    from procedures.web.guard import Guard
+
+    app.add_middleware(Guard, templates=TEMPLATE_DIR, max_body=MAX_BODY_BYTES)
 
     @app.exception_handler(ProceduresError)
     async def _procedures_error(request: Request, exc: ProceduresError):
         status = 413 if isinstance(exc, TooLarge) else 400
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": str(exc)}, status_code=status)
-        return _page(request, {"error": str(exc)}, status)
+            return JSONResponse({"error": one_line(str(exc))}, status_code=status)
+        return _page(request, {"error": one_line(str(exc))}, status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException):
+        message = {404: f"{shown(request.url.path)} is not a page or an endpoint of this service; the endpoints are listed at /docs",
+                   405: f"{request.method} is not allowed on {shown(request.url.path)}; the endpoints are listed at /docs"}
+        return JSONResponse({"error": message.get(exc.status_code, str(exc.detail))}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError):
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}" for e in exc.errors())
+        problems = one_line("; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}" for e in exc.errors()))
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": problems}, status_code=422)
         return _page(request, {"error": problems}, 422)
@@ -131,8 +159,12 @@ def create_app(rules: Path | None = None) -> FastAPI:
                          electorate_size: Annotated[str, Form()] = "", replies: Annotated[UploadFile | None, File()] = None,
                          requested_by: Annotated[str, Form()] = ""):
         text = await _upload_text(replies, "replies")
-        result = _tally(procedure, text, circulated, electorate_size, False, [requested_by])
-        return _page(request, {"tally": result, "form": {"procedure": procedure, "circulated": circulated, "requested_by": requested_by}})
+
+        def work():
+            result = _tally(procedure, text, circulated, electorate_size, False, [requested_by])
+            return _page(request, {"tally": result, "form": {"procedure": procedure, "circulated": circulated, "requested_by": requested_by}})
+
+        return await run_in_threadpool(work)
 
     @app.get("/document", response_class=HTMLResponse, include_in_schema=False)
     def page_document(request: Request, type: str = "", pages: str = "", previous_pages: str = "", question_total: str = "",
@@ -153,8 +185,9 @@ def create_app(rules: Path | None = None) -> FastAPI:
     def api_timetable_ics(kind: str, opens: str, closes: str = "", opening_time: str = "", name: str = ""):
         from procedures.calfiles import deadline_entry, to_ics
 
+        label = plain_text(name, "name", MAX_NAME_CHARS)
         result = _timetable(kind, opens, closes, opening_time)
-        label = name.strip()[:80] or f"{result.meeting.kind} {result.meeting.opens.isoformat()}"
+        label = label or f"{result.meeting.kind} {result.meeting.opens.isoformat()}"
         body = to_ics([deadline_entry(result.ruleset.id, label, d) for d in result.deadlines], f"{label} — deadlines")
         return Response(body, media_type="text/calendar",
                         headers={"Content-Disposition": f'attachment; filename="deadlines-{result.meeting.kind}-{result.meeting.opens}.ics"'})
@@ -172,10 +205,16 @@ def create_app(rules: Path | None = None) -> FastAPI:
         from procedures.tables import open_table
 
         text = await _upload_text(file, "file")
-        sink = io.StringIO()
-        with open_table(io.BytesIO(text.encode("utf-8")), "file") as table:
-            summary = check_table(library, table, lambda: nullcontext(sink), "json", workers=1)
-        return {"rows": json.loads(sink.getvalue()), "summary": {"rows": summary.rows, "errors": summary.errors, "by_status": dict(summary.by_status)}}
+
+        def work():
+            sink = io.StringIO()
+            with open_table(io.BytesIO(text.encode("utf-8")), "file") as table:
+                summary = check_table(library, table, lambda: nullcontext(sink), "json", workers=1)
+            counts = {"rows": summary.rows, "errors": summary.errors, "by_status": dict(summary.by_status)}
+            # the rows are already JSON text (an array): placed as they are, not parsed and encoded again
+            return Response(f'{{"rows": {sink.getvalue().strip() or "[]"}, "summary": {json.dumps(counts)}}}', media_type="application/json")
+
+        return await run_in_threadpool(work)
 
     @app.get("/api/timeline", summary="A procedure's dates (as `procedures timeline --format json`)")
     def api_timeline(procedure: str, start: str, event: Annotated[list[str], Query()] = []):
@@ -193,7 +232,7 @@ def create_app(rules: Path | None = None) -> FastAPI:
                         no_meeting_before_wtdc: Annotated[bool, Form()] = False,
                         requested_by: Annotated[list[str] | None, Form()] = None):
         text = await _upload_text(replies, "replies")
-        return _tally(procedure, text, circulated, electorate_size, no_meeting_before_wtdc, requested_by).as_dict()
+        return await run_in_threadpool(lambda: _json(_tally(procedure, text, circulated, electorate_size, no_meeting_before_wtdc, requested_by).as_dict()))
 
     @app.get("/api/document-check", summary="A document's length against its page limits (as `procedures document check --format json`)")
     def api_document_check(type: str = Query(..., description="contribution, output-report or revised-report"),
@@ -215,12 +254,15 @@ def create_app(rules: Path | None = None) -> FastAPI:
         from procedures.appointments import check_appointments, read_appointments, read_attendance
 
         rs = library.latest()
-        posts = read_appointments(rs, io.StringIO(await _upload_text(appointments, "appointments")), "appointments")
-        present = None
-        if attendance is not None and attendance.filename:
-            text = await _upload_text(attendance, "attendance")
-            present = read_attendance(io.StringIO(text), "attendance", {a.key for a in posts.rows})
-        return check_appointments(rs, posts, present).as_dict()
+        posts_text = await _upload_text(appointments, "appointments")
+        text = await _upload_text(attendance, "attendance") if attendance is not None and attendance.filename else None
+
+        def work():
+            posts = read_appointments(rs, io.StringIO(posts_text), "appointments")
+            present = None if text is None else read_attendance(io.StringIO(text), "attendance", {a.key for a in posts.rows})
+            return _json(check_appointments(rs, posts, present).as_dict())
+
+        return await run_in_threadpool(work)
 
     @app.get("/api/rules", summary="Every rule: id, kind, paragraph, modality, summary")
     def api_rules():
@@ -237,7 +279,14 @@ def create_app(rules: Path | None = None) -> FastAPI:
                 rule = rs.rules[rule_id]
                 return {"ruleset": rs.id, "file": relative_file(rs, rule_id), "parameters": parameters(rs, rule),
                         "rule": rule.model_dump(mode="json", exclude_none=True)}
-        return JSONResponse({"error": f"no rule '{rule_id}'"}, status_code=404)
+        return JSONResponse({"error": f"no rule '{shown(rule_id)}'; the rules are listed at /api/rules"}, status_code=404)
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs(request: Request):
+        from procedures.web.apidocs import endpoints
+
+        spec = app.openapi()
+        return TEMPLATES.TemplateResponse(request, "api.html", {"endpoints": endpoints(spec), "openapi_version": spec["openapi"]})
 
     @app.get("/api/calendar", summary="Days ITU headquarters is closed in a year")
     def api_calendar(year: int = Query(..., ge=1, le=9999)):
@@ -267,18 +316,16 @@ def create_app(rules: Path | None = None) -> FastAPI:
     def _document(doc_type, pages, previous_pages, question_total, when):
         from procedures.documents import FIELDS, check_document, inputs_from
 
-        inputs = inputs_from(_field(pages, "pages"), previous_pages, question_total, FIELDS)
+        given = {"pages": _field(pages, "pages"), "previous_pages": previous_pages, "question_total": question_total}
+        counts = {k: parse_whole(v, k) if v and v.strip() else None for k, v in given.items()}
+        inputs = inputs_from(counts["pages"], counts["previous_pages"], counts["question_total"], FIELDS)
         return check_document(library.latest(), _field(doc_type, "type"), inputs, frozenset(when), FIELDS)
 
     def _tally(procedure, text, circulated, electorate_size, no_meeting_before_wtdc, requested_by=None):
         from procedures.replies import names_list, replies_from, tally_replies
 
         start = _date(circulated, "circulated", False)
-        size = None
-        if electorate_size and electorate_size.strip():
-            if not electorate_size.strip().isdigit():
-                raise InputError(f"electorate_size '{electorate_size}' is not a whole number")
-            size = int(electorate_size)
+        size = parse_whole(electorate_size, "electorate_size") if electorate_size and electorate_size.strip() else None
         flags = frozenset({NO_MEETING_BEFORE_WTDC} if no_meeting_before_wtdc else set())
         return tally_replies(library, _field(procedure, "procedure"), replies_from(io.StringIO(text), "replies"), start, size, flags,
                              names_list(requested_by, "requested_by"))
