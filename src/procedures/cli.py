@@ -68,18 +68,19 @@ class BatchFormat(str, Enum):
 
 
 def whole_number(least: int, most: int, example: str):
-    """A parser for a whole number typed on the command line: digits only (at most nine), within bounds."""
+    """A typer parser for a whole number (procedures.inputs.parse_whole), whose errors are usage errors."""
 
     def parse(value) -> int:
+        from procedures.errors import InputError
+        from procedures.inputs import parse_whole
+
         if isinstance(value, int):
             return value
-        text = str(value).strip()
-        if not text.isascii() or not text.isdigit() or len(text) > 9:
-            raise typer.BadParameter(f"{str(value)[:40]!r} is not a whole number; e.g. {example}")
-        number = int(text)
-        if not least <= number <= most:
-            raise typer.BadParameter(f"{number} is outside {least}–{most}; e.g. {example}")
-        return number
+        try:
+            return parse_whole(value, "", least, most)
+        except InputError as exc:
+            text = str(exc).strip()
+            raise typer.BadParameter(text.replace("e.g. 7", f"e.g. {example}") if "e.g." in text else f"{text}; e.g. {example}") from None
 
     return parse
 
@@ -104,8 +105,10 @@ def reporting():
 
 
 def one_line(text: str) -> str:
-    """A message as one printable line: control and line-separator characters shown as escapes."""
-    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii") for ch in text)
+    """A message as one line (procedures.inputs.one_line: control characters and line breaks escaped)."""
+    from procedures.inputs import one_line as escaped
+
+    return escaped(text)
 
 
 _LOADED: list = []
@@ -183,9 +186,9 @@ def schedule(
         if fmt == CalendarFormat.ics:
             from procedures.calfiles import deadline_entry, to_ics
 
-            from procedures.models import parse_label
+            from procedures.inputs import plain_text
 
-            label = parse_label(name, "--name") if name is not None else f"{meeting.kind} {meeting.opens.isoformat()}"
+            label = plain_text(name, "--name", 80) if name is not None else f"{meeting.kind} {meeting.opens.isoformat()}"
             sys.stdout.buffer.write(to_ics([deadline_entry(rs.id, label, d) for d in result.deadlines], f"{label} — deadlines"))
             return
         rows = [
@@ -779,7 +782,7 @@ def run(argv: list[str]) -> int:
     except clicks.UsageError as exc:
         print(f"error: {one_line(usage_line(exc))}", file=sys.stderr)
         return 2
-    except clicks.Abort:
+    except typer.Abort:
         print("error: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback

@@ -21,8 +21,9 @@ from procedures.errors import InputError
 MOST = 999_999_999
 #: How much of a refused value an error message repeats.
 SHOWN = 40
-#: Unicode categories refused in text that goes into files: controls, line and paragraph separators.
-REFUSED_CATEGORIES = ("Cc", "Zl", "Zp")
+#: Unicode categories refused in text that goes into files: controls, line and paragraph separators,
+#: and surrogates (bytes that were not UTF-8, as Python receives them from a command line).
+REFUSED_CATEGORIES = ("Cc", "Zl", "Zp", "Cs")
 
 
 def one_line(text: str) -> str:

@@ -78,11 +78,9 @@ def parse_value(text: str, option: str = "--value") -> Fraction:
 
 def parse_count(text: str, option: str, least: int = 0) -> int:
     """A whole number of pages, posts or Questions, from the command line or a form."""
-    digits = str(text).strip()
-    if not digits.isascii() or not digits.isdigit() or len(digits) > 9:
-        shown = f"{digits[:20]}{'…' if len(digits) > 20 else ''}"
-        raise InputError(f"{option} '{shown}' is not a whole number of at most 9 digits; e.g. 7")
-    value = int(digits)
+    from procedures.inputs import parse_whole
+
+    value = parse_whole(text, option)
     if value < least:
         raise InputError(f"{option} {value} is below {least}; give a count of {least} or more")
     return value

@@ -36,17 +36,8 @@ Paragraph = Annotated[
 Summary = Annotated[str, StringConstraints(min_length=8, max_length=200, pattern=r"^[^\n]+$")]
 CountUnit = Annotated[str, StringConstraints(max_length=40, pattern=r"^[a-z][a-z \-]*[a-z]$")]
 #: A name people give (a meeting, a study period) that goes into calendar files and tables: one line, no control characters.
-Label = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=r"^[^\x00-\x1f\x7f]+$")]
+Label = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]+$")]
 
-
-def parse_label(text: str, what: str) -> str:
-    """A name given on the command line or in a form, checked as a Label (one line, no control characters)."""
-    from procedures.errors import InputError
-
-    text = text.strip()
-    if not text or len(text) > 80 or re.search(r"[\x00-\x1f\x7f]", text):
-        raise InputError(f"{what} must be one line of 1 to 80 characters without control characters; e.g. SG1")
-    return text
 
 
 class Strict(BaseModel):
