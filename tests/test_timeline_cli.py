@@ -62,3 +62,13 @@ def test_the_overlap_note_follows_the_request_actually_sent():
     assert [f["severity"] for f in sent] == ["breach", "note"] and "sent (consultation-request-sent) on 2026-10-18" in sent[1]["message"]
     after = json.loads(run(*base, "--event", "consultation-request-sent=2026-10-19").stdout)["findings"]
     assert [f["severity"] for f in after] == ["breach"]
+
+
+def test_an_event_before_the_procedure_starts_is_refused():
+    """A circular cannot go out before TDAG adopted the Question, nor a meeting end before its adoption."""
+    res = run("timeline", "--procedure", "question-approval", "--start", "2027-03-31", "--event", "question-circular-sent=2027-03-30")
+    assert res.exit_code == 2 and "before the procedure's starting event, tdag-adoption on 2027-03-31" in res.output
+    res = run("timeline", "--procedure", "recommendation-approval", "--start", "2026-09-16", "--event", "meeting-closes=2026-09-10")
+    assert res.exit_code == 2 and "before the procedure's starting event" in res.output
+    res = run("timeline", "--procedure", "question-approval", "--start", "2027-03-31", "--event", "question-circular-sent=2027-03-31")
+    assert res.exit_code == 0

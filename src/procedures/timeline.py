@@ -72,6 +72,10 @@ def timeline(rs: Ruleset, procedure: str, start: dt.date, other_events: dict[str
     event = start_event(rs, procedure)
     events = {event: start, **(other_events or {})}
     check_events(rs, other_events or {})
+    for name, day in (other_events or {}).items():
+        if day < start:  # every event of a procedure follows the one that starts it (the adoption, the meeting's end)
+            raise InputError(f"--event {name}={day} is before the procedure's starting event, {event} on {start}; "
+                             "correct one of the two dates")
     found, skipped = evaluate_applicable(rs, procedure, events)
     assumptions = []
     for d in found:
