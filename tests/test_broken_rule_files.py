@@ -54,5 +54,5 @@ def test_every_failure_mode_has_a_folder():
     wanted = {"unknown-key", "duplicate-id", "missing-citation", "missing-modality", "unknown-anchor",
               "offset-without-unit", "month-without-month-end-policy", "cycle-between-derived-anchors",
               "misspelled-circumstance", "misspelled-measure", "relied-on-event-renamed", "calendar-year-not-a-number",
-              "members-file-inconsistent"}
+              "members-file-inconsistent", "calendar-year-not-generated"}
     assert wanted <= {m.name for m in MODES}

@@ -1,6 +1,6 @@
 """The command line: a thin layer over the library.
 
-Heavy modules (pydantic, holidays) are imported inside the commands so that
+Heavy modules (pydantic; holidays only for `calendar generate`) are imported inside the commands so that
 ``procedures --help`` stays quick. Every user error is one line on stderr and
 exit code 2; nothing here knows a deadline or a threshold.
 """
@@ -210,9 +210,23 @@ def schedule(
             typer.echo(f"note: {w}", err=True)
 
 
-@app.command("calendar")
+calendar_app = typer.Typer(help="The Geneva closure calendar: a year's closures with their sources (--year), the covered years' closures "
+                           "written as data (generate), ITU's published list for a year recorded (import).\n\n"
+                           "Example: procedures calendar --year 2026")
+app.add_typer(calendar_app, name="calendar")
+
+
+def _calendar_ruleset(lib, year: int):
+    """The ruleset whose calendar answers for ``year``: the one in force at its end, else the latest."""
+    import datetime as dt
+
+    return lib.in_force(dt.date(year, 12, 31)) if year >= lib.latest().head.applies_from.year else lib.latest()
+
+
+@calendar_app.callback(invoke_without_command=True)
 def calendar_cmd(
-    year: Annotated[int, typer.Option("--year", help="Calendar year.", parser=whole_number(1, 9999, "2026"), metavar="YEAR")],
+    ctx: typer.Context,
+    year: Annotated[Optional[int], typer.Option("--year", help="Calendar year to list.", parser=whole_number(1, 9999, "2026"), metavar="YEAR")] = None,
     fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
     rules: RulesOption = None,
 ) -> None:
@@ -220,14 +234,14 @@ def calendar_cmd(
 
     Example: procedures calendar --year 2026
     """
-    import datetime as dt
-
+    if ctx.invoked_subcommand is not None:
+        return
+    if year is None:
+        raise clicks.MissingParameter(ctx=ctx, param=next(p for p in ctx.command.params if p.name == "year"))
     with reporting():
         from procedures.output import table
 
-        lib = _library(rules)
-        rs = lib.in_force(dt.date(year, 12, 31)) if year >= lib.latest().head.applies_from.year else lib.latest()
-        cal = rs.calendar
+        cal = _calendar_ruleset(_library(rules), year).calendar
         days = cal.closed_days(year)
         provisional = cal.is_provisional(year)
         if fmt == TableFormat.json:
@@ -238,6 +252,56 @@ def calendar_cmd(
             return
         typer.echo(f"{cal.name}, {year}{' (provisional: not yet checked against ITU’s published list)' if provisional else ''}\n")
         typer.echo(table(fmt.value, ["Date", "Day", "Closed for", "Source"], [(c.date.isoformat(), c.date.strftime("%a"), c.name, c.source) for c in days]))
+
+
+@calendar_app.command("generate")
+def calendar_generate(
+    years: Annotated[Optional[str], typer.Option("--years", help="The years to cover, e.g. 2025-2031 (default: the calendar's first_year-last_year); first_year and last_year are set to them.", metavar="FIRST-LAST")] = None,
+    rules: RulesOption = None,
+) -> None:
+    """Write each covered year's closures into the calendar file as data: the public holidays (holidays package) and the feasts (Umm al-Qura calendar).
+
+    Example: procedures calendar generate --years 2025-2031 --rules my-rules
+    """
+    with reporting():
+        from procedures.calendar_edit import calendar_files, generate_file, parse_years
+        from procedures.loader import forget_loaded, rules_location
+
+        span = parse_years(years) if years is not None else None
+        root, _ = rules_location(rules)
+        forget_loaded()
+        for path in calendar_files(root):
+            done = generate_file(path, span)
+            what = f"{done.public_holidays} public holidays, {done.feasts} feasts"
+            typer.echo(f"{path}: {done.first}–{done.last}, {what}{'' if done.changed else ' (unchanged)'}")
+
+
+@calendar_app.command("import")
+def calendar_import(
+    file: Annotated[Path, typer.Argument(help="ITU's published list for the year: a CSV file (or workbook) with columns date (YYYY-MM-DD) and name.", show_default=False)],
+    year: Annotated[int, typer.Option("--year", help="The year the list is for.", parser=whole_number(1, 9999, "2026"), metavar="YEAR")],
+    note: Annotated[Optional[str], typer.Option("--note", help="Where the list was published, for each correction's note (default: the file's name).")] = None,
+    rules: RulesOption = None,
+) -> None:
+    """Record ITU's published list of closures for a year: write the corrections that make the year's closures that list, and mark the year official.
+
+    Example: procedures calendar import itu-closures-2026.csv --year 2026 --rules my-rules
+    """
+    with reporting():
+        from procedures.calendar_edit import import_list, read_published_list
+        from procedures.errors import InputError
+        from procedures.loader import forget_loaded
+
+        if note is not None and (not note.strip() or not note.isprintable()):
+            raise InputError("--note must be one line of text")
+        cal = _calendar_ruleset(_library(rules), year).calendar
+        cal.closed_days(year)  # a year the calendar does not cover is an error before the file is read
+        listed = read_published_list(file, year)
+        written = import_list(Path(cal.file), cal, year, listed, note or f"ITU's published list for {year} ({file.name})")
+        forget_loaded()
+        typer.echo(f"{cal.file}: {year} is official ({len(listed)} closures listed); {len(written)} correction(s) written")
+        for c in written:
+            typer.echo(f"{c.action:<6}  {c.date.isoformat()}  {c.date:%a}  {c.name}")
 
 
 @app.command()

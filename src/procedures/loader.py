@@ -503,6 +503,11 @@ def load_library(root: Path | None = None) -> Library:
     return _CACHE[key]
 
 
+def forget_loaded() -> None:
+    """Drop the libraries loaded so far (a command rewrote a rules file): the next load reads the files again."""
+    _CACHE.clear()
+
+
 def init_rules(target: Path) -> list[Path]:
     """Write an editable copy of the built-in rules folder to ``target`` (which must be new or empty)."""
     import shutil
