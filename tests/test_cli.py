@@ -135,7 +135,9 @@ def test_check_says_when_a_naive_time_is_read_as_geneva_time():
 
 def test_rules_list_show_validate():
     res = run("rules", "list", "--format", "json")
-    rows = json.loads(res.stdout)
+    data = json.loads(res.stdout)
+    rows = data["list"]
+    assert data["rules"]["source"] == "built-in"
     assert any(r["id"] == "res1.4.2.1.1.translation-deadline" for r in rows)
     assert all(r["cite"] and r["modality"] in ("shall", "should", "may") for r in rows)
     res = run("rules", "show", "res1.4.2.1.1.translation-deadline")

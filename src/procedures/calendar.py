@@ -50,6 +50,10 @@ class CalendarHead(Strict):
     def _years(self) -> CalendarHead:
         if self.last_year < self.first_year:
             raise ValueError("last_year is before first_year")
+        outside = [y for y in self.official_years if not self.first_year <= y <= self.last_year]
+        if outside:
+            raise ValueError(f"official_years lists {', '.join(map(str, outside))}, outside the covered years "
+                             f"{self.first_year}–{self.last_year}; remove it or widen first_year/last_year")
         return self
 
 

@@ -722,7 +722,7 @@ def rules_list(
         lib = _library(rules)
         rows = [r for rs in lib.rulesets for r in rule_rows(rs) if kind is None or kind in r["applies_to"]]
         if fmt == TableFormat.json:
-            typer.echo(_json(rows))
+            typer.echo(_json({"list": rows}))
             return
         typer.echo(table(fmt.value, ["Id", "Kind", "Paragraph", "Modality", "Summary"], [(r["id"], r["kind"], r["cite"], r["modality"], r["summary"]) for r in rows]))
 
@@ -764,7 +764,7 @@ def rules_docs(
     """Write the rule reference from the rule files, with a coverage table of the ruleset's inventory at its head.
 
     In the repository, after changing a rule or a scenario:
-    procedures rules docs --scenarios tests/scenarios --out docs/rules.md
+    procedures rules docs --rules rules --scenarios tests/scenarios --out docs/rules.md
 
     Example: procedures rules docs --out rules.md
     """
@@ -788,7 +788,7 @@ def rules_docs(
 
 
 #: How the repository's docs/rules.md is made (it names itself in its first lines).
-GENERATE_RULES_DOCS = "procedures rules docs --scenarios tests/scenarios --out docs/rules.md"
+GENERATE_RULES_DOCS = "procedures rules docs --rules rules --scenarios tests/scenarios --out docs/rules.md"
 
 
 @rules_app.command("validate")
@@ -846,6 +846,9 @@ def run(argv: list[str]) -> int:
     except clicks.UsageError as exc:
         print(f"error: {one_line(usage_line(exc))}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (| head): stop quietly, as other tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except typer.Abort:
         print("error: interrupted", file=sys.stderr)
         return 130

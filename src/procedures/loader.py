@@ -40,7 +40,7 @@ from procedures.models import (
     all_cites,
 )
 from procedures.tomlfiles import read_checked, read_toml, validation_errors
-from procedures.vocabulary import RELIED_ON, did_you_mean
+from procedures.vocabulary import RELIED_ON, SETTABLE, did_you_mean
 
 RULESET_FILE = "ruleset.toml"
 
@@ -60,6 +60,10 @@ class Ruleset:
     _calendar: object = None
     _rosters: dict = field(default_factory=dict)
     _deadlines: dict | None = None
+    #: Ids of rules in files that did not validate, and whether a rule file could not be read at all:
+    #: a reference to such a rule is not reported again (the file's own error says what to fix).
+    unchecked_ids: set = field(default_factory=set)
+    unread_files: bool = False
     #: The inventory of provisions the ruleset must cover (its provisions file), for coverage.
     provisions: list = field(default_factory=list)
     #: Instrument -> the paragraphs it has (for the instruments that list them).
@@ -160,10 +164,12 @@ def _load_ruleset(folder: Path) -> tuple[Ruleset | None, list[RuleFileError]]:
             raw = read_toml(path)
         except RuleFileError as exc:
             errors.append(exc)
+            rs.unread_files = True
             continue
         rf, errs = validation_errors(RuleFile, raw, str(path))
         errors.extend(errs)
         if rf is None:
+            rs.unchecked_ids |= _raw_ids(raw)
             continue
         rs.sections[str(path)] = rf.section
         for kind in RULE_KINDS:
@@ -181,6 +187,17 @@ def _load_ruleset(folder: Path) -> tuple[Ruleset | None, list[RuleFileError]]:
     if not errors:
         errors.extend(_check_cycles(rs))
     return rs, errors
+
+
+def _raw_ids(raw: dict) -> set[str]:
+    """The ids a rule file declares, read from its raw TOML (when the file as a whole did not validate)."""
+    out: set[str] = set()
+    for kind in RULE_KINDS:
+        items = raw.get(kind)
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                out.add(item["id"])
+    return out
 
 
 def _load_data_files(rs: Ruleset, head_path: Path) -> list[RuleFileError]:
@@ -232,6 +249,10 @@ def _load_data_files(rs: Ruleset, head_path: Path) -> list[RuleFileError]:
     return errors
 
 
+#: A rule model's name in rule files, where a check depends on the kind.
+_KIND_NAMES = {TiersRule: "tiers", TallyRule: "tally"}
+
+
 def _check_references(rs: Ruleset) -> list[RuleFileError]:
     spec = rs.spec
     errors: list[RuleFileError] = []
@@ -275,8 +296,12 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
                 err(None, f"[{section}] does not declare '{name}', which the engine relies on ({user})",
                     f"restore the name '{name}' in ruleset.toml and in the rules that use it", head_file)
 
+    def unknown(ref: str) -> bool:
+        """A rule id that is not a deadline rule, and not one of a file already reported as unreadable."""
+        return ref not in deadlines and ref not in rs.unchecked_ids and not rs.unread_files
+
     def check_deadline_ref(rule_id: str, key: str, ref: str | None) -> None:
-        if ref is not None and ref not in deadlines:
+        if ref is not None and unknown(ref):
             err(rule_id, f"{key} refers to unknown deadline rule '{ref}'", "use the id of a [[deadline]] rule of this ruleset")
 
     def check_kinds(rule_id: str, key: str, kinds) -> None:
@@ -285,7 +310,7 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
                 err(rule_id, f"{key} names unknown meeting kind '{s}'", f"use one of {sorted(spec.meeting_kinds)}")
 
     for name, ev in spec.events.items():
-        if ev.default and ev.default not in deadlines:
+        if ev.default and unknown(ev.default):
             err(None, f"event '{name}' defaults to unknown deadline rule '{ev.default}'", "use the id of a [[deadline]] rule", head_file)
         for other in ev.midpoint_of or ():
             given = spec.events.get(other)
@@ -300,8 +325,12 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
     for rule_id, rule in rs.rules.items():
         for c in all_cites(rule):
             check_cite(rule_id, c)
+        settable = SETTABLE.get(_KIND_NAMES.get(type(rule), ""))
         for x in getattr(rule, "exception", []):  # one shape for every kind: the shared head is checked here
             check_when(rule_id, f"exception '{x.id}' when", x.when)
+            if settable is not None and x.when in circumstances and x.when not in settable:
+                err(rule_id, f"exception '{x.id}' holds when '{x.when}', which no command sets for this kind of rule, so it would never apply",
+                    f"use {' or '.join(repr(n) for n in settable)} (set by {'; '.join(settable.values())})")
             if x.id in rs.rules or x.id in exception_ids:
                 err(rule_id, f"exception id '{x.id}' is already used (by {exception_ids.get(x.id, 'a rule')})", "give the exception its own id")
             exception_ids[x.id] = rule_id
@@ -309,7 +338,7 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
             if s not in subjects:
                 err(rule_id, f"applies_to names unknown meeting kind or procedure '{s}'{did_you_mean(s, subjects)}", f"use one of {sorted(subjects)} or declare it in ruleset.toml")
         if isinstance(rule, DeadlineRule):
-            if rule.anchor not in spec.events and rule.anchor not in deadlines:
+            if rule.anchor not in spec.events and unknown(rule.anchor):
                 near = did_you_mean(rule.anchor, [*spec.events, *deadlines])
                 err(rule_id, f"unknown anchor '{rule.anchor}'{near}", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))}) or a deadline rule id")
             if rule.exception and all(x.applies == rule.applies for x in rule.exception):
@@ -466,6 +495,8 @@ def ruleset_folders(root: Path) -> list[Path]:
 
 def validate_folder(root: Path) -> tuple[list[Ruleset], list[RuleFileError]]:
     """Load every ruleset under ``root`` and collect every error."""
+    if root.is_file():
+        raise InputError(f"{root} is a file; give the rules folder (the one holding ruleset.toml, or its parent)")
     if not root.is_dir():
         raise InputError(f"rules folder {root} does not exist")
     folders = ruleset_folders(root)

@@ -68,6 +68,10 @@ class MembersFile(Strict):
     def _consistent(self) -> MembersFile:
         if len(self.member) != self.membership.count:
             raise ValueError(f"the file lists {len(self.member)} members but membership.count is {self.membership.count}; correct one of them")
+        codes = [m.code for m in self.member]
+        twice = sorted({c for c in codes if codes.count(c) > 1})
+        if twice:
+            raise ValueError(f"code {', '.join(twice)} is given to more than one member; give each member its own code")
         seen: dict[str, str] = {}
         for m in self.member:
             for key in m.names():

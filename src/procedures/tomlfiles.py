@@ -164,6 +164,7 @@ def _pattern_hint(key: str) -> str:
         "paragraph": 'write the paragraph as "4.2.1.1", "Annex 5, item 5", "item 18" or "instructs 3"',
         "id": "use lower-case letters, digits, dots and hyphens",
         "summary": "write one line of 8 to 200 characters",
+        **dict.fromkeys(("share_at_least", "share_more_than"), 'write the share as a fraction of whole numbers, e.g. "7/10" for 70 %'),
         **dict.fromkeys(("name", "group", "parent"), "write one line of at most 80 characters, without control characters"),
     }.get(key, "use lower-case letters, digits and hyphens")
 

@@ -67,6 +67,15 @@ RELIED_ON: dict[str, dict[str, str]] = {
 }
 
 
+#: The circumstances a command can set for the rules of a kind (its flags): an exception of that kind
+#: whose ``when`` is none of these would never hold. Deadlines take any declared condition (a plan
+#: meeting's conditions); limits any (document check --when) and the document types.
+SETTABLE: dict[str, dict[str, str]] = {
+    "tiers": {CHAIR_ADMITTED: "check --chair-admitted, the chair_admitted column of check-batch"},
+    "tally": {NO_MEETING_BEFORE_WTDC: "tally --no-meeting-before-wtdc"},
+}
+
+
 def did_you_mean(name: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for a near miss among ``choices``, else ''."""
     import difflib
