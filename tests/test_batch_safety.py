@@ -138,3 +138,29 @@ def test_rows_in_equal_rows_out_for_any_titles(library, tmp_path_factory, record
     summary = run_batch(library, reg, folder / "out.json", "json", workers=1)
     rows = json.loads((folder / "out.json").read_text())
     assert summary.rows == len(rows) == expected
+
+
+def test_memory_stays_flat_with_many_unplannable_meetings(library, tmp_path):
+    """Item 4: results are cached, not exceptions, and every memo is bounded: 30,000 rows naming 30,000
+    different impossible meetings use no more memory than a few thousand would."""
+    import tracemalloc
+
+    from procedures.batch import _Plans
+    from procedures.deadlines import MEMO_LIMIT
+
+    def peak(n: int) -> int:
+        reg = tmp_path / f"reg{n}.csv"
+        reg.write_text(HEADER + "".join(f"C{i},T,study-group-{i},2026-09-14,2026-08-01\n" for i in range(n)))
+        tracemalloc.start()
+        summary = run_batch(library, reg, tmp_path / f"out{n}.csv", "csv", workers=1)
+        _, top = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert summary.rows == summary.errors == n
+        return top
+
+    assert peak(30_000) < 3 * peak(3_000) + (2 << 20)
+    plans = _Plans(library)
+    for i in range(_Plans.LIMIT + 10):
+        plans.get("study-group", f"2026-02-{30 + i}", "", "", "")
+    assert len(plans.cache) <= _Plans.LIMIT and all(isinstance(v, str) for v in plans.cache.values())
+    assert len(library.latest().evaluated) <= MEMO_LIMIT
