@@ -25,18 +25,13 @@ from procedures.models import (
     RULE_KINDS,
     Citation,
     DeadlineRule,
+    ParagraphsFile,
+    ProvisionsFile,
+    Ref,
     Rule,
     RuleFile,
     RulesetFile,
     SectionHead,
-    FrequencyRule,
-    ParagraphsFile,
-    ProvisionsFile,
-    LimitRule,
-    RoleRule,
-    TallyRule,
-    TiersRule,
-    WindowRule,
     all_cites,
 )
 from procedures.tomlfiles import read_checked, read_toml, validation_errors
@@ -249,10 +244,6 @@ def _load_data_files(rs: Ruleset, head_path: Path) -> list[RuleFileError]:
     return errors
 
 
-#: A rule model's name in rule files, where a check depends on the kind.
-_KIND_NAMES = {TiersRule: "tiers", TallyRule: "tally"}
-
-
 def _check_references(rs: Ruleset) -> list[RuleFileError]:
     spec = rs.spec
     errors: list[RuleFileError] = []
@@ -271,11 +262,6 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
             err(rule_id, f"cites {c.label()}, which {c.instrument} does not have{near}",
                 f"correct the paragraph number (the paragraphs are listed in {spec.instruments[c.instrument].paragraphs})")
 
-    def check_events(rule_id: str, *names: str | None) -> None:
-        for ev in names:
-            if ev is not None and ev not in spec.events:
-                err(rule_id, f"unknown event '{ev}'{did_you_mean(ev, spec.events)}", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))})")
-
     circumstances = set(spec.conditions) | set(spec.subjects)
 
     def check_when(rule_id: str, key: str, name: str | None) -> None:
@@ -283,11 +269,6 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
         if name is not None and name not in circumstances:
             err(rule_id, f"{key} names unknown circumstance '{name}'{did_you_mean(name, circumstances)}",
                 f"use one of {sorted(spec.conditions)} or declare it under [conditions] in ruleset.toml")
-
-    def check_measure(rule_id: str, key: str, name: str | None) -> None:
-        if name is not None and name not in spec.measures:
-            err(rule_id, f"{key} names unknown measure '{name}'{did_you_mean(name, spec.measures)}",
-                f"use one of {sorted(spec.measures)} or declare it under [measures] in ruleset.toml")
 
     for section, names in RELIED_ON.items():
         declared = getattr(spec, section)
@@ -304,11 +285,6 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
         if ref is not None and unknown(ref):
             err(rule_id, f"{key} refers to unknown deadline rule '{ref}'", "use the id of a [[deadline]] rule of this ruleset")
 
-    def check_kinds(rule_id: str, key: str, kinds) -> None:
-        for s in kinds:
-            if s not in spec.meeting_kinds:
-                err(rule_id, f"{key} names unknown meeting kind '{s}'", f"use one of {sorted(spec.meeting_kinds)}")
-
     for name, ev in spec.events.items():
         if ev.default and unknown(ev.default):
             err(None, f"event '{name}' defaults to unknown deadline rule '{ev.default}'", "use the id of a [[deadline]] rule", head_file)
@@ -321,11 +297,39 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
     if spec.example and spec.example.kind not in spec.meeting_kinds:
         err(None, f"example meeting kind '{spec.example.kind}' is not a meeting kind", f"use one of {sorted(spec.meeting_kinds)}", head_file)
 
+    declared = {
+        "event": (set(spec.events), "an event of ruleset.toml", "[events] in ruleset.toml"),
+        "meeting-kind": (set(spec.meeting_kinds), "a meeting kind", "[meeting_kinds] in ruleset.toml"),
+        "procedure": (set(spec.procedures), "a procedure", "[procedures] in ruleset.toml"),
+        "subject": (subjects, "a meeting kind, procedure, subject or role", "ruleset.toml"),
+        "role": (set(spec.roles), "a role", "[roles] in ruleset.toml"),
+        "measure": (set(spec.measures), "a measure", "[measures] in ruleset.toml"),
+    }
+    words = {"event": "event", "meeting-kind": "meeting kind", "procedure": "procedure",
+             "subject": "meeting kind or procedure", "role": "role", "measure": "measure"}
+
+    def check_ref(ref: Ref) -> tuple[str, str] | None:
+        """(problem, fix) when a name a rule uses is not declared, else None."""
+        if ref.space == "deadline":
+            if unknown(ref.name):
+                return f"{ref.key} refers to unknown deadline rule '{ref.name}'", "use the id of a [[deadline]] rule of this ruleset"
+            return None
+        if ref.space == "anchor":
+            if ref.name in spec.events or not unknown(ref.name):
+                return None
+            near = did_you_mean(ref.name, [*spec.events, *deadlines])
+            return f"unknown anchor '{ref.name}'{near}", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))}) or a deadline rule id"
+        names, what, where = declared[ref.space]
+        if ref.name in names:
+            return None
+        return (f"{ref.key} names unknown {words[ref.space]} '{ref.name}'{did_you_mean(ref.name, names)}",
+                f"use one of {sorted(names)} ({what}), or declare it under {where}")
+
     exception_ids: dict[str, str] = {}
     for rule_id, rule in rs.rules.items():
         for c in all_cites(rule):
             check_cite(rule_id, c)
-        settable = SETTABLE.get(_KIND_NAMES.get(type(rule), ""))
+        settable = SETTABLE.get(rule.KIND)
         for x in getattr(rule, "exception", []):  # one shape for every kind: the shared head is checked here
             check_when(rule_id, f"exception '{x.id}' when", x.when)
             if settable is not None and x.when in circumstances and x.when not in settable:
@@ -334,71 +338,12 @@ def _check_references(rs: Ruleset) -> list[RuleFileError]:
             if x.id in rs.rules or x.id in exception_ids:
                 err(rule_id, f"exception id '{x.id}' is already used (by {exception_ids.get(x.id, 'a rule')})", "give the exception its own id")
             exception_ids[x.id] = rule_id
-        for s in rule.applies_to:
-            if s not in subjects:
-                err(rule_id, f"applies_to names unknown meeting kind or procedure '{s}'{did_you_mean(s, subjects)}", f"use one of {sorted(subjects)} or declare it in ruleset.toml")
-        if isinstance(rule, DeadlineRule):
-            if rule.anchor not in spec.events and unknown(rule.anchor):
-                near = did_you_mean(rule.anchor, [*spec.events, *deadlines])
-                err(rule_id, f"unknown anchor '{rule.anchor}'{near}", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))}) or a deadline rule id")
-            if rule.exception and all(x.applies == rule.applies for x in rule.exception):
-                err(rule_id, f"every exception says the rule {'applies' if rule.applies else 'does not apply'}, as the base rule does",
-                    "give an exception applies = " + ("false" if rule.applies else "true") + ", or remove the exceptions")
-            check_kinds(rule_id, "anchor_kinds", rule.anchor_kinds)
-            if rule.anchor_kinds_other_reading:
-                check_kinds(rule_id, "anchor_kinds_other_reading", rule.anchor_kinds_other_reading.kinds)
-            if rule.overlap:
-                check_deadline_ref(rule_id, "overlap", rule.overlap.rule)
-                check_events(rule_id, *rule.overlap.assume, *rule.overlap.assume.values())
-        elif isinstance(rule, WindowRule):
-            if rule.anchor is not None and rule.anchor not in spec.events:
-                err(rule_id, f"unknown anchor '{rule.anchor}'", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))})")
-            if rule.anchor_meeting:
-                check_kinds(rule_id, "anchor_meeting", rule.anchor_meeting.kinds)
-                check_events(rule_id, rule.anchor_meeting.last_before)
-            for s in rule.applies_to:
-                if s not in spec.meeting_kinds:
-                    err(rule_id, f"a window applies to meeting kinds; '{s}' is not one", f"use one of {sorted(spec.meeting_kinds)}")
-        elif isinstance(rule, FrequencyRule):
-            for conj in (rule.in_conjunction, rule.not_in_conjunction):
-                check_kinds(rule_id, "conjunction", conj.kinds if conj else [])
-            check_kinds(rule_id, "before_each", rule.before_each)
-        elif isinstance(rule, TiersRule):
-            for t in rule.tier:
-                check_deadline_ref(rule_id, f"tier '{t.status}' until", t.until)
-                check_deadline_ref(rule_id, f"tier '{t.status}' publish_by", t.publish_by)
-                if t.before and t.before not in spec.events:
-                    err(rule_id, f"tier '{t.status}' is bounded by unknown event '{t.before}'", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))})")
-            statuses = {t.status for t in rule.tier}
-            for x in rule.exception:
-                check_deadline_ref(rule_id, f"exception '{x.id}' publish_by", x.publish_by)
-                if x.until_end_of and x.until_end_of not in spec.events:
-                    err(rule_id, f"exception '{x.id}' holds until unknown event '{x.until_end_of}'", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))})")
-                for o in x.overrides:
-                    if o not in statuses:
-                        err(rule_id, f"exception '{x.id}' overrides unknown tier '{o}'", f"use one of the tiers' statuses: {sorted(statuses)}")
-                for s in x.applies_to or []:
-                    if s not in rule.applies_to:
-                        err(rule_id, f"exception '{x.id}' applies to '{s}', which the rule itself does not", f"use some of {rule.applies_to}")
-        elif isinstance(rule, LimitRule):
-            check_events(rule_id, rule.interval_from, rule.interval_to)
-            check_measure(rule_id, "measure", rule.measure)
-            for x in rule.exception:
-                check_measure(rule_id, f"exception '{x.id}' added_to", x.added_to)
-        elif isinstance(rule, RoleRule):
-            for key in ("holders", "counts"):
-                for r in getattr(rule, key):
-                    if r not in spec.roles:
-                        err(rule_id, f"{key} names unknown role '{r}'", f"use one of {sorted(spec.roles)} or declare it under [roles] in ruleset.toml")
-            if rule.per == "study-group-and-organization" and not spec.ruleset.regional_organizations:
-                err(rule_id, "counts per regional organization, but the ruleset declares no regional organizations file",
-                    'add regional_organizations = "regional-organizations.toml" to [ruleset] in ruleset.toml')
-        elif isinstance(rule, TallyRule):
-            check_deadline_ref(rule_id, "reply_window", rule.reply_window)
-            check_events(rule_id, rule.window_event, rule.starts_with)
-            for s in rule.applies_to:
-                if s not in spec.procedures:
-                    err(rule_id, f"a tally applies to procedures; '{s}' is not one", f"use one of {sorted(spec.procedures)}")
+        for ref in rule.references():  # every kind says which names it uses; one loop checks them all
+            problem = check_ref(ref)
+            if problem:
+                err(rule_id, *problem)
+        for problem, fix in rule.problems(spec):
+            err(rule_id, problem, fix)
     return errors
 
 

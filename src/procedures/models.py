@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from fractions import Fraction
-from typing import Annotated, Literal
+from collections.abc import Iterator
+from typing import Annotated, ClassVar, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -86,6 +87,20 @@ class Offset(Strict):
         return f"{self.amount} {unit} {self.direction}"
 
 
+class Ref(NamedTuple):
+    """A name a rule uses: where it must be declared (``space``), under which key, and the name.
+
+    Spaces: ``event``, ``deadline`` (a deadline rule's id), ``anchor`` (an event or a
+    deadline rule), ``meeting-kind``, ``procedure``, ``subject`` (anything a rule may
+    apply to), ``role``, ``measure``. The loader checks every reference of every
+    kind in one loop, with "did you mean" for near misses.
+    """
+
+    space: str
+    key: str
+    name: str
+
+
 class RuleBase(Strict):
     id: RuleId
     cite: Citation
@@ -95,8 +110,20 @@ class RuleBase(Strict):
     summary: Summary
     note: str | None = None
 
+    #: The rule's kind as rule files name it ([[deadline]], [[tiers]], …).
+    KIND: ClassVar[str] = ""
+
     def cites(self) -> list[Citation]:
         return [self.cite, *self.also_cites]
+
+    def references(self) -> Iterator[Ref]:
+        """Every name this rule uses, for the loader to check; kinds add their own."""
+        for s in self.applies_to:
+            yield Ref("subject", "applies_to", s)
+
+    def problems(self, spec) -> Iterator[tuple[str, str]]:
+        """What is wrong with the rule beyond its names and shape, as (problem, fix); none by default."""
+        return iter(())
 
 
 class KindsReading(Strict):
@@ -168,6 +195,25 @@ class DeadlineRule(RuleBase):
     anchor_kinds_other_reading: KindsReading | None = None
     #: Another rule's date this one may come on or before; a timeline notes it.
     overlap: Overlap | None = None
+
+    KIND: ClassVar[str] = "deadline"
+
+    def references(self) -> Iterator[Ref]:
+        yield from super().references()
+        yield Ref("anchor", "anchor", self.anchor)
+        yield from (Ref("meeting-kind", "anchor_kinds", k) for k in self.anchor_kinds)
+        if self.anchor_kinds_other_reading:
+            yield from (Ref("meeting-kind", "anchor_kinds_other_reading", k) for k in self.anchor_kinds_other_reading.kinds)
+        if self.overlap:
+            yield Ref("deadline", "overlap", self.overlap.rule)
+            for missing, source in self.overlap.assume.items():
+                yield Ref("event", "overlap.assume", missing)
+                yield Ref("event", "overlap.assume", source)
+
+    def problems(self, spec) -> Iterator[tuple[str, str]]:
+        if self.exception and all(x.applies == self.applies for x in self.exception):
+            yield (f"every exception says the rule {'applies' if self.applies else 'does not apply'}, as the base rule does",
+                   "give an exception applies = " + ("false" if self.applies else "true") + ", or remove the exceptions")
 
     @model_validator(mode="after")
     def _kinds_reading(self) -> DeadlineRule:
@@ -241,6 +287,30 @@ class TiersRule(RuleBase):
     purposes: list[Name] = Field(min_length=1)
     tier: list[Tier] = Field(min_length=1)
     exception: list[TierException] = []
+
+    KIND: ClassVar[str] = "tiers"
+
+    def references(self) -> Iterator[Ref]:
+        yield from super().references()
+        for t in self.tier:
+            yield from (Ref("deadline", f"tier '{t.status}' {key}", ref) for key, ref in (("until", t.until), ("publish_by", t.publish_by)) if ref)
+            if t.before:
+                yield Ref("event", f"tier '{t.status}' before", t.before)
+        for x in self.exception:
+            if x.publish_by:
+                yield Ref("deadline", f"exception '{x.id}' publish_by", x.publish_by)
+            if x.until_end_of:
+                yield Ref("event", f"exception '{x.id}' until_end_of", x.until_end_of)
+
+    def problems(self, spec) -> Iterator[tuple[str, str]]:
+        statuses = {t.status for t in self.tier}
+        for x in self.exception:
+            for o in x.overrides:
+                if o not in statuses:
+                    yield f"exception '{x.id}' overrides unknown tier '{o}'", f"use one of the tiers' statuses: {sorted(statuses)}"
+            for s in x.applies_to or []:
+                if s not in self.applies_to:
+                    yield f"exception '{x.id}' applies to '{s}', which the rule itself does not", f"use some of {self.applies_to}"
 
     @model_validator(mode="after")
     def _last_tier_open(self) -> TiersRule:
@@ -330,6 +400,14 @@ class TallyRule(RuleBase):
     """An outcome from counted replies or positions."""
 
     exception: list[TallyException] = []
+
+    KIND: ClassVar[str] = "tally"
+
+    def references(self) -> Iterator[Ref]:
+        yield from (Ref("procedure", "applies_to", p) for p in self.applies_to)
+        if self.reply_window:
+            yield Ref("deadline", "reply_window", self.reply_window)
+        yield from (Ref("event", key, e) for key, e in (("window_event", self.window_event), ("starts_with", self.starts_with)) if e)
 
     def exceptions_for(self, outcome: Outcome) -> list[TallyException]:
         """The exceptions that change what follows this outcome."""
@@ -443,6 +521,16 @@ class WindowRule(RuleBase):
     #: Meetings grouped by their group name (e.g. one check per study group).
     per_group: bool = False
 
+    KIND: ClassVar[str] = "window"
+
+    def references(self) -> Iterator[Ref]:
+        yield from (Ref("meeting-kind", "applies_to", k) for k in self.applies_to)
+        if self.anchor is not None:
+            yield Ref("event", "anchor", self.anchor)
+        if self.anchor_meeting:
+            yield from (Ref("meeting-kind", "anchor_meeting", k) for k in self.anchor_meeting.kinds)
+            yield Ref("event", "anchor_meeting.last_before", self.anchor_meeting.last_before)
+
     @model_validator(mode="after")
     def _a_bound(self) -> WindowRule:
         if (self.anchor is None) == (self.anchor_meeting is None):
@@ -476,6 +564,14 @@ class FrequencyRule(RuleBase):
     in_conjunction_at_least: int = 1
     #: ... and none may be in conjunction with these.
     not_in_conjunction: Conjunction | None = None
+
+    KIND: ClassVar[str] = "frequency"
+
+    def references(self) -> Iterator[Ref]:
+        yield from super().references()
+        for key, conj in (("in_conjunction", self.in_conjunction), ("not_in_conjunction", self.not_in_conjunction)):
+            yield from (Ref("meeting-kind", key, k) for k in (conj.kinds if conj else []))
+        yield from (Ref("meeting-kind", "before_each", k) for k in self.before_each)
 
 
 # --- limits and roles -----------------------------------------------------------------------
@@ -578,6 +674,14 @@ class LimitRule(BoundedRule):
     interval_to: Name | None = None
     min_interval: Offset | None = None
     exception: list[LimitException] = []
+
+    KIND: ClassVar[str] = "limit"
+
+    def references(self) -> Iterator[Ref]:
+        yield from super().references()
+        yield from (Ref("event", key, e) for key, e in (("interval_from", self.interval_from), ("interval_to", self.interval_to)) if e)
+        yield Ref("measure", "measure", self.measure)
+        yield from (Ref("measure", f"exception '{x.id}' added_to", x.added_to) for x in self.exception if x.added_to)
     #: Pages at the front of a document that this limit does not count (Annex 2: the cover page);
     #: a document check reads the measure less these.
     cover_pages: int = Field(default=0, ge=0)
@@ -632,6 +736,18 @@ class RoleRule(BoundedRule):
     counts: list[Name] = []
     #: per = "study-group": the study groups, each counted (e.g. § 12.3: one expert from SG1, one from SG2).
     study_groups: list[Annotated[str, StringConstraints(min_length=1, max_length=40)]] = []
+
+    KIND: ClassVar[str] = "role"
+
+    def references(self) -> Iterator[Ref]:
+        yield from super().references()
+        for key in ("holders", "counts"):
+            yield from (Ref("role", key, r) for r in getattr(self, key))
+
+    def problems(self, spec) -> Iterator[tuple[str, str]]:
+        if self.per == "study-group-and-organization" and not spec.ruleset.regional_organizations:
+            yield ("counts per regional organization, but the ruleset declares no regional organizations file",
+                   'add regional_organizations = "regional-organizations.toml" to [ruleset] in ruleset.toml')
 
     @model_validator(mode="after")
     def _coherent(self) -> RoleRule:
@@ -799,7 +915,9 @@ class RuleFile(Strict):
     role: list[RoleRule] = []
 
 
-RULE_KINDS = ("deadline", "tiers", "tally", "window", "frequency", "limit", "role")
+RULE_MODELS = (DeadlineRule, TiersRule, TallyRule, WindowRule, FrequencyRule, LimitRule, RoleRule)
+#: The rule kinds, as rule files name them (each model says its own).
+RULE_KINDS = tuple(m.KIND for m in RULE_MODELS)
 Rule = DeadlineRule | TiersRule | TallyRule | WindowRule | FrequencyRule | LimitRule | RoleRule
 
 

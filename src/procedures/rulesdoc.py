@@ -18,11 +18,10 @@ from procedures.models import (
     WindowRule,
 )
 
-KINDS = {DeadlineRule: "deadline", TiersRule: "tiers", TallyRule: "tally", WindowRule: "window", FrequencyRule: "frequency", LimitRule: "limit", RoleRule: "role"}
 
 
 def kind_of(rule: Rule) -> str:
-    return KINDS[type(rule)]
+    return rule.KIND
 
 
 def relative_file(rs: Ruleset, rule_id: str) -> str:
