@@ -109,37 +109,16 @@ def judge(rule: BoundedRule, value: Fraction, flags: frozenset[str] = frozenset(
     ``not_counted``); the other reading is shown when it gives another answer.
     A threshold (``threshold = true``) crossed is a note, not a fault.
     """
-    at_most, at_least = rule.at_most, rule.at_least
     cites = [c.label() for c in rule.cites()]
-    warnings: list[str] = []
     used = _exception_for(rule, flags)
-    bound_note = ""
     if used:
         cites.append(used.cite.label())
-        if used.adds_at_most is not None:
-            previous = (inputs or {}).get(used.added_to)
-            base = rule.at_most if previous is None or previous < rule.at_most else previous
-            at_most, at_least = base + used.adds_at_most, None
-            if previous is None:
-                warnings.append(f"{used.added_to} not given: taken to be at most {rule.at_most}, so the bound is {rule.at_most} + {used.adds_at_most}")
-                bound_note = f" ({rule.at_most} + {used.adds_at_most})"
-            else:
-                bound_note = f" ({base} {'previous' if base == previous else 'base'} + {used.adds_at_most} added)"
-        else:
-            at_most, at_least = used.at_most, used.at_least
+    at_most, at_least, bound_note, warnings = _bounds(rule, used, inputs)
     over = at_most is not None and value > at_most
     under = at_least is not None and value < at_least
     threshold = getattr(rule, "threshold", False)
     within = threshold or not (over or under)
-    bound = _bound_words(at_least, at_most)
     shown = f"{_num(value)} {rule.unit}"
-    if over:
-        comparison = f"{_num(value)} > {at_most}"
-    elif under:
-        comparison = f"{_num(value)} < {at_least}"
-    else:
-        parts = [f"{at_least} ≤ {_num(value)}" if at_least is not None else "", f"{_num(value)} ≤ {at_most}" if at_most is not None else ""]
-        comparison = " and ".join(p for p in parts if p) or "no bound under the exception"
     if used and used.other_reading_at_most is not None and (value <= used.other_reading_at_most) != (not (over or under)):
         verdict = "within it" if value <= used.other_reading_at_most else "more than allowed"
         warnings.append(f"other reading ({used.other_reading}): at most {used.other_reading_at_most} {rule.unit}, "
@@ -147,26 +126,54 @@ def judge(rule: BoundedRule, value: Fraction, flags: frozenset[str] = frozenset(
     if rule.other_reading and not used:
         warnings += _other_reading(rule, value, not (over or under), other_value,
                                    detail if other_value is None else other_detail)
-    lead = f"{subject}: " if subject else ""
-    if threshold:
-        severity = "note" if over else "ok"
-        message = (f"{lead}{shown}{detail}: more than {at_most} — {rule.otherwise}" if over
-                   else f"{lead}{shown}{detail}: at most {at_most} — {_lc(rule.summary)}")
-    elif within:
-        severity = "ok"
-        message = f"{lead}{shown}{detail}: within {bound}{bound_note}" if bound else f"{lead}{shown}{detail}: allowed, the exception lifts the bound"
-        if used:
-            message += f" — {_lc(used.summary)} ({used.modality})"
-    else:
-        severity = SEVERITY[rule.modality]
-        why = used.summary if used else rule.summary
-        message = f"{lead}{shown}{detail}: {'more' if over else 'fewer'} than allowed ({bound}{bound_note}) — {_lc(why)}"
-        if rule.otherwise:
-            message += f"; {rule.otherwise}"
-        if getattr(rule, "exception", None) and not used:
-            message += f"; exception: {exception_words(rule)}"
-    return LimitResult(rule, value, at_most, at_least, within, severity, message, _unique(cites), comparison,
+    lead = f"{f'{subject}: ' if subject else ''}{shown}{detail}"
+    severity, message = _verdict(rule, used, lead, over, under, at_most, _bound_words(at_least, at_most), bound_note)
+    return LimitResult(rule, value, at_most, at_least, within, severity, message, _unique(cites),
+                       _comparison(value, at_most, at_least, over, under),
                        used.id if used else None, rule.remedy if over or under else None, warnings, subject)
+
+
+def _bounds(rule: BoundedRule, used: LimitException | None, inputs: dict[str, int] | None) -> tuple[int | None, int | None, str, list[str]]:
+    """The bounds that apply (the rule's, or its exception's), a note on how a grown bound was reached, and warnings."""
+    if used is None:
+        return rule.at_most, rule.at_least, "", []
+    if used.adds_at_most is None:
+        return used.at_most, used.at_least, "", []
+    previous = (inputs or {}).get(used.added_to)
+    base = rule.at_most if previous is None or previous < rule.at_most else previous
+    if previous is None:
+        warning = f"{used.added_to} not given: taken to be at most {rule.at_most}, so the bound is {rule.at_most} + {used.adds_at_most}"
+        return base + used.adds_at_most, None, f" ({rule.at_most} + {used.adds_at_most})", [warning]
+    return base + used.adds_at_most, None, f" ({base} {'previous' if base == previous else 'base'} + {used.adds_at_most} added)", []
+
+
+def _comparison(value: Fraction, at_most: int | None, at_least: int | None, over: bool, under: bool) -> str:
+    """The comparison made, in figures: "51 > 50", "2 ≤ 3 and 3 ≤ 3"."""
+    if over:
+        return f"{_num(value)} > {at_most}"
+    if under:
+        return f"{_num(value)} < {at_least}"
+    parts = [f"{at_least} ≤ {_num(value)}" if at_least is not None else "", f"{_num(value)} ≤ {at_most}" if at_most is not None else ""]
+    return " and ".join(p for p in parts if p) or "no bound under the exception"
+
+
+def _verdict(rule: BoundedRule, used: LimitException | None, lead: str, over: bool, under: bool,
+             at_most: int | None, bound: str, bound_note: str) -> tuple[str, str]:
+    """The severity and the message: a threshold crossed is a note; a bound missed is the rule's modality's severity."""
+    if getattr(rule, "threshold", False):
+        if over:
+            return "note", f"{lead}: more than {at_most} — {rule.otherwise}"
+        return "ok", f"{lead}: at most {at_most} — {_lc(rule.summary)}"
+    if not (over or under):
+        message = f"{lead}: within {bound}{bound_note}" if bound else f"{lead}: allowed, the exception lifts the bound"
+        return "ok", message + (f" — {_lc(used.summary)} ({used.modality})" if used else "")
+    why = used.summary if used else rule.summary
+    message = f"{lead}: {'more' if over else 'fewer'} than allowed ({bound}{bound_note}) — {_lc(why)}"
+    if rule.otherwise:
+        message += f"; {rule.otherwise}"
+    if getattr(rule, "exception", None) and not used:
+        message += f"; exception: {exception_words(rule)}"
+    return SEVERITY[rule.modality], message
 
 
 def _other_reading(rule: BoundedRule, value: Fraction, kept: bool, other_value: Fraction | None, other_detail: str) -> list[str]:
