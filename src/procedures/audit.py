@@ -232,11 +232,10 @@ def other_reading_words(near: Nearness) -> str:
 
 
 def _frequency_checks(rs: Ruleset, plan: PlanFile) -> tuple[list[Finding], int]:
+    """Each frequency rule, each group and year: how often, with whom (in conjunction), and not with whom."""
     findings, checked = [], 0
     years = plan.study_period.years()
-    cal = rs.calendar
     for rule in rs.of_kind(FrequencyRule):
-        cite = rule.cite.label()
         own = [m for m in plan.meeting if m.kind in rule.applies_to]
         groups = _groups(own, rule.per_group) or {"": []}
         for group, meetings in groups.items():
@@ -244,58 +243,84 @@ def _frequency_checks(rs: Ruleset, plan: PlanFile) -> tuple[list[Finding], int]:
             for year in years:
                 checked += 1
                 that_year = [m for m in meetings if m.opens.year == year]
-                n = len(that_year)
-                dates = {"year": year, "meetings": [f"{m.name} ({m.opens})" for m in that_year]}
-                names = tuple(m.name for m in that_year)
-                if n < rule.at_least:
-                    findings.append(Finding(rule.id, cite, rule.modality, f"{label}meets {n} time{'s' if n != 1 else ''} in {year}; at least {rule.at_least} expected", dates, names))
-                if rule.at_most is not None and n > rule.at_most:
-                    findings.append(Finding(rule.id, cite, rule.modality, f"{label}meets {n} times in {year}; at most {rule.at_most} expected", dates, names))
-                conj = rule.in_conjunction
-                if conj and that_year:
-                    linked, linked_other = 0, 0
-                    for m in that_year:
-                        if conj.relation == "parent" and not m.parent:
-                            raise InputError(f"plan: meeting '{m.name}': a {m.kind} needs parent (the group of its study group) for {rule.id}")
-                        others = [o for o in plan.meeting if o.kind in conj.kinds and (conj.relation == "any" or o.group_name == m.parent)]
-                        verdicts = [conjunction(m, o, conj, cal) for o in others]
-                        linked += any(v[0] for v in verdicts)
-                        linked_other += any(v[1] for v in verdicts)
-                    need = rule.in_conjunction_at_least
-                    with_what = f"its {'parent ' if conj.relation == 'parent' else ''}{'/'.join(conj.kinds)} (within {days(conj.within_days)})"
-                    other_ok = None if conj.other_reading_working_days is None else linked_other >= need
-                    if linked < need:
-                        findings.append(Finding(rule.id, cite, rule.modality,
-                            f"{label}has no meeting in {year} held in conjunction with {with_what}", dates, names,
-                            f"{other_reading_words(conj)}, {linked_other} would be" if other_ok else None))
-                    elif other_ok is False:
-                        findings.append(Finding(rule.id, cite, rule.modality,
-                            f"{label}has {linked} meeting{'s' if linked != 1 else ''} in {year} held in conjunction with {with_what} only on that reading",
-                            dates, names, f"{other_reading_words(conj)}, {linked_other} {'is' if linked_other == 1 else 'are'}", note=True))
-            avoid = rule.not_in_conjunction
-            if avoid:
-                for m in meetings:
-                    checked += 1
-                    pairs = [(o, conjunction(m, o, avoid, cal)) for o in plan.meeting if o.kind in avoid.kinds and o is not m]
-                    clash = [o for o, v in pairs if v[0]]
-                    clash_other = [o for o, v in pairs if v[1]]
-                    differs = avoid.other_reading_working_days is not None and bool(clash) != bool(clash_other)
-                    dates = {"opens": m.opens.isoformat(), "closes": m.closes.isoformat()}
-                    if clash:
-                        verb = "overlaps" if avoid.within_days == 0 else "is held in conjunction with"
-                        findings.append(Finding(rule.id, cite, rule.modality,
-                            f"{_span(m)} {verb} {', '.join(_span(o) for o in clash)}",
-                            dates, (m.name, *(o.name for o in clash)), f"{other_reading_words(avoid)}, it is not" if differs else None))
-                    elif differs:
-                        findings.append(Finding(rule.id, cite, rule.modality,
-                            f"{_span(m)} is not held in conjunction with any {'/'.join(avoid.kinds)} meeting on the reading used",
-                            dates, (m.name, *(o.name for o in clash_other)),
-                            f"{other_reading_words(avoid)}, it is, with {', '.join(_span(o) for o in clash_other)}", note=True))
+                findings += _count_in_year(rule, label, year, that_year)
+                if rule.in_conjunction and that_year:
+                    findings += _in_conjunction(rs, plan, rule, label, year, that_year)
+            if rule.not_in_conjunction:
+                found, n = _not_in_conjunction(rs, plan, rule, meetings)
+                findings += found
+                checked += n
         if rule.before_each:
             found, n = _before_each(rule, own, plan)
             findings += found
             checked += n
     return findings, checked
+
+
+def _year_dates(year: int, that_year: list[PlanMeeting]) -> tuple[dict, tuple[str, ...]]:
+    return {"year": year, "meetings": [f"{m.name} ({m.opens})" for m in that_year]}, tuple(m.name for m in that_year)
+
+
+def _count_in_year(rule: FrequencyRule, label: str, year: int, that_year: list[PlanMeeting]) -> list[Finding]:
+    """Fewer meetings in the year than at_least, or more than at_most."""
+    n = len(that_year)
+    dates, names = _year_dates(year, that_year)
+    cite = rule.cite.label()
+    out = []
+    if n < rule.at_least:
+        out.append(Finding(rule.id, cite, rule.modality, f"{label}meets {n} time{'s' if n != 1 else ''} in {year}; at least {rule.at_least} expected", dates, names))
+    if rule.at_most is not None and n > rule.at_most:
+        out.append(Finding(rule.id, cite, rule.modality, f"{label}meets {n} times in {year}; at most {rule.at_most} expected", dates, names))
+    return out
+
+
+def _in_conjunction(rs: Ruleset, plan: PlanFile, rule: FrequencyRule, label: str, year: int, that_year: list[PlanMeeting]) -> list[Finding]:
+    """Enough of the year's meetings in conjunction with the named kinds (on the reading used; the other shown)."""
+    conj = rule.in_conjunction
+    linked, linked_other = 0, 0
+    for m in that_year:
+        if conj.relation == "parent" and not m.parent:
+            raise InputError(f"plan: meeting '{m.name}': a {m.kind} needs parent (the group of its study group) for {rule.id}")
+        others = [o for o in plan.meeting if o.kind in conj.kinds and (conj.relation == "any" or o.group_name == m.parent)]
+        verdicts = [conjunction(m, o, conj, rs.calendar) for o in others]
+        linked += any(v[0] for v in verdicts)
+        linked_other += any(v[1] for v in verdicts)
+    need = rule.in_conjunction_at_least
+    with_what = f"its {'parent ' if conj.relation == 'parent' else ''}{'/'.join(conj.kinds)} (within {days(conj.within_days)})"
+    other_ok = None if conj.other_reading_working_days is None else linked_other >= need
+    dates, names = _year_dates(year, that_year)
+    cite = rule.cite.label()
+    if linked < need:
+        return [Finding(rule.id, cite, rule.modality, f"{label}has no meeting in {year} held in conjunction with {with_what}", dates, names,
+                        f"{other_reading_words(conj)}, {linked_other} would be" if other_ok else None)]
+    if other_ok is False:
+        return [Finding(rule.id, cite, rule.modality,
+                        f"{label}has {linked} meeting{'s' if linked != 1 else ''} in {year} held in conjunction with {with_what} only on that reading",
+                        dates, names, f"{other_reading_words(conj)}, {linked_other} {'is' if linked_other == 1 else 'are'}", note=True)]
+    return []
+
+
+def _not_in_conjunction(rs: Ruleset, plan: PlanFile, rule: FrequencyRule, meetings: list[PlanMeeting]) -> tuple[list[Finding], int]:
+    """No meeting held in conjunction with (or overlapping) the kinds to avoid (on the reading used; the other shown)."""
+    avoid = rule.not_in_conjunction
+    cite = rule.cite.label()
+    out = []
+    for m in meetings:
+        pairs = [(o, conjunction(m, o, avoid, rs.calendar)) for o in plan.meeting if o.kind in avoid.kinds and o is not m]
+        clash = [o for o, v in pairs if v[0]]
+        clash_other = [o for o, v in pairs if v[1]]
+        differs = avoid.other_reading_working_days is not None and bool(clash) != bool(clash_other)
+        dates = {"opens": m.opens.isoformat(), "closes": m.closes.isoformat()}
+        if clash:
+            verb = "overlaps" if avoid.within_days == 0 else "is held in conjunction with"
+            out.append(Finding(rule.id, cite, rule.modality, f"{_span(m)} {verb} {', '.join(_span(o) for o in clash)}",
+                               dates, (m.name, *(o.name for o in clash)), f"{other_reading_words(avoid)}, it is not" if differs else None))
+        elif differs:
+            out.append(Finding(rule.id, cite, rule.modality,
+                               f"{_span(m)} is not held in conjunction with any {'/'.join(avoid.kinds)} meeting on the reading used",
+                               dates, (m.name, *(o.name for o in clash_other)),
+                               f"{other_reading_words(avoid)}, it is, with {', '.join(_span(o) for o in clash_other)}", note=True))
+    return out, len(meetings)
 
 
 def _before_each(rule: FrequencyRule, own: list[PlanMeeting], plan: PlanFile) -> tuple[list[Finding], int]:
