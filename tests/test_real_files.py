@@ -340,3 +340,16 @@ def test_line_numbers_are_those_of_the_file_even_across_a_quoted_new_line(tmp_pa
     res = run("tally", "--procedure", "question-approval", "--replies", path, "--format", "json")
     data = json.loads(res.stdout)
     assert res.exit_code == 1 and data["unreadable_rows"] == [5] and data["counted"][0]["row"] == 2
+
+
+def test_a_windows_1252_file_is_named_in_the_warnings_of_tally_and_appointments(tmp_path):
+    replies = tmp_path / "replies.csv"
+    replies.write_bytes("member_state;answer\nCôte d'Ivoire;object\n".encode("cp1252"))
+    data = json.loads(run("tally", "--procedure", "question-approval", "--replies", replies, "--format", "json").stdout)
+    assert data["counted"][0]["member_state"].endswith("(CIV)")
+    assert any("not valid UTF-8: read as Windows-1252" in w for w in data["warnings"])
+    posts = tmp_path / "posts.csv"
+    posts.write_bytes("person;nominated_by;role;study_group;question\nJosé Núñez;Perú;rapporteur;SG1;Q1/1\n".encode("cp1252"))
+    res = run("appointments", "check", posts, "--format", "json")
+    data = json.loads(res.stdout)
+    assert data["errors"] == [] and any("read as Windows-1252" in w for w in data["warnings"])
