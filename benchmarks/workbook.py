@@ -8,8 +8,9 @@ in a fresh process so that its peak memory is its own:
   mode, the reader every command uses);
 - reads it with python-calamine, when installed, for comparison (it loads the
   whole sheet at once);
-- runs `procedures check-batch in.xlsx --out out.xlsx` end to end (reading,
-  checking, and writing a workbook in openpyxl's write-only mode).
+- runs `procedures check-batch` end to end on the workbook, writing CSV, then
+  writing a workbook (openpyxl's write-only mode), and on the same rows as
+  CSV writing a workbook.
 
 Reports rows per second and peak memory (max RSS, from resource.getrusage).
 
@@ -87,14 +88,16 @@ def measure(script: str, *args: str) -> dict | None:
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     with tempfile.TemporaryDirectory() as tmp:
-        src, book, out = Path(tmp) / "in.csv", Path(tmp) / "in.xlsx", Path(tmp) / "out.xlsx"
+        src, book, out, out_csv = Path(tmp) / "in.csv", Path(tmp) / "in.xlsx", Path(tmp) / "out.xlsx", Path(tmp) / "out.csv"
         generate(src, n)
         write_workbook(src, book)
         print(f"workbook: {n} rows, {book.stat().st_size / 2**20:.1f} MiB")
         for label, script, args in [
             ("read, openpyxl read-only (procedures.tables)", READ_TABLE, [str(book)]),
             ("read, python-calamine (whole sheet)", READ_CALAMINE, [str(book)]),
+            ("check-batch in.xlsx --out out.csv", CHECK_BATCH, [str(book), str(out_csv)]),
             ("check-batch in.xlsx --out out.xlsx", CHECK_BATCH, [str(book), str(out)]),
+            ("check-batch in.csv --out out.xlsx", CHECK_BATCH, [str(src), str(out)]),
         ]:
             got = measure(script, *args)
             if got is None:
