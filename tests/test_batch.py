@@ -65,7 +65,7 @@ def test_bad_rows_get_an_error_and_the_exit_code_says_so(tmp_path):
     assert "unknown meeting kind 'plenary'" in got["B2"]["error"]
     assert "is not a date" in got["B3"]["error"]
     assert "no value for received" in got["B4"]["error"]
-    assert "not yes/no" in got["B5"]["error"]
+    assert "is not yes or no" in got["B5"]["error"]
     assert "more fields than the header" in got["B6"]["error"]
     assert got["OK"]["status"] == "delayed" and got["OK"]["error"] == ""
     assert "6 error(s)" in res.stderr

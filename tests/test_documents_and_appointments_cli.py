@@ -55,7 +55,7 @@ def test_bad_input_is_one_line_and_exit_code_2(args, message):
 
 def test_an_appointments_file_without_the_columns_is_one_line(tmp_path):
     bad = tmp_path / "posts.csv"
-    bad.write_text("name,post\nSofia Rossi,rapporteur\n")
+    bad.write_text("who,what\nSofia Rossi,rapporteur\n")
     res = run("appointments", "check", str(bad))
     assert res.exit_code == 2
     assert "the header lacks column(s) person, nominated_by, role, study_group" in res.stderr

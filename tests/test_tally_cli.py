@@ -95,7 +95,7 @@ def test_tally_json_contract(tmp_path):
     "text,extra,message",
     [
         ("", [], "is empty"),
-        ("country,vote\nFRA,approve\n", [], "lacks column(s) member_state, answer"),
+        ("nation,opinion\nFRA,approve\n", [], "lacks column(s) member_state, answer"),
         ("member_state,answer\nFRA,approve\n", ["--circulated", "2026-02-30"], "is not a date"),
         ("member_state,answer\nFRA,approve\n", ["--procedure-typo"], "No such option"),
     ],

@@ -1,10 +1,12 @@
 """Appointments and attendance: who holds which post, counted against the role rules.
 
-An appointments file (CSV) has one row per post: ``person, nominated_by, role,
-study_group`` and, where a rule needs them, ``question`` (rapporteurs) and
-``regional_organization`` (vice-chairs). An attendance file (CSV) has one row
-per person and meeting: ``person, meeting, attended`` and optionally ``date``;
-without dates, each person's meetings are taken in file order.
+An appointments file (a table: CSV or a workbook's sheet, ``procedures.tables``)
+has one row per post: ``person, nominated_by, role, study_group`` and, where a
+rule needs them, ``question`` (rapporteurs) and ``regional_organization``
+(vice-chairs). An attendance file has one row per person and meeting:
+``person, meeting, attended`` and optionally ``date``; without dates, each
+person's meetings are taken in file order. Columns may be named by their
+aliases (``APPOINTMENT_ALIASES``, ``ATTENDANCE_ALIASES``).
 
 Every row is either used or reported as an error with its line; the role
 rules (``[[role]]`` in the rule files) say what is counted and for whom. The
@@ -22,21 +24,35 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import IO
+from typing import IO, BinaryIO
 
-from procedures.csvfiles import dict_rows, open_text
 from procedures.errors import InputError
 from procedures.limits import LimitResult, judge
 from procedures.loader import Ruleset
 from procedures.members import normalise
 from procedures.models import RoleRule
+from procedures.tables import open_table, resolve, term, yes_no
 
 APPOINTMENT_COLUMNS = ("person", "nominated_by", "role", "study_group")
 APPOINTMENT_OPTIONAL = ("question", "regional_organization")
 ATTENDANCE_COLUMNS = ("person", "meeting", "attended")
 ATTENDANCE_OPTIONAL = ("date",)
-ATTENDED = {"yes": True, "y": True, "true": True, "1": True, "present": True, "attended": True,
-            "no": False, "n": False, "false": False, "0": False, "absent": False, "missed": False}
+#: Other names of the columns (normalised: lower case, '_' for spaces); the column's own name wins.
+APPOINTMENT_ALIASES = {
+    "person": ("name", "holder"),
+    "nominated_by": ("nominated", "nominating_member", "nominee_of"),
+    "role": ("post", "position", "function"),
+    "study_group": ("group", "sg", "body"),
+    "regional_organization": ("region", "regional_telecommunication_organization", "rto"),
+}
+ATTENDANCE_ALIASES = {
+    "person": ("name",),
+    "meeting": ("event", "session"),
+    "attended": ("present", "attendance"),
+    "date": ("meeting_date",),
+}
+#: The attendance column's own words, beside every yes/no column's (procedures.tables.yes_no).
+PRESENT, ABSENT = ("present", "attended", "p"), ("absent", "missed", "a")
 
 
 @dataclass(frozen=True)
@@ -88,6 +104,8 @@ class Rows:
     rows: list = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    #: A warning on how the file was read (Windows-1252), or None.
+    read_as: str | None = None
     _seen: dict = field(default_factory=dict, repr=False)
 
     def add(self, line: int, problem: str | None, item=None, key: tuple = (), what: str = "") -> None:
@@ -106,34 +124,48 @@ class Rows:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _records(fh: IO[str], name: str, required: tuple[str, ...], optional: tuple[str, ...]):
-    """The ignored columns, and a stream of (line, row with trimmed values, problem)."""
-    ignored, rows = dict_rows(fh, name, required, optional)
+def _records(source, name: str, sheet: str | None, required: tuple[str, ...], optional: tuple[str, ...], aliases: dict):
+    """The open table, the ignored columns, and a stream of (line, row with trimmed values, problem)."""
+    table = open_table(source, name, sheet)
+    try:
+        at, ignored = resolve(table.columns, name, required, optional, aliases)
+    except InputError:
+        table.close()
+        raise
+    width = len(table.columns)
 
-    def trimmed():
-        for line, row, problem in rows:
-            if problem is None and any(row.get(c) is None for c in required):
-                problem = "the row has fewer fields than the header"
-            yield line, row if problem else {k: (v or "").strip() for k, v in row.items()}, problem
+    def rows():
+        for record in table.records():
+            if record.problem is not None:
+                yield record.line, {}, record.problem
+                continue
+            fields = record.fields
+            if len(fields) > width:
+                yield record.line, {}, "the row has more fields than the header"
+            elif any(at[c] >= len(fields) for c in required):
+                yield record.line, {}, "the row has fewer fields than the header"
+            else:
+                yield record.line, {c: (fields[i] if i < len(fields) else "").strip() for c, i in at.items()}, None
 
-    return ignored, trimmed()
+    return table, ignored, rows()
 
 
 def role_name(text: str) -> str:
     """'Vice Chair', 'vice_chair' and 'Vice-Chair' all name the role vice-chair."""
-    return "-".join(text.replace("_", " ").replace("-", " ").lower().split())
+    return term(text)
 
 
-def read_appointments(rs: Ruleset, fh: IO[str], name: str) -> Rows:
-    """Read and check an appointments file; every row becomes an Appointment or a RowError."""
+def read_appointments(rs: Ruleset, source: Path | BinaryIO | IO[str], name: str, sheet: str | None = None) -> Rows:
+    """Read and check an appointments table (a path or a stream, binary or text); every row becomes an Appointment or a RowError."""
     rules = rs.of_kind(RoleRule)
     needs_question = {r for rule in rules if rule.measure == "questions" or rule.per == "question" for r in rule.counts}
     needs_org = {r for rule in rules if rule.per == "study-group-and-organization" for r in rule.counts}
     orgs = rs.regional_organizations if rs.head.regional_organizations else None
     roles = rs.spec.roles
     out = Rows(name)
-    with fh:
-        out.ignored, records = _records(fh, name, APPOINTMENT_COLUMNS, APPOINTMENT_OPTIONAL)
+    table, out.ignored, records = _records(source, name, sheet, APPOINTMENT_COLUMNS, APPOINTMENT_OPTIONAL, APPOINTMENT_ALIASES)
+    out.read_as = table.encoding_warning()
+    with table:
         for line, row, problem in records:
             appt = None
             if problem is None:
@@ -167,42 +199,42 @@ def _appointment(line, row, roles, needs_question, needs_org, orgs) -> tuple[str
     return None, Appointment(line, row["person"], row["nominated_by"], role, row["study_group"], question, code)
 
 
-def read_attendance(fh: IO[str], name: str, people: set[str]) -> Rows:
-    """Read and check an attendance file; a person must be among the appointments."""
+def read_attendance(source: Path | BinaryIO | IO[str], name: str, people: set[str], sheet: str | None = None,
+                    date_order: str | None = None) -> Rows:
+    """Read and check an attendance table; a person must be among the appointments."""
     from procedures.timestamps import parse_date
 
     out = Rows(name)
-    with fh:
-        out.ignored, records = _records(fh, name, ATTENDANCE_COLUMNS, ATTENDANCE_OPTIONAL)
-        dated = False
+    table, out.ignored, records = _records(source, name, sheet, ATTENDANCE_COLUMNS, ATTENDANCE_OPTIONAL, ATTENDANCE_ALIASES)
+    out.read_as = table.encoding_warning()
+    with table:
         for line, row, problem in records:
             if problem is None:
-                dated = "date" in row
                 problem = next((f"{c} is empty" for c in ATTENDANCE_COLUMNS if not row[c]), None)
             if problem is None and normalise(row["person"]) not in people:
                 problem = f"{row['person']} is not among the appointments"
-            if problem is None and row["attended"].lower() not in ATTENDED:
-                problem = f"attended '{row['attended']}' is not yes or no"
-            day = None
-            if problem is None and dated:
-                try:
-                    day = parse_date(row["date"], "date")
-                except InputError as exc:
-                    problem = str(exc)
+            attended = day = None
+            try:
+                if problem is None:
+                    attended = yes_no(row["attended"], "attended", None, PRESENT, ABSENT)
+                if problem is None and "date" in row:
+                    day = parse_date(row["date"], "date", date_order)
+            except InputError as exc:
+                problem = str(exc)
             if problem:
                 out.add(line, problem)
                 continue
-            item = Attendance(line, row["person"], row["meeting"], ATTENDED[row["attended"].lower()], day)
+            item = Attendance(line, row["person"], row["meeting"], attended, day)
             out.add(line, None, item, (normalise(row["person"]), normalise(row["meeting"])), f"{row['person']} at {row['meeting']}, ")
     return out
 
 
-def appointments_file(rs: Ruleset, path: Path) -> Rows:
-    return read_appointments(rs, open_text(path), str(path))
+def appointments_file(rs: Ruleset, path: Path, sheet: str | None = None) -> Rows:
+    return read_appointments(rs, path, str(path), sheet)
 
 
-def attendance_file(path: Path, appointments: Rows) -> Rows:
-    return read_attendance(open_text(path), str(path), {a.key for a in appointments.rows})
+def attendance_file(path: Path, appointments: Rows, sheet: str | None = None, date_order: str | None = None) -> Rows:
+    return read_attendance(path, str(path), {a.key for a in appointments.rows}, sheet, date_order)
 
 
 # --- counting --------------------------------------------------------------------------------
@@ -261,6 +293,8 @@ def check_appointments(rs: Ruleset, appointments: Rows, attendance: Rows | None 
     for rows in (appointments, attendance):
         if rows and rows.ignored:
             result.warnings.append(f"{rows.name}: columns ignored: {', '.join(rows.ignored)}")
+        if rows and rows.read_as:
+            result.warnings.append(rows.read_as)
     for rule in rs.of_kind(RoleRule):
         if rule.measure == "consecutive-absences" and attendance is None:
             result.not_checked.append(f"{rule.id} ({rule.cite.label()}): give --attendance FILE to count {rule.quantity}")

@@ -1,55 +1,91 @@
 """Checking a registry export: one output row per input row, streamed.
 
-The input is a table (``procedures.tables``) with a header (``id, kind,
-opens, received`` and optionally ``purpose, opening_time, chair_admitted, closes``).
-Records come from the one table reader, are evaluated in chunks (in forked
-worker processes when there are several cores: they receive parsed records,
-never bytes) and written in input order, so memory stays flat; each distinct
-meeting's deadlines are computed once, and a bounded number are kept. A record
-that cannot be read or evaluated still yields its output row, with the reason
-in the ``error`` column: rows in = rows out.
+The input is a table (``procedures.tables``: CSV of any delimiter and
+encoding, or a workbook's sheet) with a header (``id, kind, opens, received``
+and optionally ``purpose, opening_time, chair_admitted, closes``, or their
+aliases, ``ALIASES``). Each output row is the input row, every column in
+order, followed by the check's own columns (``ADDED``). Records come from the
+one table reader, are evaluated in chunks (in forked worker processes when
+there are several cores: they receive parsed records, never bytes) and
+written in input order, so memory stays flat; each distinct meeting's
+deadlines are computed once, and a bounded number are kept. A record that
+cannot be read or evaluated still yields its output row, with the reason in
+the ``error`` column: rows in = rows out.
+
+The output is CSV, JSON or an Excel workbook (``procedures.workbooks``).
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from procedures.contributions import Meeting, Plan, classify, plan
+from procedures.contributions import Meeting, Plan, Result, classify, plan
 from procedures.deadlines import other_counting
 from procedures.errors import InputError, ProceduresError
-from procedures.outfiles import output_file
-from procedures.tables import Record, Table, open_table, require
+from procedures.outfiles import is_stdout, output_file
+from procedures.tables import Record, Table, open_table, resolve, term, yes_no
 from procedures.loader import Library
 from procedures.timestamps import parse_date, parse_received, parse_time
 from procedures.vocabulary import CHAIR_ADMITTED
 
 REQUIRED = ("id", "kind", "opens", "received")
 OPTIONAL = ("purpose", "opening_time", "chair_admitted", "closes")
-#: The output columns; columns added later go at the end, so positions stay stable.
-OUTPUT = ("id", "status", "translated", "on_agenda", "publish_by", "cite", "warnings", "error", "modality")
-TRUE, FALSE = {"true", "yes", "y", "1", "x"}, {"false", "no", "n", "0", ""}
+#: Other names of the columns (normalised: lower case, '_' for spaces); the column's own name wins.
+ALIASES = {
+    "kind": ("meeting_kind", "meeting_type"),
+    "opens": ("meeting_opens", "opening_date", "first_day"),
+    "received": ("received_on", "date_received", "received_at"),
+    "purpose": ("for",),
+    "opening_time": ("opening_session",),
+    "chair_admitted": ("admitted_by_chair", "admitted_by_the_chair"),
+    "closes": ("meeting_closes", "closing_date", "last_day"),
+}
+#: The check's own columns, after the input's: the status, the paragraphs that decided it, the
+#: cut-off that decided it (met, or the last one missed) with its paragraph, what follows, the margin.
+ADDED = ("status", "cite", "cutoff", "cutoff_cite", "publish_by", "on_agenda", "translated", "margin",
+         "warnings", "error", "modality")
+#: Output formats, and the --out file extensions that choose them.
+FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
 #: A cell a spreadsheet would read as a formula starts with one of these.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: An input column named like one of the check's own is echoed under its name and this suffix.
+INPUT_SUFFIX = " (input)"
 
 
-def _error_row(ident: str | None, message: str) -> list:
-    """The output row of a record that could not be checked: its id and why, nothing else."""
-    row: list = [None] * len(OUTPUT)
-    row[OUTPUT.index("id")], row[OUTPUT.index("error")] = ident, message
+def _error_row(message: str) -> list:
+    """The check's columns for a record that could not be checked: why, nothing else."""
+    row: list = [None] * len(ADDED)
+    row[ADDED.index("error")] = message
     return row
 
 
 def neutralise(cell: str) -> str:
     """Make a cell safe to open in a spreadsheet: a leading formula character is quoted."""
     return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def output_format(fmt: str | None, out: Path | None) -> str:
+    """The format asked for, else the one the --out file's extension names, else CSV."""
+    if fmt:
+        return fmt
+    return FORMATS.get(out.suffix.lower(), "csv") if out is not None and str(out) != "-" else "csv"
+
+
+def output_header(header: list[str]) -> list[str]:
+    """The output's column names: the input's as written (one named like an added column gets a suffix), then ADDED."""
+    from procedures.tables import normalise_column
+
+    return [h + INPUT_SUFFIX if normalise_column(h) in ADDED else h for h in header] + list(ADDED)
 
 
 @dataclass
@@ -67,19 +103,10 @@ class Summary:
         parts.append(f"{self.errors} error(s)")
         text = ", ".join(parts)
         if self.ignored_columns:
-            text += f"; columns ignored: {', '.join(self.ignored_columns)}"
+            text += f"; columns ignored: {', '.join(self.ignored_columns)} (copied through)"
         if self.read_as:
             text += f"; {self.read_as}"
         return text
-
-
-def _flag(value: str | None) -> bool:
-    v = (value or "").strip().lower()
-    if v in TRUE:
-        return True
-    if v in FALSE:
-        return False
-    raise InputError(f"chair_admitted '{value}' is not yes/no")
 
 
 class _Plans:
@@ -92,8 +119,9 @@ class _Plans:
     #: Distinct meetings remembered at once; past it, the memo starts again.
     LIMIT = 4096
 
-    def __init__(self, lib: Library):
+    def __init__(self, lib: Library, date_order: str | None = None):
         self.lib = lib
+        self.date_order = date_order
         self.cache: dict[tuple, tuple[Plan, Plan] | str] = {}
 
     def get(self, kind: str, opens: str, purpose: str, opening_time: str, closes: str) -> tuple[Plan, Plan] | str:
@@ -103,9 +131,9 @@ class _Plans:
         if hit is None:
             try:
                 meeting = Meeting(
-                    kind, parse_date(opens, "opens"), purpose or "action",
+                    kind, parse_date(opens, "opens", self.date_order), purpose or "action",
                     parse_time(opening_time, "opening_time") if opening_time else None,
-                    parse_date(closes, "closes") if closes else None,
+                    parse_date(closes, "closes", self.date_order) if closes else None,
                 )
                 rs = self.lib.in_force(meeting.opens)
                 hit = (plan(rs, meeting), plan(rs, meeting, other_counting(rs)))
@@ -118,21 +146,24 @@ class _Plans:
 
 
 class Columns:
-    """Where each known column is in a row, from the header."""
+    """Where each known column is in a row, from the header (by name or alias)."""
 
-    def __init__(self, header: list[str]):
-        self.width = len(header)
-        self.at = {name: header.index(name) for name in REQUIRED + OPTIONAL if name in header}
+    def __init__(self, at: dict[str, int], width: int, header: list[str]):
+        self.width = width
+        self.at = at
+        self.output = output_header(header)
 
 
 class Evaluator:
-    """Turns input rows (lists of strings) into output rows (lists, in OUTPUT order)."""
+    """Turns input rows (lists of strings) into output rows: the input's cells, then the ADDED columns."""
 
-    def __init__(self, lib: Library, columns: Columns):
-        self.plans = _Plans(lib)
+    def __init__(self, lib: Library, columns: Columns, date_order: str | None = None):
+        self.plans = _Plans(lib, date_order)
         self.columns = columns
+        self.date_order = date_order
 
     def row(self, number: int, fields: list[str]) -> list:
+        """The ADDED columns for one record."""
         at = self.columns.at
         width = len(fields)
 
@@ -140,7 +171,6 @@ class Evaluator:
             i = at.get(name)
             return fields[i] if i is not None and i < width else None
 
-        ident = (cell("id") or "").strip()
         try:
             if width > self.columns.width:
                 raise InputError(f"line {number} has more fields than the header")
@@ -148,36 +178,58 @@ class Evaluator:
             if missing:
                 raise InputError(f"line {number} has no value for {', '.join(missing)}")
             planned = self.plans.get(
-                cell("kind").strip(), cell("opens").strip(), (cell("purpose") or "").strip(),
+                term(cell("kind")), cell("opens").strip(), term(cell("purpose") or ""),
                 (cell("opening_time") or "").strip(), (cell("closes") or "").strip(),
             )
             if isinstance(planned, str):
-                return _error_row(ident, planned)
+                return _error_row(planned)
             p, alt = planned
-            received = parse_received(cell("received"), p.rs.head.time_zone)
-            flags = CHAIR if _flag(cell("chair_admitted")) else NO_FLAGS
+            received = parse_received(cell("received"), p.rs.head.time_zone, "received", self.date_order)
+            flags = CHAIR if yes_no(cell("chair_admitted"), "chair_admitted") else NO_FLAGS
             result = classify(p, received, flags, alt, explain=False)
         except ProceduresError as exc:
-            return _error_row(ident, str(exc))
-        return [
-            ident, result.status, result.translated, result.on_agenda,
-            result.publish_by.date.isoformat() if result.publish_by else None,
-            result.cite, result.warnings, None, result.modality,
-        ]
+            return _error_row(str(exc))
+        return _added(result)
 
     def chunk(self, records: list[Record], fmt: str) -> Rendered:
-        """Evaluate and render a chunk of records: the output text and its counts (one output row each)."""
-        out = [self.row(r.line, r.fields) if r.problem is None else _error_row(None, r.problem)
-               for r in records]
-        by_status = Counter(r[1] for r in out if r[7] is None)
-        errors = sum(1 for r in out if r[7] is not None)
+        """Evaluate and render a chunk of records: the output and its counts (one output row each)."""
+        width = self.columns.width
+        out = []
+        for r in records:
+            echoed = [""] * width if r.fields is None else (r.fields + [""] * (width - len(r.fields)))[:width]
+            added = self.row(r.line, r.fields) if r.problem is None else _error_row(r.problem)
+            out.append(echoed + added)
+        status, error = width + ADDED.index("status"), width + ADDED.index("error")
+        by_status = Counter(r[status] for r in out if r[error] is None)
+        errors = sum(1 for r in out if r[error] is not None)
         if fmt == "json":
-            text = ",\n".join(json.dumps(dict(zip(OUTPUT, r)), ensure_ascii=False) for r in out)
-        else:
-            buffer = io.StringIO()
-            csv.writer(buffer, lineterminator="\n").writerows([_cell(v) for v in r] for r in out)
-            text = buffer.getvalue()
-        return Rendered(text, len(out), by_status, errors)
+            names = self.columns.output
+            text = ",\n".join(json.dumps(dict(zip(names, [_json(v) for v in r])), ensure_ascii=False) for r in out)
+            return Rendered(text, len(out), by_status, errors)
+        if fmt == "xlsx":
+            return Rendered("", len(out), by_status, errors, out)
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows([text_cell(v) for v in r] for r in out)
+        return Rendered(buffer.getvalue(), len(out), by_status, errors)
+
+
+def _added(result: Result) -> list:
+    """The ADDED columns of a checked record, as values (dates as dates, lists as lists)."""
+    decided = result.decided_by
+    cutoff = cutoff_cite = None
+    if decided is not None and decided.moment is not None:
+        cutoff = decided.moment
+        cutoff_cite = decided.deadline.cite if decided.deadline else decided.tier.cite.label()
+    return [
+        result.status, result.cite, cutoff, cutoff_cite,
+        result.publish_by.date if result.publish_by else None,
+        result.on_agenda, result.translated, result.margin, result.warnings, None, result.modality,
+    ]
+
+
+def _json(value: object) -> object:
+    """A value as JSON holds it: dates and times in ISO 8601."""
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
 
 
 @dataclass(frozen=True)
@@ -186,6 +238,8 @@ class Rendered:
     rows: int
     by_status: Counter
     errors: int
+    #: The rows as values, for a workbook (the text is then empty).
+    values: list | None = None
 
 
 CHAIR, NO_FLAGS = frozenset({CHAIR_ADMITTED}), frozenset()
@@ -195,9 +249,9 @@ CHUNK, IN_FLIGHT = 4000, 3
 _worker: Evaluator | None = None
 
 
-def _worker_init(lib: Library, columns: Columns) -> None:
+def _worker_init(lib: Library, columns: Columns, date_order: str | None) -> None:
     global _worker
-    _worker = Evaluator(lib, columns)
+    _worker = Evaluator(lib, columns, date_order)
 
 
 def _worker_chunk(records: list[Record], fmt: str) -> Rendered:
@@ -216,7 +270,7 @@ def _chunks(records, size: int):
         yield chunk
 
 
-def evaluate_rows(lib: Library, records, columns: Columns, fmt: str, workers: int = 1):
+def evaluate_rows(lib: Library, records, columns: Columns, fmt: str, workers: int = 1, date_order: str | None = None):
     """Yield the rendered output of each chunk of records, in input order.
 
     With more than one worker, chunks are evaluated in forked worker processes,
@@ -228,7 +282,7 @@ def evaluate_rows(lib: Library, records, columns: Columns, fmt: str, workers: in
         return
     second = next(chunks, None) if workers > 1 else None
     if second is None:
-        local = Evaluator(lib, columns)
+        local = Evaluator(lib, columns, date_order)
         yield local.chunk(first, fmt)
         for c in chunks:
             yield local.chunk(c, fmt)
@@ -238,7 +292,7 @@ def evaluate_rows(lib: Library, records, columns: Columns, fmt: str, workers: in
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init, initargs=(lib, columns)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init, initargs=(lib, columns, date_order)) as pool:
         pending = deque([pool.submit(_worker_chunk, first, fmt), pool.submit(_worker_chunk, second, fmt)])
         for c in chunks:
             while len(pending) >= workers * IN_FLIGHT:
@@ -249,8 +303,8 @@ def evaluate_rows(lib: Library, records, columns: Columns, fmt: str, workers: in
 
 
 def _columns(table: Table, summary: Summary) -> Columns:
-    summary.ignored_columns = require(table.columns, table.name, REQUIRED, OPTIONAL)
-    return Columns(table.columns)
+    at, summary.ignored_columns = resolve(table.columns, table.name, REQUIRED, OPTIONAL, ALIASES)
+    return Columns(at, len(table.columns), table.header or table.columns)
 
 
 def _fork_available() -> bool:
@@ -259,35 +313,50 @@ def _fork_available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def run_batch(lib: Library, path: Path, out: Path | None, fmt: str, workers: int | None = None) -> Summary:
-    """Check the table at ``path`` ('-': standard input) into ``out`` (None: standard output), all or nothing."""
+def run_batch(lib: Library, path: Path, out: Path | None, fmt: str | None, workers: int | None = None,
+              sheet: str | None = None, date_order: str | None = None) -> Summary:
+    """Check the table at ``path`` ('-': standard input) into ``out`` (None: standard output), all or nothing.
+
+    ``fmt`` None: the format the --out file's extension names (.xlsx, .json), else CSV.
+    """
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if _fork_available() else 1
-    with open_table(path) as table:
-        return check_table(lib, table, lambda: output_file(out, [path]), fmt, workers)
+    fmt = output_format(fmt, out)
+    if fmt == "xlsx" and is_stdout(out) and sys.stdout.isatty():
+        raise InputError("a workbook is not for the terminal: give --out FILE.xlsx (or redirect the output to a file)")
+    with open_table(path, sheet=sheet) as table:
+        return check_table(lib, table, lambda: output_file(out, [path], binary=fmt == "xlsx"), fmt, workers, date_order)
 
 
-def check_table(lib: Library, table: Table, sink, fmt: str, workers: int = 1) -> Summary:
-    """The batch check over an open table. ``sink()`` opens the output, once the header is known good."""
+def check_table(lib: Library, table: Table, sink, fmt: str, workers: int = 1, date_order: str | None = None) -> Summary:
+    """The batch check over an open table. ``sink()`` opens the output (binary for xlsx), once the header is known good."""
     summary = Summary()
     columns = _columns(table, summary)
     summary.read_as = table.describe_format()
     with sink() as out:
-        _write(out, evaluate_rows(lib, table.records(), columns, fmt, workers), fmt, summary)
+        chunks = evaluate_rows(lib, table.records(), columns, fmt, workers, date_order)
+        if fmt == "xlsx":
+            _write_workbook(out, chunks, columns, summary)
+        else:
+            _write(out, chunks, fmt, columns, summary)
         out.flush()
     return summary
 
 
-def _write(sink: IO[str], chunks, fmt: str, summary: Summary) -> None:
+def _count(summary: Summary, chunk: Rendered) -> None:
+    summary.rows += chunk.rows
+    summary.errors += chunk.errors
+    summary.by_status.update(chunk.by_status)
+
+
+def _write(sink: IO[str], chunks, fmt: str, columns: Columns, summary: Summary) -> None:
     if fmt == "json":
         sink.write("[")
     else:
-        sink.write(",".join(OUTPUT) + "\n")
+        csv.writer(sink, lineterminator="\n").writerow([text_cell(h) for h in columns.output])
     first = True
     for chunk in chunks:
-        summary.rows += chunk.rows
-        summary.errors += chunk.errors
-        summary.by_status.update(chunk.by_status)
+        _count(summary, chunk)
         if fmt == "json":
             sink.write(("\n" if first else ",\n") + chunk.text)
         else:
@@ -297,18 +366,36 @@ def _write(sink: IO[str], chunks, fmt: str, summary: Summary) -> None:
         sink.write("\n]\n")
 
 
+def _write_workbook(sink: IO[bytes], chunks, columns: Columns, summary: Summary) -> None:
+    from procedures.workbooks import ResultsWorkbook
+
+    book = ResultsWorkbook(sink, columns.output, text_cell)
+    for chunk in chunks:
+        _count(summary, chunk)
+        for row in chunk.values:
+            book.append(row)
+    book.close()
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: A text that needs neither: no leading formula character, no control character (the common case, tested once).
+_PLAIN = re.compile(r"(?![=+\-@\t\r])[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*\Z")
 
 
-def _cell(value: object) -> str:
-    """A value as a CSV cell: yes/no, lists joined, control characters shown as \\xNN, formulas neutralised."""
-    if value is None:
+def text_cell(value: object) -> str:
+    """A value as a CSV or workbook text cell: yes/no, lists joined, dates in ISO 8601, control characters
+    shown as \\xNN, formulas neutralised."""
+    if value.__class__ is str:
+        if _PLAIN.match(value):
+            return value
+    elif value is None:
         return ""
-    if value is True:
+    elif value is True:
         return "yes"
-    if value is False:
+    elif value is False:
         return "no"
-    if isinstance(value, list):
+    elif isinstance(value, list):
         value = "; ".join(value)
+    elif isinstance(value, (dt.date, dt.datetime)):
+        value = value.isoformat()
     return neutralise(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value))
-

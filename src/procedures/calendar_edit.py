@@ -183,14 +183,13 @@ def calendar_files(root: Path) -> list[Path]:
 
 def read_published_list(source: Path, year: int) -> list[tuple[dt.date, str]]:
     """ITU's list of closures for ``year``: a table (CSV or workbook) with columns date (YYYY-MM-DD) and name."""
-    from procedures.tables import open_table, require
+    from procedures.tables import open_table, resolve
 
     out: list[tuple[dt.date, str]] = []
     lines: dict[dt.date, int] = {}
     with open_table(source) as table:
         name = table.name
-        require(table.columns, name, ("date", "name"), ())
-        at = {c: table.columns.index(c) for c in ("date", "name")}
+        at, _ = resolve(table.columns, name, ("date", "name"), ())
         for record in table.records():
             if record.problem:
                 raise InputError(f"{name}: {record.problem}")

@@ -65,6 +65,18 @@ class TextFormat(str, Enum):
 class BatchFormat(str, Enum):
     csv = "csv"
     json = "json"
+    xlsx = "xlsx"
+
+
+class DateOrder(str, Enum):
+    iso = "iso"
+    dmy = "dmy"
+    mdy = "mdy"
+
+
+SheetOption = Annotated[Optional[str], typer.Option("--sheet", help="The workbook's sheet to read (default: the first).", show_default=False, metavar="NAME")]
+DateOrderOption = Annotated[DateOrder, typer.Option(
+    "--date-order", help="How to read dates written 05/02/2027 or 5.2.2027: day first (dmy) or month first (mdy); iso: only YYYY-MM-DD.")]
 
 
 def whole_number(least: int, most: int, example: str):
@@ -340,22 +352,25 @@ def check(
 
 @app.command("check-batch")
 def check_batch(
-    file: Annotated[Path, typer.Argument(help="CSV with a header: id, kind, opens, received [, purpose, opening_time, chair_admitted, closes]. '-' reads stdin.")],
-    fmt: Annotated[BatchFormat, typer.Option("--format", help="Output format.")] = BatchFormat.csv,
+    file: Annotated[Path, typer.Argument(help="A table (CSV, or an .xlsx workbook) with a header: id, kind, opens, received [, purpose, opening_time, chair_admitted, closes]. '-' reads stdin.")],
+    fmt: Annotated[Optional[BatchFormat], typer.Option("--format", help="Output format (default: the --out file's extension, .xlsx, .json or .csv; else csv).", show_default=False)] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write the results to this file instead of stdout (written whole or not at all; never the input file).")] = None,
+    sheet: SheetOption = None,
+    date_order: DateOrderOption = DateOrder.iso,
     rules: RulesOption = None,
 ) -> None:
-    """Check every contribution of a registry export; one output row per input row.
+    """Check every contribution of a registry export; one output row per input row: the input's
+    columns, then the check's.
 
     A summary goes to stderr; exit code 1 when any row had an error.
 
-    Example: procedures check-batch registry.csv --out results.csv
+    Example: procedures check-batch registry.xlsx --out results.xlsx
     """
     with reporting():
         from procedures.batch import run_batch
 
         lib = _library(rules)
-        summary = run_batch(lib, file, out, fmt.value)
+        summary = run_batch(lib, file, out, fmt.value if fmt else None, sheet=sheet, date_order=date_order.value)
         typer.echo(summary.describe(), err=True)
         if summary.errors:
             raise typer.Exit(1)
@@ -412,11 +427,13 @@ def _exit_for(breaches: list, warnings: list) -> None:
 @app.command("tally")
 def tally_cmd(
     procedure: Annotated[str, typer.Option("--procedure", help="question-approval, question-deletion, recommendation-approval, recommendation-deletion, recommendation-adoption, consultation-decision, information-translation, question-support.")],
-    replies: Annotated[Path, typer.Option("--replies", help="CSV with a header: member_state, answer[, received][, participant].")],
+    replies: Annotated[Path, typer.Option("--replies", help="A table (CSV, or an .xlsx workbook) with a header: member_state, answer[, received][, participant].")],
     circulated: Annotated[Optional[str], typer.Option("--circulated", help="Date the circular or request went out (for consultation-decision: the meeting's last day); replies outside the window are excluded.")] = None,
     electorate_size: Annotated[Optional[int], typer.Option("--electorate-size", help="Number of participants at the meeting, for a share of the electorate (information-translation).", parser=whole_number(1, 999_999, "120"), metavar="N")] = None,
     no_meeting_before_wtdc: Annotated[bool, typer.Option("--no-meeting-before-wtdc", help="No study group meeting remains before WTDC (§ 7.2.6).")] = False,
     requested_by: Annotated[Optional[list[str]], typer.Option("--requested-by", help="consultation-decision: a Member State that asked for more time at the meeting (§ 7.3.5.2); repeat it, or separate names with ';'; 'none' if nobody did.")] = None,
+    sheet: SheetOption = None,
+    date_order: DateOrderOption = DateOrder.iso,
     fmt: Annotated[TextFormat, typer.Option("--format", help="Output format.")] = TextFormat.text,
     rules: RulesOption = None,
 ) -> None:
@@ -435,7 +452,8 @@ def tally_cmd(
         lib = _library(rules)
         start = parse_date(circulated, "--circulated") if circulated else None
         flags = frozenset({NO_MEETING_BEFORE_WTDC} if no_meeting_before_wtdc else set())
-        result = tally_replies(lib, procedure, read_replies(replies), start, electorate_size, flags, names_list(requested_by))
+        source = read_replies(replies, sheet, date_order.value)
+        result = tally_replies(lib, procedure, source, start, electorate_size, flags, names_list(requested_by))
         if fmt == TextFormat.json:
             typer.echo(_json(result.as_dict()))
         else:
@@ -644,8 +662,11 @@ def recommendation_check_revision(
 
 @appointments_app.command("check")
 def appointments_check(
-    file: Annotated[Path, typer.Argument(help="CSV of posts: person, nominated_by, role, study_group [, question, regional_organization].")],
-    attendance: Annotated[Optional[Path], typer.Option("--attendance", help="CSV of attendance: person, meeting, attended [, date]; adds the two-consecutive-absences reminders.", show_default=False)] = None,
+    file: Annotated[Path, typer.Argument(help="A table (CSV, or an .xlsx workbook) of posts: person, nominated_by, role, study_group [, question, regional_organization].")],
+    attendance: Annotated[Optional[Path], typer.Option("--attendance", help="A table of attendance: person, meeting, attended [, date]; adds the two-consecutive-absences reminders.", show_default=False)] = None,
+    sheet: SheetOption = None,
+    attendance_sheet: Annotated[Optional[str], typer.Option("--attendance-sheet", help="The attendance workbook's sheet to read (default: the first).", show_default=False, metavar="NAME")] = None,
+    date_order: DateOrderOption = DateOrder.iso,
     fmt: Annotated[TextFormat, typer.Option("--format", help="Output format.")] = TextFormat.text,
     rules: RulesOption = None,
 ) -> None:
@@ -661,8 +682,8 @@ def appointments_check(
         from procedures.appointments import SECTIONS, appointments_file, attendance_file, check_appointments
 
         rs = _library(rules).latest()
-        posts = appointments_file(rs, file)
-        present = attendance_file(attendance, posts) if attendance else None
+        posts = appointments_file(rs, file, sheet)
+        present = attendance_file(attendance, posts, attendance_sheet, date_order.value) if attendance else None
         result = check_appointments(rs, posts, present)
         if fmt == TextFormat.json:
             typer.echo(_json(result.as_dict()))

@@ -165,6 +165,8 @@ class Result:
     deadlines: list[dict] = field(default_factory=list)
     trace: list[Step] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: The bound that decided the status, the one the margin is measured to (met, or the last one missed).
+    decided_by: Bound | None = None
 
     def sentence(self) -> str:
         follows = self.what_follows
@@ -348,9 +350,8 @@ def classify(p: Plan, received: Received, flags: frozenset[str] = frozenset(), a
             cites.append(due.cite)
     # The margin is measured to the bound that decided: inside the first tier's,
     # or past the previous tier's.
-    margin = ""
-    if explain:
-        margin = _margin(received, bound, inside=True) if i == 0 else _margin(received, p.bounds[i - 1], inside=False)
+    decided_by = bound if i == 0 else p.bounds[i - 1]
+    margin = _margin(received, decided_by, inside=i == 0)
     status = placed.status
     result = Result(
         status=status,
@@ -367,6 +368,7 @@ def classify(p: Plan, received: Received, flags: frozenset[str] = frozenset(), a
         exception=exception.id if exception else None,
         publish_by_passed=passed,
         warnings=list(placed.warnings),
+        decided_by=decided_by,
     )
     warnings = result.warnings
     if alternative is not None:

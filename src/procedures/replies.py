@@ -1,17 +1,30 @@
-"""Reading a replies file: CSV with a header ``member_state, answer[, received][, participant]``."""
+"""Reading a replies file: a table with a header ``member_state, answer[, received][, participant]``.
+
+The columns may also be named by their aliases (``ALIASES``: ``Member State``
+and ``country``, ``Answer``, ``reply`` and ``vote``, ``Received on`` and
+``date received``, ``delegate``), case- and space-insensitively.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, BinaryIO
 
-from procedures.csvfiles import dict_rows, open_text
 from procedures.errors import InputError
+from procedures.tables import Record, open_table, resolve
 from procedures.tally import Reply
+from procedures.timestamps import written_date
 
 REQUIRED = ("member_state", "answer")
 OPTIONAL = ("received", "participant")
+#: Other names of the columns (normalised: lower case, '_' for spaces); the column's own name wins.
+ALIASES = {
+    "member_state": ("country", "member", "administration"),
+    "answer": ("reply", "vote", "response", "position"),
+    "received": ("received_on", "date_received", "received_at", "date"),
+    "participant": ("delegate", "person"),
+}
 #: The word that says, in a list of names, that nobody is on it (e.g. nobody asked for more time).
 NOBODY = "none"
 
@@ -40,37 +53,65 @@ def tally_replies(lib, procedure: str, source: tuple[list[str], Iterator[Reply]]
 
     from procedures.tally import tally
 
-    ignored, rows = source
+    ignored, rows, *read = source
     rs = lib.in_force(circulated or dt.date.today())
     result = tally(rs, procedure, rows, circulated, electorate_size, flags, requested_by)
     if ignored:
         result.warnings.append(f"columns ignored: {', '.join(ignored)}")
+    result.warnings += [w for w in read if w]
     return result
 
 
-def read_replies(path: Path) -> tuple[list[str], Iterator[Reply]]:
-    """Check the header now; return the ignored columns and a stream of replies.
+def read_replies(path: Path, sheet: str | None = None, date_order: str | None = None) -> tuple[list[str], Iterator[Reply], str | None]:
+    """Check the header now; return the ignored columns, a stream of replies, and a warning on the encoding (or None).
 
-    A row that cannot be read as a reply still yields a Reply, with its problem,
-    so that the tally reports it as excluded rather than dropping it.
+    The file is any table ``procedures.tables`` reads (CSV of any delimiter
+    and encoding, or a workbook's sheet). A row that cannot be read as a reply
+    still yields a Reply, with its problem, so that the tally reports it as
+    unreadable rather than dropping it.
     """
-    return replies_from(open_text(path), str(path))
+    return replies_from(path, str(path), sheet, date_order)
 
 
-def replies_from(fh: IO[str], name: str) -> tuple[list[str], Iterator[Reply]]:
-    """As read_replies, from an open text stream (closed when the stream is exhausted)."""
+def replies_from(source: Path | BinaryIO | IO[str], name: str, sheet: str | None = None,
+                 date_order: str | None = None) -> tuple[list[str], Iterator[Reply], str | None]:
+    """As read_replies, from a path or an open stream, binary or text (closed when the rows are exhausted)."""
+    table = open_table(source, name, sheet)
     try:
-        ignored, records = dict_rows(fh, name, REQUIRED, OPTIONAL)
+        at, ignored = resolve(table.columns, name, REQUIRED, OPTIONAL, ALIASES)
     except InputError:
-        fh.close()
+        table.close()
         raise
+    width = len(table.columns)
 
     def rows() -> Iterator[Reply]:
-        with fh:
-            for number, row, problem in records:
-                if problem is None and row.get("answer") is None:
-                    problem = "the row has no answer field"
-                yield Reply(number, (row.get("member_state") or "").strip(), (row.get("answer") or "").strip(), row.get("received"), problem,
-                            (row.get("participant") or "").strip() or None)
+        with table:
+            for record in table.records():
+                yield _reply(record, at, width, date_order)
 
-    return ignored, rows()
+    return ignored, rows(), table.encoding_warning()
+
+
+def _reply(record: Record, at: dict[str, int], width: int, date_order: str | None) -> Reply:
+    """One record as a Reply; a record that cannot be read carries its problem."""
+    if record.problem is not None:
+        return Reply(record.line, "", "", None, record.problem)
+    fields = record.fields
+
+    def cell(column: str) -> str | None:
+        i = at.get(column)
+        return fields[i] if i is not None and i < len(fields) else None
+
+    problem = None
+    if len(fields) > width:
+        problem = "the row has more fields than the header"
+    elif cell("answer") is None:
+        problem = "the row has no answer field"
+    received = cell("received")
+    if problem is None and received and received.strip() and date_order:
+        try:
+            received = written_date(received, date_order, "received") or received
+        except InputError as exc:
+            problem = str(exc)
+    return Reply(record.line, (cell("member_state") or "").strip(), (cell("answer") or "").strip(), received, problem,
+                 (cell("participant") or "").strip() or None)

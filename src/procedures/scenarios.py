@@ -151,6 +151,8 @@ class TallyExpect(Strict):
     no_warning: str | None = None
     what_follows: str | None = None
     window_closes: dt.date | None = None
+    #: Some rows could not be read, so the outcome may change once they are corrected.
+    provisional: bool | None = None
 
 
 class TallyScenario(Strict):

@@ -4,7 +4,7 @@ A table is an Excel workbook (``.xlsx``: the first sheet, or the one named;
 read with openpyxl's read-only mode, row by row) or a CSV file (any of comma,
 semicolon or tab, detected from the header line; UTF-8 with or without a
 byte-order mark, UTF-16 with one, else Windows-1252, which the result names),
-from a path, standard input or an upload. Records come from the ``csv``
+from a path, standard input, an upload or a text stream. Records come from the ``csv``
 module or the workbook reader and nowhere else, one at a time, so memory
 stays flat; a record the parser cannot read is a record with a problem and
 its line number, never the end of the run.
@@ -12,14 +12,19 @@ its line number, never the end of the run.
 The header is checked before any row is read: required columns present, no
 column named twice, no control characters. Column names match case- and
 space-insensitively, and each reader's columns have documented aliases
-(``Member State`` or ``country`` for ``member_state``). A workbook's dates and
-times are read as dates and times; its numbers as numbers.
+(``Member State`` or ``country`` for ``member_state``; ``resolve``). A
+workbook's dates and times are read as dates and times; its numbers as numbers.
+
+Values are read strictly: an enumerated value matches case-, space- and
+hyphen-insensitively (``term``: "Study Group" is ``study-group``), and every
+yes/no column is read by ``yes_no``.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import re
 import shutil
@@ -28,7 +33,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import IO, BinaryIO, TextIO
 
 from procedures.errors import InputError
 
@@ -59,6 +64,8 @@ class Table:
     delimiter: str
     _records: Iterator[Record] = field(repr=False, default=iter(()))
     _close: object = field(repr=False, default=None)
+    #: Column names as the file writes them (trimmed), for echoing them back.
+    header: list[str] = field(default_factory=list)
 
     def records(self) -> Iterator[Record]:
         return self._records
@@ -86,20 +93,30 @@ class Table:
             parts.append("read as UTF-16")
         return ", ".join(parts)
 
+    def encoding_warning(self) -> str | None:
+        """A warning when the text was read as Windows-1252 (not valid UTF-8): its accents may be wrong."""
+        if self.encoding == "cp1252":
+            return f"{self.name} is not valid UTF-8: read as Windows-1252; check names with accents"
+        return None
+
 
 def normalise_column(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.strip().lower())
 
 
-def open_table(source: Path | BinaryIO, name: str | None = None, sheet: str | None = None) -> Table:
-    """Open a table from a path ('-' is standard input) or a binary stream; the header is read now.
+def open_table(source: Path | BinaryIO | TextIO, name: str | None = None, sheet: str | None = None) -> Table:
+    """Open a table from a path ('-' is standard input), a binary stream or a text stream; the header is read now.
 
     A workbook (recognised by its content, whatever its name) is read from
     ``sheet`` or its first sheet; ``sheet`` given for a CSV file is an error.
+    A text stream (text already decoded, e.g. a form's field) is read as UTF-8 CSV.
     """
     if isinstance(source, Path):
         name = name or str(source)
         fh = _open_binary(source)
+    elif isinstance(source, io.TextIOBase):
+        with source:
+            fh = io.BytesIO(source.read().encode("utf-8", errors="surrogateescape"))
     else:
         fh = source
     try:
@@ -108,7 +125,7 @@ def open_table(source: Path | BinaryIO, name: str | None = None, sheet: str | No
             return _workbook_table(raw, name, sheet)
         raw.seek(0)
         if sheet is not None:
-            raise InputError(f"--sheet {sheet}: {name} is not a workbook (.xlsx) but a text file; remove --sheet")
+            raise InputError(f"--sheet {sheet}: {name} is not a workbook (.xlsx) but a text file; leave out --sheet")
         encoding = detect_encoding(raw, name)
         text = io.TextIOWrapper(raw, encoding=encoding, errors="replace" if encoding == "cp1252" else "strict", newline="")
         return _csv_table(text, name, encoding)
@@ -175,7 +192,7 @@ def _csv_table(text: IO[str], name: str, encoding: str) -> Table:
     except csv.Error as exc:
         raise InputError(f"{name}: the header line cannot be read as CSV ({exc})") from None
     columns = check_columns(header, name)
-    return Table(name, columns, encoding, delimiter, _records(text, name, delimiter), text.close)
+    return Table(name, columns, encoding, delimiter, _records(text, name, delimiter), text.close, [h.strip() for h in header])
 
 
 def _count_outside_quotes(line: str, delimiter: str) -> int:
@@ -252,7 +269,7 @@ def _workbook_table(raw: BinaryIO, name: str, sheet: str | None) -> Table:
         book.close()
         raw.close()
 
-    return Table(name, columns, "xlsx", "", records(), close)
+    return Table(name, columns, "xlsx", "", records(), close, [h.strip() for h in header])
 
 
 def cell_text(value: object) -> str:
@@ -272,9 +289,58 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def require(columns: list[str], name: str, required: tuple[str, ...], optional: tuple[str, ...]) -> list[str]:
-    """Check the required columns are there; return the columns nobody reads (they are reported, not lost)."""
-    missing = [c for c in required if c not in columns]
+def resolve(columns: list[str], name: str, required: tuple[str, ...], optional: tuple[str, ...],
+            aliases: dict[str, tuple[str, ...]] | None = None) -> tuple[dict[str, int], list[str]]:
+    """Where each column a reader reads is, by its name or one of its aliases; and the columns nobody reads.
+
+    The column's own name wins over its aliases (an alias beside it is just
+    another column); two aliases of one column, without the column itself, are
+    an error, as is a required column that is missing.
+    """
+    aliases = aliases or {}
+    at: dict[str, int] = {}
+    for column in required + optional:
+        if column in columns:
+            at[column] = columns.index(column)
+            continue
+        found = [a for a in aliases.get(column, ()) if a in columns]
+        if len(found) > 1:
+            raise InputError(f"{name}: columns {' and '.join(found)} could both be {column}; rename the one meant to {column}")
+        if found:
+            at[column] = columns.index(found[0])
+    missing = [c for c in required if c not in at]
     if missing:
-        raise InputError(f"{name}: the header lacks column(s) {', '.join(missing)}; it needs {', '.join(required)} (optional: {', '.join(optional)})")
-    return [c for c in columns if c not in required + optional]
+        others = "; ".join(f"{', '.join(aliases[c])} for {c}" for c in missing if aliases.get(c))
+        raise InputError(f"{name}: the header lacks column(s) {', '.join(missing)}; it needs {', '.join(required)} "
+                         f"(optional: {', '.join(optional)})" + (f"; other names it accepts: {others}" if others else ""))
+    used = set(at.values())
+    return at, [c for i, c in enumerate(columns) if i not in used]
+
+
+@functools.lru_cache(maxsize=4096)
+def term(text: str) -> str:
+    """An enumerated value as the rules spell it: 'Study Group', 'study_group' and 'STUDY-GROUP' are study-group."""
+    return "-".join(re.split(r"[\s_\-]+", text.strip().casefold())).strip("-")
+
+
+#: The words read as yes and as no, in every yes/no column (a workbook's TRUE/FALSE cells read as yes/no).
+YES = ("yes", "y", "true", "1", "x", "oui", "vrai", "ja", "wahr", "si", "sí")
+NO = ("no", "n", "false", "0", "non", "faux", "nein", "falsch")
+
+
+def yes_no(value: str | None, what: str, blank: bool | None = False, yes: tuple[str, ...] = (), no: tuple[str, ...] = ()) -> bool:
+    """Read a yes/no cell, case-insensitively; ``yes``/``no`` add a column's own words (present, absent).
+
+    A blank cell is ``blank`` (None: it must be filled in); anything else is an error.
+    """
+    v = (value or "").strip().casefold()
+    if not v:
+        if blank is None:
+            raise InputError(f"{what} is empty; write yes or no")
+        return blank
+    if v in YES or v in yes:
+        return True
+    if v in NO or v in no:
+        return False
+    words = ", ".join(dict.fromkeys(("yes", "no", "true", "false", "1", "0", *yes, *no)))
+    raise InputError(f"{what} '{value.strip()}' is not yes or no (e.g. {words})")

@@ -18,6 +18,7 @@ from procedures.errors import InputError, ProceduresError
 from procedures.loader import Ruleset
 from procedures.members import Members, normalise
 from procedures.models import Outcome, PassCondition, TallyRule
+from procedures.tables import term
 from procedures.timestamps import Received, parse_received
 
 
@@ -223,7 +224,8 @@ class _Reader:
     participant_ignored: bool = False
 
     def __post_init__(self) -> None:
-        self.answers = {a: a for a in self.rule.answers} | {normalise(k): v for k, v in self.rule.synonyms.items()}
+        # answers match as enumerated values do: 'No objection' is no-objection (procedures.tables.term)
+        self.answers = {term(a): a for a in self.rule.answers} | {term(k): v for k, v in self.rule.synonyms.items()}
 
     def read(self, reply: Reply) -> Counted | str:
         rule = self.rule
@@ -246,7 +248,7 @@ class _Reader:
             key, unnamed = (f"{member_key}\x1f{normalise(person)}", False) if person else (f"\x1frow {reply.row}", True)
         elif person:
             self.participant_ignored, person = True, None
-        answer = self.answers.get(normalise(reply.answer or ""))
+        answer = self.answers.get(term(reply.answer or ""))
         if answer is None:
             return Unreadable(f"unknown answer '{reply.answer}'; answers for {self.procedure}: {', '.join(rule.answers)}")
         received = None

@@ -4,21 +4,89 @@
 - A timestamp without an offset is read as local time in that zone, and the
   result says so.
 - A bare date is compared as a date.
+
+Dates are ISO 8601 (2027-02-05) unless the user states an order: with
+``dmy`` (day first) or ``mdy`` (month first), dates written as people write
+them (05/02/2027, 5.2.2027, 05-02-2027, optionally with a time 14:30) are read
+in that order. Without an order such a date is an error naming the option; a
+year of two digits is never completed (the century is not guessed), and a day
+or month out of range under the stated order is an error, never the other order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from procedures.errors import InputError
 
 
-def parse_date(text: str, what: str = "date") -> dt.date:
+#: The orders a date written with its year last can be read in; ISO: only YYYY-MM-DD, as the user said.
+DATE_ORDERS = ("dmy", "mdy")
+ISO = "iso"
+#: A date written with its year last (05/02/2027, 5.2.2027, 05-02-2027), optionally with a time.
+WRITTEN = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d+)(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+#: What the option that states the order is called, in messages.
+ORDER_OPTION = "--date-order"
+
+
+def written_date(text: str, order: str | None, what: str = "date") -> str | None:
+    """A date written with its year last, as ISO 8601 text (with its time, if any); None if not written so.
+
+    ``order`` is 'dmy' or 'mdy'; 'iso' (the command has the option, not given)
+    makes such a date an error naming the option; None (no such option) leaves
+    it to the ISO reading.
+    """
+    if order is None:
+        return None
+    m = WRITTEN.match(text.strip())
+    if m is None:
+        return None
+    a, _, b, year, hour, minute, second = m.groups()
+    if order == ISO:
+        raise InputError(
+            f"{what} '{text.strip()}' is not written YYYY-MM-DD: say how to read it with {ORDER_OPTION} dmy "
+            f"(day first, {int(a)} {_month(b)}) or {ORDER_OPTION} mdy (month first), or write it as YYYY-MM-DD")
+    if order not in DATE_ORDERS:
+        raise InputError(f"{ORDER_OPTION} '{order}' is not a date order; use dmy (day first) or mdy (month first)")
+    if len(year) != 4:
+        raise InputError(f"{what} '{text.strip()}': write the year in full (four digits); the century is not guessed")
+    day, month = (a, b) if order == "dmy" else (b, a)
     try:
-        return dt.date.fromisoformat(text.strip())
-    except (ValueError, AttributeError):
+        date = dt.date(int(year), int(month), int(day))
+    except ValueError:
+        why = f"there is no month {int(month)}" if not 1 <= int(month) <= 12 else f"{_month(month)} has no day {int(day)}"
+        raise InputError(f"{what} '{text.strip()}' read {_order_words(order)}: {why}; check the date or the order") from None
+    if hour is None:
+        return date.isoformat()
+    return f"{date.isoformat()}T{int(hour):02d}:{minute}" + (f":{second}" if second else "")
+
+
+def _month(text: str) -> str:
+    n = int(text)
+    return dt.date(2000, n, 1).strftime("%B") if 1 <= n <= 12 else f"month {n}"
+
+
+def _order_words(order: str) -> str:
+    return "day first (--date-order dmy)" if order == "dmy" else "month first (--date-order mdy)"
+
+
+def parse_date(text: str, what: str = "date", order: str | None = None) -> dt.date:
+    """A date: ISO 8601, or (with ``order``) written with its year last."""
+    try:
+        raw = text.strip()
+    except AttributeError:
+        raise InputError(f"{what} '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-09-14") from None
+    written = written_date(raw, order, what)
+    if written is not None:
+        if "T" in written:
+            raise InputError(f"{what} '{raw}' has a time; give the date alone")
+        raw = written
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
         raise InputError(f"{what} '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-09-14") from None
 
 
@@ -57,10 +125,16 @@ class Received:
         return self.moment.strftime("%Y-%m-%d %H:%M %Z" if self.moment.second == 0 else "%Y-%m-%d %H:%M:%S %Z")
 
 
-def parse_received(text: str, zone: str, what: str = "received") -> Received:
+def parse_received(text: str, zone: str, what: str = "received", order: str | None = None) -> Received:
+    """A date or timestamp: ISO 8601, or (with ``order``) a date written with its year last, and its time."""
     raw = (text or "").strip()
     if not raw:
         raise InputError(f"{what} is empty; give a date (2026-09-02) or a timestamp (2026-09-02T10:12:00+02:00)")
+    written = written_date(raw, order, what)
+    if written is not None:
+        import dataclasses
+
+        return dataclasses.replace(parse_received(written, zone, what), text=raw)
     if len(raw) == 10:
         try:
             return Received(raw, dt.date.fromisoformat(raw), None, False)
