@@ -353,3 +353,46 @@ def test_a_windows_1252_file_is_named_in_the_warnings_of_tally_and_appointments(
     res = run("appointments", "check", posts, "--format", "json")
     data = json.loads(res.stdout)
     assert data["errors"] == [] and any("read as Windows-1252" in w for w in data["warnings"])
+
+
+# --- the web page's uploads read the same files (issue 16, item 8) -------------------------------
+
+
+@pytest.fixture(scope="module")
+def web():
+    from fastapi.testclient import TestClient
+
+    from procedures.web.app import create_app
+
+    return TestClient(create_app(REPO / "rules"), raise_server_exceptions=False)
+
+
+def _api_rows(web, path: Path) -> list[dict]:
+    r = web.post("/api/check-batch", files={"file": (path.name, path.read_bytes(), "application/octet-stream")})
+    assert r.status_code == 200, r.text[:300]
+    return r.json()["rows"]
+
+
+@pytest.mark.parametrize("name", EXPORTS)
+def test_the_web_upload_of_every_export_gives_the_same_answers_as_the_plain_csv(tmp_path, web, name):
+    plain_path = tmp_path / "registry.csv"
+    plain_path.write_text(csv_text(REGISTRY), encoding="utf-8")
+    path = tmp_path / name
+    EXPORTS[name](path)
+    expected, got = _api_rows(web, plain_path), _api_rows(web, path)
+    assert [[r[c] for c in ADDED] for r in got] == [[r[c] for c in ADDED] for r in expected]
+    assert [r["id"] for r in got] == [row[0] for row in REGISTRY[1:]]
+
+
+@pytest.mark.parametrize("name", REPLY_EXPORTS)
+def test_the_web_tally_of_every_export_gives_the_same_answer(tmp_path, web, name):
+    def outcome(path: Path):
+        r = web.post("/api/tally", data={"procedure": "recommendation-approval", "circulated": "2026-02-28"},
+                     files={"replies": (path.name, path.read_bytes(), "application/octet-stream")})
+        assert r.status_code == 200, r.text[:300]
+        data = r.json()
+        return data["outcome"], data["counts"], [e["row"] for e in data["excluded"]]
+
+    path = tmp_path / name
+    REPLY_EXPORTS[name](path)
+    assert outcome(path) == outcome(REPO / "docs/examples/replies.csv")

@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from procedures.errors import InputError, ProceduresError
 from procedures.inputs import one_line, parse_whole, plain_text, shown
+from procedures.tables import ZIP_MAGIC
 from procedures.loader import Library, load_library
 from procedures.documents import document_types
 from procedures.tally import procedure_names
@@ -74,21 +75,17 @@ def _json(data: object) -> Response:
     return Response(json.dumps(data, ensure_ascii=False, default=str), media_type="application/json")
 
 
-async def _upload_text(upload: UploadFile | None, name: str) -> str:
+async def _upload_table(upload: UploadFile | None, name: str) -> bytes:
+    """An uploaded table as its bytes, bounded: the same files the command line reads (procedures.tables):
+    a workbook (.xlsx), or CSV with any delimiter, in UTF-8, UTF-16 or Windows-1252."""
     if upload is None:
-        raise InputError(f"{name}: a CSV file is required")
+        raise InputError(f"{name}: a file is required (a CSV file or an .xlsx workbook)")
     data = await upload.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
         raise TooLarge(f"{name}: the file is larger than {MAX_UPLOAD_BYTES // 1024} KiB")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"{name}: the file is not UTF-8 text") from None
-    if "\x00" in text:
-        raise InputError(f"{name}: the file is not a text CSV file")
-    if text.count("\n") > MAX_ROWS + 1:
+    if not data.startswith(ZIP_MAGIC) and data.count(b"\n") > MAX_ROWS + 1:
         raise TooLarge(f"{name}: more than {MAX_ROWS} rows")
-    return text
+    return data
 
 
 def create_app(rules: Path | None = None) -> FastAPI:
@@ -158,7 +155,7 @@ def create_app(rules: Path | None = None) -> FastAPI:
     async def page_tally(request: Request, procedure: Annotated[str, Form()] = "", circulated: Annotated[str, Form()] = "",
                          electorate_size: Annotated[str, Form()] = "", replies: Annotated[UploadFile | None, File()] = None,
                          requested_by: Annotated[str, Form()] = ""):
-        text = await _upload_text(replies, "replies")
+        text = await _upload_table(replies, "replies")
 
         def work():
             result = _tally(procedure, text, circulated, electorate_size, False, [requested_by])
@@ -204,11 +201,11 @@ def create_app(rules: Path | None = None) -> FastAPI:
         from procedures.batch import check_table
         from procedures.tables import open_table
 
-        text = await _upload_text(file, "file")
+        text = await _upload_table(file, "file")
 
         def work():
             sink = io.StringIO()
-            with open_table(io.BytesIO(text.encode("utf-8")), "file") as table:
+            with open_table(io.BytesIO(text), "file") as table:
                 summary = check_table(library, table, lambda: nullcontext(sink), "json", workers=1)
             counts = {"rows": summary.rows, "errors": summary.errors, "by_status": dict(summary.by_status)}
             # the rows are already JSON text (an array): placed as they are, not parsed and encoded again
@@ -231,7 +228,7 @@ def create_app(rules: Path | None = None) -> FastAPI:
                         circulated: Annotated[str, Form()] = "", electorate_size: Annotated[str, Form()] = "",
                         no_meeting_before_wtdc: Annotated[bool, Form()] = False,
                         requested_by: Annotated[list[str] | None, Form()] = None):
-        text = await _upload_text(replies, "replies")
+        text = await _upload_table(replies, "replies")
         return await run_in_threadpool(lambda: _json(_tally(procedure, text, circulated, electorate_size, no_meeting_before_wtdc, requested_by).as_dict()))
 
     @app.get("/api/document-check", summary="A document's length against its page limits (as `procedures document check --format json`)")
@@ -254,12 +251,12 @@ def create_app(rules: Path | None = None) -> FastAPI:
         from procedures.appointments import check_appointments, read_appointments, read_attendance
 
         rs = library.latest()
-        posts_text = await _upload_text(appointments, "appointments")
-        text = await _upload_text(attendance, "attendance") if attendance is not None and attendance.filename else None
+        posts_text = await _upload_table(appointments, "appointments")
+        text = await _upload_table(attendance, "attendance") if attendance is not None and attendance.filename else None
 
         def work():
-            posts = read_appointments(rs, io.StringIO(posts_text), "appointments")
-            present = None if text is None else read_attendance(io.StringIO(text), "attendance", {a.key for a in posts.rows})
+            posts = read_appointments(rs, io.BytesIO(posts_text), "appointments")
+            present = None if text is None else read_attendance(io.BytesIO(text), "attendance", {a.key for a in posts.rows})
             return _json(check_appointments(rs, posts, present).as_dict())
 
         return await run_in_threadpool(work)
@@ -327,7 +324,7 @@ def create_app(rules: Path | None = None) -> FastAPI:
         start = _date(circulated, "circulated", False)
         size = parse_whole(electorate_size, "electorate_size") if electorate_size and electorate_size.strip() else None
         flags = frozenset({NO_MEETING_BEFORE_WTDC} if no_meeting_before_wtdc else set())
-        return tally_replies(library, _field(procedure, "procedure"), replies_from(io.StringIO(text), "replies"), start, size, flags,
+        return tally_replies(library, _field(procedure, "procedure"), replies_from(io.BytesIO(text), "replies"), start, size, flags,
                              names_list(requested_by, "requested_by"))
 
     return app
