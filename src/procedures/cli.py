@@ -371,7 +371,7 @@ def check_batch(
 
         lib = _library(rules)
         summary = run_batch(lib, file, out, fmt.value if fmt else None, sheet=sheet, date_order=date_order.value)
-        typer.echo(summary.describe(), err=True)
+        typer.echo(f"{summary.describe()}; {lib.describe()}", err=True)
         if summary.errors:
             raise typer.Exit(1)
 
