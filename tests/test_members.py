@@ -99,3 +99,9 @@ def test_a_name_of_two_member_states_is_ambiguous_not_a_non_member(name, ruleset
     assert members.find(name) is None
     assert sorted(m.code for m in members.ambiguous(name)) == ["KOR", "PRK"]
     assert members.ambiguous("Palestine") == ()
+
+
+def test_a_name_in_itu_form_is_found_whatever_the_spacing_around_its_brackets(ruleset):
+    members = ruleset.members
+    for written in ("Netherlands(Kingdom of the)", "Netherlands ( Kingdom of the )", "netherlands (kingdom of the)"):
+        assert members.find(written).code == "NLD", written

@@ -93,6 +93,7 @@ def normalise(name: str) -> str:
     """Case-, accent-, punctuation-spacing-insensitive key for a name."""
     text = unicodedata.normalize("NFKD", name.replace("’", "'"))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"\s*\(\s*", " (", re.sub(r"\s*\)", ")", text))  # "Netherlands(Kingdom of the )" as ITU writes it
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 

@@ -141,7 +141,7 @@ def parse_received(text: str, zone: str, what: str = "received", order: str | No
         except ValueError:
             pass  # reported below, as not a date or timestamp
     try:
-        value = dt.datetime.fromisoformat(raw.replace("Z", "+00:00") if raw.endswith("Z") else raw)
+        value = dt.datetime.fromisoformat(raw[:-1] + "+00:00" if raw[-1:] in ("Z", "z") else raw)  # RFC 3339 allows "z"
     except ValueError:
         raise InputError(
             f"{what} '{text}' is not an ISO 8601 date or timestamp; e.g. 2026-09-02 or 2026-09-02T10:12:00+02:00"
