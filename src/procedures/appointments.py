@@ -150,6 +150,13 @@ def _records(source, name: str, sheet: str | None, required: tuple[str, ...], op
     return table, ignored, rows()
 
 
+def group_key(text: str) -> str:
+    """'SG1', 'SG 1', 'Study Group 1' and 'study group 1' all name study group 1."""
+    import re
+
+    return re.sub(r"^(study\s*group|sg)\s*(?=\d)", "sg", normalise(text))
+
+
 def role_name(text: str) -> str:
     """'Vice Chair', 'vice_chair' and 'Vice-Chair' all name the role vice-chair."""
     return term(text)
@@ -170,7 +177,7 @@ def read_appointments(rs: Ruleset, source: Path | BinaryIO | IO[str], name: str,
             appt = None
             if problem is None:
                 problem, appt = _appointment(line, row, roles, needs_question, needs_org, orgs)
-            key = (appt.key, appt.role, normalise(appt.study_group), normalise(appt.question)) if appt else ()
+            key = (appt.key, appt.role, group_key(appt.study_group), normalise(appt.question)) if appt else ()
             out.add(line, problem, appt, key, f"the post ({appt.post()}) of " if appt else "")
     return out
 
@@ -354,7 +361,7 @@ def _per_person(rule: RoleRule, by_person, meetings, result: AppointmentsResult)
 def _count(rule: RoleRule, counted: list[Appointment]) -> tuple[int, str]:
     """A person's count and its detail: distinct Questions, or posts."""
     if rule.measure == "questions":
-        distinct = list(dict.fromkeys((normalise(a.study_group), normalise(a.question)) for a in counted))
+        distinct = list(dict.fromkeys((group_key(a.study_group), normalise(a.question)) for a in counted))
         names = list(dict.fromkeys(f"{a.question} ({a.study_group})" for a in counted))
         return len(distinct), f" ({', '.join(names)})" if names else ""
     return len(counted), f" ({', '.join(a.post() for a in counted)})" if counted else ""
@@ -373,11 +380,11 @@ def _per_post_group(rule: RoleRule, appointments: list[Appointment], result: App
     if rule.per == "question":
         groups: dict[tuple, list[Appointment]] = {}
         for a in counted:
-            groups.setdefault((normalise(a.study_group), normalise(a.question)), []).append(a)
+            groups.setdefault((group_key(a.study_group), normalise(a.question)), []).append(a)
         # named by the first of its spellings in sort order, so that the rows' order does not matter
         subjects = [(min(f"{a.question} ({a.study_group})" for a in posts), posts) for posts in groups.values()]
     elif rule.per == "study-group":
-        subjects = [(g, [a for a in counted if normalise(a.study_group) == normalise(g)]) for g in rule.study_groups]
+        subjects = [(g, [a for a in counted if group_key(a.study_group) == group_key(g)]) for g in rule.study_groups]
     else:
         subjects = [(IN_ALL, counted)]
     for subject, posts in subjects:
@@ -393,11 +400,11 @@ def _per_group(rs: Ruleset, rule: RoleRule, appointments: list[Appointment], res
     """One count per study group and regional organization, every organization included."""
     groups: dict[str, str] = {}
     for a in appointments:
-        groups.setdefault(normalise(a.study_group), a.study_group)
+        groups.setdefault(group_key(a.study_group), a.study_group)
     counted = [a for a in appointments if a.role in rule.counts]
     codes = [m.code for m in rs.regional_organizations.spec.member]
     for key, group in groups.items():
-        here = [a for a in counted if normalise(a.study_group) == key]
+        here = [a for a in counted if group_key(a.study_group) == key]
         if not here:
             result.not_checked.append(f"{rule.id}: {group} lists no {'/'.join(rule.counts)}, so {rule.quantity} are not counted")
             continue
