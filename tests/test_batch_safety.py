@@ -93,7 +93,7 @@ def test_a_record_the_parser_cannot_read_is_an_error_row_and_the_rest_is_checked
     out = tmp_path / "out.json"
     summary = run_batch(library, reg, out, "json", workers=1)
     rows = json.loads(out.read_text())
-    assert rows[0]["error"].startswith("lines 2–") and "cannot be read as CSV" in rows[0]["error"]
+    assert rows[0]["error"].startswith("line") and "cannot be read as CSV" in rows[0]["error"]
     assert summary.rows == len(rows) and summary.errors >= 1
 
 
@@ -128,7 +128,7 @@ def test_a_header_it_cannot_read_unambiguously_is_one_error(library, tmp_path, h
 def test_rows_in_equal_rows_out_for_any_titles(library, tmp_path_factory, records):
     folder = tmp_path_factory.mktemp("rows")
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")  # as Excel writes: a CR inside a field is quoted
     writer.writerow(["id", "title", "kind", "opens", "received"])
     writer.writerows([f"C{i}", title, "study-group", "2026-09-14", received] for i, (title, received) in enumerate(records))
     text = buffer.getvalue()
@@ -164,3 +164,19 @@ def test_memory_stays_flat_with_many_unplannable_meetings(library, tmp_path):
         plans.get("study-group", f"2026-02-{30 + i}", "", "", "")
     assert len(plans.cache) <= _Plans.LIMIT and all(isinstance(v, str) for v in plans.cache.values())
     assert len(library.latest().evaluated) <= MEMO_LIMIT
+
+
+def test_a_carriage_return_inside_an_unquoted_field_is_one_bad_row_not_two(library, tmp_path):
+    """Rows in = rows out: a stray CR in a CRLF export is a bad record, not a record break (files with
+    no line feed at all, old Mac exports, still end records at CR)."""
+    reg = tmp_path / "reg.csv"
+    reg.write_bytes(b"id,kind,opens,received\r\nC1,study-group,2026-09-14,2026-07-31\r\n"
+                    b"C2,study-gr\roup,2026-09-14,2026-07-31\r\nC3,study-group,2026-09-14,2026-07-31\r\n")
+    out = tmp_path / "out.json"
+    summary = run_batch(library, reg, out, "json", workers=1)
+    rows = json.loads(out.read_text())
+    assert summary.rows == len(rows) == 3
+    assert "carriage return inside an unquoted field" in rows[1]["error"] and rows[2]["id"] == "C3"
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes(b"id,kind,opens,received\rC1,study-group,2026-09-14,2026-07-31\rC2,study-group,2026-09-14,2026-08-01\r")
+    assert run_batch(library, mac, tmp_path / "mac.json", "json", workers=1).rows == 2

@@ -859,6 +859,17 @@ def main() -> None:
 
 def run(argv: list[str]) -> int:
     """Run the command line on ``argv`` and return the exit code (the tests call this in-process)."""
+    import signal
+
+    def interrupted(signum, frame):  # SIGTERM, SIGHUP: stop as Ctrl-C does, so no partial file is left
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name) and signal.getsignal(getattr(signal, name)) is signal.SIG_DFL:
+            try:
+                signal.signal(getattr(signal, name), interrupted)
+            except ValueError:  # not the main thread (a test runner): leave it
+                pass
     try:
         code = app(args=argv, prog_name="procedures", standalone_mode=False)
     except clicks.NoArgsIsHelpError as exc:
@@ -866,6 +877,13 @@ def run(argv: list[str]) -> int:
         return exc.exit_code
     except clicks.UsageError as exc:
         print(f"error: {one_line(usage_line(exc))}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file the system refuses (a name too long, a full disk): one line, as bad input is
+        if isinstance(exc, BrokenPipeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 141
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {one_line(where + (exc.strerror or str(exc)))}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader went away (| head): stop quietly, as other tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

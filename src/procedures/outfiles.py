@@ -27,11 +27,21 @@ def check_target(out: Path, inputs: Iterable[Path] = ()) -> None:
     """Refuse a folder, a missing folder, or a file that is one of the inputs (by path or by inode)."""
     if out.is_dir():
         raise InputError(f"--out {out} is a folder; give a file name")
+    if out.exists() and not out.is_file():
+        raise InputError(f"--out {out} is not a regular file (a device or a pipe); give a file name, or leave --out out to write to standard output")
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
         raise InputError(f"--out {out}: the folder {parent} does not exist")
     for source in inputs:
-        if str(source) == "-" or not source.exists() or not out.exists():
+        if str(source) == "-" and out.exists():
+            try:
+                given, target = os.fstat(sys.stdin.fileno()), os.stat(out)
+            except (OSError, ValueError):
+                continue
+            if (given.st_dev, given.st_ino) == (target.st_dev, target.st_ino):
+                raise InputError(f"--out {out} is the file given on standard input; write the results to another file")
+            continue
+        if not source.exists() or not out.exists():
             continue
         try:
             same = os.path.samefile(source, out)
@@ -48,6 +58,7 @@ def output_file(out: Path | None, inputs: Iterable[Path] = (), binary: bool = Fa
         yield sys.stdout.buffer if binary else sys.stdout
         return
     check_target(out, inputs)
+    out = Path(os.path.realpath(out)) if out.is_symlink() else out  # write through a link to its target, keep the link
     parent = out.parent if str(out.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{out.name}.", suffix=".part")
@@ -56,6 +67,7 @@ def output_file(out: Path | None, inputs: Iterable[Path] = (), binary: bool = Fa
     try:
         with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as fh:
             yield fh
+        os.chmod(tmp, _mode_for(out))
         os.replace(tmp, out)
     except OSError as exc:
         _remove(tmp)
@@ -63,6 +75,15 @@ def output_file(out: Path | None, inputs: Iterable[Path] = (), binary: bool = Fa
     except BaseException:
         _remove(tmp)
         raise
+
+
+def _mode_for(out: Path) -> int:
+    """The permissions the finished file gets: the replaced file's, else what the umask allows (not mkstemp's 0600)."""
+    if out.exists():
+        return out.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def write_text(out: Path, text: str, inputs: Iterable[Path] = ()) -> None:

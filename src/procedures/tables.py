@@ -127,7 +127,12 @@ def open_table(source: Path | BinaryIO | TextIO, name: str | None = None, sheet:
         if sheet is not None:
             raise InputError(f"--sheet {sheet}: {name} is not a workbook (.xlsx) but a text file; leave out --sheet")
         encoding = detect_encoding(raw, name)
-        text = io.TextIOWrapper(raw, encoding=encoding, errors="replace" if encoding == "cp1252" else "strict", newline="")
+        sample = raw.read(1 << 16).decode(encoding.replace("-sig", ""), errors="ignore")
+        raw.seek(0)
+        # Records end at a line feed (LF or CRLF); a carriage return alone inside a field is then a bad
+        # record, not a record break. Only a file with no line feed at all (old Mac exports) ends them at CR.
+        newline = "\n" if "\n" in sample else ""
+        text = io.TextIOWrapper(raw, encoding=encoding, errors="replace" if encoding == "cp1252" else "strict", newline=newline)
         return _csv_table(text, name, encoding)
     except BaseException:
         fh.close()
@@ -222,7 +227,12 @@ def _records(text: IO[str], name: str, delimiter: str, header_lines: int = 1) ->
         except StopIteration:
             return
         except csv.Error as exc:
-            yield Record(first, None, f"lines {first}–{header_lines + reader.line_num} cannot be read as CSV ({exc}; a quote that is never closed?)")
+            last = header_lines + reader.line_num
+            where = f"line {first}" if last <= first else f"lines {first}–{last}"
+            if "new-line character" in str(exc):
+                yield Record(first, None, f"{where}: a carriage return inside an unquoted field; remove it, or quote the field")
+            else:
+                yield Record(first, None, f"{where} cannot be read as CSV ({exc}; a quote that is never closed?)")
         except UnicodeDecodeError as exc:
             yield Record(first, None, f"line {first} cannot be decoded ({exc.reason}); the rest of the file is not read")
             return
