@@ -105,3 +105,9 @@ def test_a_name_in_itu_form_is_found_whatever_the_spacing_around_its_brackets(ru
     members = ruleset.members
     for written in ("Netherlands(Kingdom of the)", "Netherlands ( Kingdom of the )", "netherlands (kingdom of the)"):
         assert members.find(written).code == "NLD", written
+
+
+def test_common_and_former_names_of_member_states_are_recognised(ruleset):
+    """A reply under a name people still use must not be dropped as 'not a Member State'."""
+    for name, code in (("Great Britain", "GBR"), ("Holland", "NLD"), ("Burma", "MMR"), ("Macedonia", "MKD"), ("Zaire", "COD")):
+        assert ruleset.members.find(name).code == code, name

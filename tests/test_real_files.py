@@ -396,3 +396,15 @@ def test_the_web_tally_of_every_export_gives_the_same_answer(tmp_path, web, name
     path = tmp_path / name
     REPLY_EXPORTS[name](path)
     assert outcome(path) == outcome(REPO / "docs/examples/replies.csv")
+
+
+def test_a_character_xml_cannot_hold_does_not_corrupt_the_workbook(tmp_path):
+    """U+FFFE in a registry cell: the workbook still opens, the character written as an escape."""
+    from openpyxl import load_workbook
+
+    reg = tmp_path / "reg.csv"
+    reg.write_text("id,title,kind,opens,received\nC1,a\ufffeb,study-group,2026-09-14,2026-07-31\n", encoding="utf-8")
+    res = run("check-batch", reg, "--out", tmp_path / "out.xlsx")
+    assert res.exit_code == 0, res.output
+    row = [c.value for c in load_workbook(tmp_path / "out.xlsx").active[2]]
+    assert row[:2] == ["C1", "a\\ufffeb"]

@@ -33,6 +33,10 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$")
 
 
+#: Characters an .xlsx file (XML 1.0) cannot hold; written as \\uNNNN so the workbook stays readable.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def as_date(text: str) -> dt.date | dt.datetime | None:
     """An echoed cell that is an ISO date, or a date and time without offset, as a date; else None."""
     try:
@@ -87,7 +91,7 @@ class ResultsWorkbook:
             found = as_date(v)
             if found is not None:
                 return found
-        return self.text(v)
+        return NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", self.text(v))
 
     def append(self, values: list) -> None:
         row = [self.value(v) for v in values]
