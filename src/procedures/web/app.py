@@ -75,6 +75,14 @@ def _json(data: object) -> Response:
     return Response(json.dumps(data, ensure_ascii=False, default=str), media_type="application/json")
 
 
+def _date_order(value: str | None) -> str | None:
+    """The date_order field: iso (the default), dmy or mdy, as the command line's --date-order."""
+    v = (value or "iso").strip().lower()
+    if v not in ("iso", "dmy", "mdy"):
+        raise InputError(f"date_order '{one_line(v[:20])}' is not iso, dmy or mdy")
+    return v
+
+
 async def _upload_table(upload: UploadFile | None, name: str) -> bytes:
     """An uploaded table as its bytes, bounded: the same files the command line reads (procedures.tables):
     a workbook (.xlsx), or CSV with any delimiter, in UTF-8, UTF-16 or Windows-1252."""
@@ -195,7 +203,8 @@ def create_app(rules: Path | None = None) -> FastAPI:
         return _check(kind, opens, received, purpose, opening_time, chair_admitted, closes).as_dict()
 
     @app.post("/api/check-batch", summary="Check a registry export (CSV upload); one result row per input row")
-    async def api_check_batch(file: Annotated[UploadFile | None, File(description="CSV: id, kind, opens, received[, purpose, opening_time, chair_admitted, closes]")] = None):
+    async def api_check_batch(file: Annotated[UploadFile | None, File(description="CSV or .xlsx: id, kind, opens, received[, purpose, opening_time, chair_admitted, closes]")] = None,
+                              date_order: Annotated[str, Form(description="how to read dates written 05/02/2027: iso (default), dmy or mdy")] = "iso"):
         import json
 
         from procedures.batch import check_table
@@ -206,7 +215,7 @@ def create_app(rules: Path | None = None) -> FastAPI:
         def work():
             sink = io.StringIO()
             with open_table(io.BytesIO(text), "file") as table:
-                summary = check_table(library, table, lambda: nullcontext(sink), "json", workers=1)
+                summary = check_table(library, table, lambda: nullcontext(sink), "json", workers=1, date_order=_date_order(date_order))
             counts = {"rows": summary.rows, "errors": summary.errors, "by_status": dict(summary.by_status)}
             # the rows are already JSON text (an array): placed as they are, not parsed and encoded again
             return Response(f'{{"rows": {sink.getvalue().strip() or "[]"}, "summary": {json.dumps(counts)}}}', media_type="application/json")
@@ -227,9 +236,11 @@ def create_app(rules: Path | None = None) -> FastAPI:
     async def api_tally(procedure: Annotated[str, Form()], replies: Annotated[UploadFile | None, File()] = None,
                         circulated: Annotated[str, Form()] = "", electorate_size: Annotated[str, Form()] = "",
                         no_meeting_before_wtdc: Annotated[bool, Form()] = False,
-                        requested_by: Annotated[list[str] | None, Form()] = None):
+                        requested_by: Annotated[list[str] | None, Form()] = None,
+                        date_order: Annotated[str, Form(description="how to read dates written 05/02/2027: iso (default), dmy or mdy")] = "iso"):
         text = await _upload_table(replies, "replies")
-        return await run_in_threadpool(lambda: _json(_tally(procedure, text, circulated, electorate_size, no_meeting_before_wtdc, requested_by).as_dict()))
+        return await run_in_threadpool(lambda: _json(_tally(procedure, text, circulated, electorate_size, no_meeting_before_wtdc, requested_by,
+                                                            _date_order(date_order)).as_dict()))
 
     @app.get("/api/document-check", summary="A document's length against its page limits (as `procedures document check --format json`)")
     def api_document_check(type: str = Query(..., description="contribution, output-report or revised-report"),
@@ -318,13 +329,13 @@ def create_app(rules: Path | None = None) -> FastAPI:
         inputs = inputs_from(counts["pages"], counts["previous_pages"], counts["question_total"], FIELDS)
         return check_document(library.latest(), _field(doc_type, "type"), inputs, frozenset(when), FIELDS)
 
-    def _tally(procedure, text, circulated, electorate_size, no_meeting_before_wtdc, requested_by=None):
+    def _tally(procedure, text, circulated, electorate_size, no_meeting_before_wtdc, requested_by=None, date_order=None):
         from procedures.replies import names_list, replies_from, tally_replies
 
         start = _date(circulated, "circulated", False)
         size = parse_whole(electorate_size, "electorate_size") if electorate_size and electorate_size.strip() else None
         flags = frozenset({NO_MEETING_BEFORE_WTDC} if no_meeting_before_wtdc else set())
-        return tally_replies(library, _field(procedure, "procedure"), replies_from(io.BytesIO(text), "replies"), start, size, flags,
+        return tally_replies(library, _field(procedure, "procedure"), replies_from(io.BytesIO(text), "replies", date_order=date_order), start, size, flags,
                              names_list(requested_by, "requested_by"))
 
     return app
