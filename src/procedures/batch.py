@@ -176,7 +176,10 @@ class Evaluator:
                 raise InputError(f"line {number} has more fields than the header")
             missing = [c for c in REQUIRED if cell(c) is None]
             if missing:
-                raise InputError(f"line {number} has no value for {', '.join(missing)}")
+                spans = sum(f.count("\n") for f in fields)
+                hint = (f"; its quoted field runs over {spans + 1} lines: a quote opened here and not closed "
+                        "may have taken in the rows after it") if spans else ""
+                raise InputError(f"line {number} has no value for {', '.join(missing)}{hint}")
             planned = self.plans.get(
                 term(cell("kind")), cell("opens").strip(), term(cell("purpose") or ""),
                 (cell("opening_time") or "").strip(), (cell("closes") or "").strip(),
