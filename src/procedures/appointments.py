@@ -31,7 +31,7 @@ from procedures.limits import LimitResult, judge
 from procedures.loader import Ruleset
 from procedures.members import normalise
 from procedures.models import RoleRule
-from procedures.tables import open_table, resolve, term, yes_no
+from procedures.tables import open_resolved, term, yes_no
 
 APPOINTMENT_COLUMNS = ("person", "nominated_by", "role", "study_group")
 APPOINTMENT_OPTIONAL = ("question", "regional_organization")
@@ -126,12 +126,7 @@ class Rows:
 
 def _records(source, name: str, sheet: str | None, required: tuple[str, ...], optional: tuple[str, ...], aliases: dict):
     """The open table, the ignored columns, and a stream of (line, row with trimmed values, problem)."""
-    table = open_table(source, name, sheet)
-    try:
-        at, ignored = resolve(table.columns, name, required, optional, aliases)
-    except InputError:
-        table.close()
-        raise
+    table, at, ignored = open_resolved(source, name, sheet, required, optional, aliases)
     width = len(table.columns)
 
     def rows():

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import IO, BinaryIO
 
 from procedures.errors import InputError
-from procedures.tables import Record, open_table, resolve
+from procedures.tables import Record, open_resolved
 from procedures.tally import Reply
 from procedures.timestamps import written_date
 
@@ -76,12 +76,7 @@ def read_replies(path: Path, sheet: str | None = None, date_order: str | None = 
 def replies_from(source: Path | BinaryIO | IO[str], name: str, sheet: str | None = None,
                  date_order: str | None = None) -> tuple[list[str], Iterator[Reply], str | None]:
     """As read_replies, from a path or an open stream, binary or text (closed when the rows are exhausted)."""
-    table = open_table(source, name, sheet)
-    try:
-        at, ignored = resolve(table.columns, name, REQUIRED, OPTIONAL, ALIASES)
-    except InputError:
-        table.close()
-        raise
+    table, at, ignored = open_resolved(source, name, sheet, REQUIRED, OPTIONAL, ALIASES)
     width = len(table.columns)
 
     def rows() -> Iterator[Reply]:

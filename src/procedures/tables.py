@@ -299,6 +299,18 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def open_resolved(source, name: str, sheet: str | None, required: tuple[str, ...], optional: tuple[str, ...],
+                  aliases: dict[str, tuple[str, ...]] | None = None) -> tuple[Table, dict[str, int], list[str]]:
+    """Open a table and find the reader's columns in it (``resolve``); the table is closed if they are not there."""
+    table = open_table(source, name, sheet)
+    try:
+        at, ignored = resolve(table.columns, name, required, optional, aliases)
+    except InputError:
+        table.close()
+        raise
+    return table, at, ignored
+
+
 def resolve(columns: list[str], name: str, required: tuple[str, ...], optional: tuple[str, ...],
             aliases: dict[str, tuple[str, ...]] | None = None) -> tuple[dict[str, int], list[str]]:
     """Where each column a reader reads is, by its name or one of its aliases; and the columns nobody reads.
