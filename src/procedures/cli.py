@@ -16,6 +16,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from procedures.inputs import one_line
+
 try:  # typer ships its own copy of click; its usage errors are what the command line raises
     from typer._click import exceptions as clicks
 except ImportError:  # pragma: no cover - an older typer on plain click
@@ -116,11 +118,6 @@ def reporting():
         raise typer.Exit(2) from None
 
 
-def one_line(text: str) -> str:
-    """A message as one line (procedures.inputs.one_line: control characters and line breaks escaped)."""
-    from procedures.inputs import one_line as escaped
-
-    return escaped(text)
 
 
 _LOADED: list = []
@@ -169,7 +166,6 @@ def schedule(
     """
     with reporting():
         from procedures.errors import InputError
-        from procedures.models import deadline_condition
         from procedures.output import table
         from procedures.timestamps import parse_date, parse_time
         from procedures.timetable import Meeting, timetable
@@ -204,7 +200,7 @@ def schedule(
             sys.stdout.buffer.write(to_ics([deadline_entry(rs.id, label, d) for d in result.deadlines], f"{label} — deadlines"))
             return
         rows = [
-            (d.date.isoformat(), d.date.strftime("%a"), d.rule.summary + (f" (only if {rs.spec.conditions[c]})" if (c := deadline_condition(d.rule)) else ""), d.cite, d.rule.modality, d.non_working or "")
+            (d.date.isoformat(), d.date.strftime("%a"), d.rule.summary + (f" (only if {rs.spec.conditions[d.rule.only_if]})" if d.rule.only_if else ""), d.cite, d.rule.modality, d.non_working or "")
             for d in result.deadlines
         ]
         m = meeting
@@ -879,15 +875,12 @@ def run(argv: list[str]) -> int:
         print(f"error: {one_line(usage_line(exc))}", file=sys.stderr)
         return 2
     except OSError as exc:  # a file the system refuses (a name too long, a full disk): one line, as bad input is
-        if isinstance(exc, BrokenPipeError):
+        if isinstance(exc, BrokenPipeError):  # the reader went away (| head): stop quietly, as other tools do
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 141
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"error: {one_line(where + (exc.strerror or str(exc)))}", file=sys.stderr)
         return 2
-    except BrokenPipeError:  # the reader went away (| head): stop quietly, as other tools do
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141
     except typer.Abort:
         print("error: interrupted", file=sys.stderr)
         return 130

@@ -16,14 +16,14 @@ from pathlib import Path
 from procedures.errors import InputError
 from procedures.loader import Library, Ruleset
 from procedures.models import Provision, ProvisionsFile, all_cites
-from procedures.tomlfiles import read_toml, validate
+from procedures.tomlfiles import read_checked
 
 
 def load_provisions(path: Path) -> list[Provision]:
     """An inventory of provisions from another file than the ruleset's own (rules docs --provisions)."""
     if not path.is_file():
         raise InputError(f"provisions file {path} not found; give --provisions")
-    return validate(ProvisionsFile, read_toml(path), str(path), None).provision
+    return read_checked(ProvisionsFile, path, "provision").provision
 
 
 @dataclass(frozen=True)

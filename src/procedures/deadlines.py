@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from procedures.errors import EvaluationError
 from procedures.loader import Ruleset
-from procedures.models import DayCounting, DeadlineRule, deadline_applies, deadline_condition
+from procedures.models import DayCounting, DeadlineRule, deadline_applies
 from procedures.offsets import apply_non_working_day, shift
 
 
@@ -68,7 +68,7 @@ class Deadline:
             "non_working_day": self.non_working is not None,
             "non_working_reason": self.non_working,
             "calendar_provisional": self.provisional_calendar,
-            "only_if": deadline_condition(self.rule),
+            "only_if": self.rule.only_if,
             "done_in_plan": self.rule.done_in_plan,
         }
 

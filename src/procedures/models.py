@@ -182,8 +182,10 @@ class DeadlineRule(RuleBase):
 
     @property
     def only_if(self) -> str | None:
-        """The circumstance under which alone the rule applies (see ``deadline_condition``)."""
-        return deadline_condition(self)
+        """The circumstance under which alone a deadline applies (its base rule does not), e.g. § 3.7.2's "unscheduled"."""
+        if self.applies:
+            return None
+        return next((x.when for x in self.exception if x.applies), None)
     #: The field of a plan that records when this was done (e.g. "circular_sent"), for the audit.
     done_in_plan: Name | None = None
     #: What the text asks once the date has passed (e.g. "as soon as possible"): a result never
@@ -220,13 +222,6 @@ class DeadlineRule(RuleBase):
         if self.anchor_kinds_other_reading and not self.anchor_kinds:
             raise ValueError("anchor_kinds_other_reading needs anchor_kinds: the kinds the rule itself counts; add anchor_kinds")
         return self
-
-
-def deadline_condition(rule: DeadlineRule) -> str | None:
-    """The circumstance under which alone a deadline applies (its base rule does not), e.g. § 3.7.2's "unscheduled"."""
-    if rule.applies:
-        return None
-    return next((x.when for x in rule.exception if x.applies), None)
 
 
 def deadline_applies(rule: DeadlineRule, conditions: frozenset[str]) -> bool:
