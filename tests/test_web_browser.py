@@ -42,11 +42,12 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(tmp_path_factory):
     port = _free_port()
+    log = open(tmp_path_factory.mktemp("serve") / "log", "w+b")  # a file, not a pipe nobody reads: the request log fills it
     proc = subprocess.Popen(
         [sys.executable, "-m", "procedures", "serve", "--host", "127.0.0.1", "--port", str(port), "--rules", str(REPO / "rules")],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -58,11 +59,13 @@ def server():
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError(f"the server did not start: {proc.stdout.read().decode(errors='replace')}") from None
+                log.seek(0)
+                raise RuntimeError(f"the server did not start: {log.read().decode(errors='replace')}") from None
             time.sleep(0.2)
     yield base
     proc.terminate()
     proc.wait(timeout=10)
+    log.close()
 
 
 @pytest.fixture(scope="module")

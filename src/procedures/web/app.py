@@ -105,6 +105,7 @@ def create_app(rules: Path | None = None) -> FastAPI:
         redoc_url=None,
     )
     library: Library = load_library(rules)
+    app.state.library = library  # serving names the rules folder it serves
     from procedures.web.guard import Guard
 
     app.add_middleware(Guard, templates=TEMPLATE_DIR, max_body=MAX_BODY_BYTES)

@@ -7,17 +7,24 @@ own opens it without naming the TCP protocol, and connections accepted on
 such a socket do not get TCP_NODELAY from asyncio, so that every response
 on a keep-alive connection after the first waits about 40 ms for the
 client's delayed acknowledgement.
+
+Either way the service says where it is (its address on stderr) and logs
+one line per request to stderr: method, path (without the query, which may
+carry a delegation's data), status and time taken.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
+import sys
+import time
 from pathlib import Path
 
 from procedures.errors import InputError
 
-APP_FACTORY = "procedures.web.app:create_app"
+APP_FACTORY = "procedures.web.serving:logged_app"
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -28,9 +35,50 @@ def listening_socket(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise InputError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+        hint = "; another program (or another `procedures serve`) uses it: choose another with --port" \
+            if exc.errno == errno.EADDRINUSE else ""
+        raise InputError(f"cannot listen on {host}:{port}: {exc.strerror}{hint}") from None
     sock.set_inheritable(True)
     return sock
+
+
+class RequestLog:
+    """ASGI wrapper: one line per HTTP request on stderr, e.g. ``GET /api/check 200 3.1 ms``."""
+
+    def __init__(self, app, stream=None) -> None:
+        self.app = app
+        self.stream = stream
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = time.perf_counter()
+        status = 500  # what the client gets when the app fails before answering
+
+        async def sending(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            took = (time.perf_counter() - started) * 1000
+            stream = self.stream or sys.stderr
+            print(f"{scope.get('method', '?')} {scope.get('path', '?')} {status} {took:.1f} ms", file=stream, flush=True)
+
+
+def logged_app():
+    """What each worker process serves: the app over the rules in $PROCEDURES_RULES, with its request log."""
+    from procedures.web.app import create_app
+
+    return RequestLog(create_app())
+
+
+def address(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
 
 
 def serve(host: str, port: int, rules: Path | None, workers: int = 1) -> None:
@@ -40,12 +88,18 @@ def serve(host: str, port: int, rules: Path | None, workers: int = 1) -> None:
     from procedures.web.app import create_app
 
     app = create_app(rules)  # a rules folder with an error stops here, once
+    sock = listening_socket(host, port)  # a port in use stops here, with one line
+    where = f"; {app.state.library.describe()}"
+    each = f", {workers} worker processes" if workers > 1 else ""
+    print(f"procedures: serving {address(host, port)}{each}{where}; Ctrl-C stops", file=sys.stderr, flush=True)
     if workers == 1:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        config = uvicorn.Config(RequestLog(app), log_level="warning", access_log=False)
+        uvicorn.Server(config).run(sockets=[sock])
         return
     from uvicorn.supervisors import Multiprocess
 
     if rules is not None:
         os.environ[RULES_ENV] = str(rules.resolve())
-    config = uvicorn.Config(APP_FACTORY, factory=True, workers=workers, host=host, port=port, log_level="warning")
-    Multiprocess(config, sockets=[listening_socket(host, port)]).run()
+    config = uvicorn.Config(APP_FACTORY, factory=True, workers=workers, host=host, port=port, log_level="warning",
+                            access_log=False)
+    Multiprocess(config, sockets=[sock]).run()
