@@ -28,14 +28,19 @@ def uid_for(*parts: str) -> str:
     return f"{digest}@{UID_DOMAIN}"
 
 
-def to_ics(entries: list[CalendarEntry], name: str, stamp: dt.datetime | None = None) -> bytes:
-    from icalendar import Calendar, Event  # imported only when a calendar file is asked for
+def to_ics(entries: list[CalendarEntry], name: str, stamp: dt.datetime | None = None,
+           refresh: dt.timedelta | None = None) -> bytes:
+    """The calendar file; ``refresh`` marks it as a feed clients fetch again that often (RFC 7986)."""
+    from icalendar import Calendar, Event, vDuration  # imported only when a calendar file is asked for
 
     cal = Calendar()
     cal.add("prodid", "-//procedures//ITU-D deadlines//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
+    if refresh is not None:
+        cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", vDuration(refresh))
     stamp = stamp or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     for e in entries:
         ev = Event()

@@ -711,15 +711,16 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="Port to listen on.", parser=whole_number(1, 65535, "8000"), metavar="PORT")] = 8000,
     rules: RulesOption = None,
     workers: Annotated[int, typer.Option("--workers", help="Worker processes, each answering requests on its own (e.g. one per core).", min=1, max=64)] = 1,
+    plans: Annotated[Optional[list[Path]], typer.Option("--plan", help="Publish a plan: a page at /plans/NAME and a calendar feed at /plans/NAME.ics (NAME: the file's name); repeatable. Re-read when the file changes.", metavar="FILE")] = None,
 ) -> None:
     """Start the web page and the HTTP API (OpenAPI documentation at /docs).
 
-    Example: procedures serve --port 8000
+    Example: procedures serve --port 8000 --plan docs/example-plan-2026-2029.toml
     """
     with reporting():
         from procedures.web.serving import serve as run
 
-        run(host, port, rules, workers)
+        run(host, port, rules, workers, plans or [])
 
 
 @rules_app.command("list")

@@ -70,10 +70,14 @@ class RequestLog:
 
 
 def logged_app():
-    """What each worker process serves: the app over the rules in $PROCEDURES_RULES, with its request log."""
+    """What each worker process serves: the app over the rules in $PROCEDURES_RULES, the plans in
+    $PROCEDURES_PLANS, with its request log."""
     from procedures.web.app import create_app
+    from procedures.web.plans import PLANS_ENV, publish
 
-    return RequestLog(create_app())
+    app = create_app()
+    publish(app, [Path(p) for p in os.environ.get(PLANS_ENV, "").split(os.pathsep) if p])
+    return RequestLog(app)
 
 
 def address(host: str, port: int) -> str:
@@ -81,17 +85,24 @@ def address(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
-def serve(host: str, port: int, rules: Path | None, workers: int = 1) -> None:
+def serve(host: str, port: int, rules: Path | None, workers: int = 1, plans: list[Path] = ()) -> None:
     import uvicorn
 
     from procedures.loader import RULES_ENV
     from procedures.web.app import create_app
+    from procedures.web.plans import PLANS_ENV, publish
 
     app = create_app(rules)  # a rules folder with an error stops here, once
+    publish(app, list(plans))  # so does a plan that cannot be read
     sock = listening_socket(host, port)  # a port in use stops here, with one line
     where = f"; {app.state.library.describe()}"
     each = f", {workers} worker processes" if workers > 1 else ""
     print(f"procedures: serving {address(host, port)}{each}{where}; Ctrl-C stops", file=sys.stderr, flush=True)
+    for plan in plans:
+        from procedures.web.plans import plan_name
+
+        print(f"procedures: plan {plan} at {address(host, port)}plans/{plan_name(plan)} (feed: …/{plan_name(plan)}.ics)",
+              file=sys.stderr, flush=True)
     if workers == 1:
         config = uvicorn.Config(RequestLog(app), log_level="warning", access_log=False)
         uvicorn.Server(config).run(sockets=[sock])
@@ -100,6 +111,7 @@ def serve(host: str, port: int, rules: Path | None, workers: int = 1) -> None:
 
     if rules is not None:
         os.environ[RULES_ENV] = str(rules.resolve())
+    os.environ[PLANS_ENV] = os.pathsep.join(str(p.resolve()) for p in plans)
     config = uvicorn.Config(APP_FACTORY, factory=True, workers=workers, host=host, port=port, log_level="warning",
                             access_log=False)
     Multiprocess(config, sockets=[sock]).run()
