@@ -42,11 +42,20 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def plan_file(tmp_path_factory):
+    """A copy of the example plan, published by the server and edited by a test."""
+    path = tmp_path_factory.mktemp("plans") / "study-period.toml"
+    shutil.copy(REPO / "docs" / "example-plan-2026-2029.toml", path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, plan_file):
     port = _free_port()
     log = open(tmp_path_factory.mktemp("serve") / "log", "w+b")  # a file, not a pipe nobody reads: the request log fills it
     proc = subprocess.Popen(
-        [sys.executable, "-m", "procedures", "serve", "--host", "127.0.0.1", "--port", str(port), "--rules", str(REPO / "rules")],
+        [sys.executable, "-m", "procedures", "serve", "--host", "127.0.0.1", "--port", str(port), "--rules", str(REPO / "rules"),
+         "--plan", str(plan_file)],
         stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -143,3 +152,37 @@ def test_the_pages_are_styled_under_their_content_security_policy(server, browse
     assert "POST /api/check-batch" in browser.find_element(By.TAG_NAME, "main").text
     assert browser.execute_script("return getComputedStyle(document.querySelector('table')).borderCollapse") == "collapse"
     assert browser.find_element(By.ID, "openapi-link").get_attribute("href") == server + "/openapi.json"
+
+
+def _feed_events(url: str) -> dict[str, str]:
+    """UID → DTSTART of each event of the feed, fetched as a calendar client does."""
+    with urllib.request.urlopen(url, timeout=10) as r:
+        assert r.headers["Content-Type"].startswith("text/calendar")
+        text = r.read().decode("utf-8").replace("\r\n ", "")
+    out = {}
+    for block in text.split("BEGIN:VEVENT")[1:]:
+        fields = dict(line.split(":", 1) for line in block.splitlines() if ":" in line)
+        out[fields["UID"]] = fields["DTSTART;VALUE=DATE"] + " " + fields["SUMMARY"]
+    return out
+
+
+def test_a_published_plan_page_gives_a_feed_that_follows_an_edit_of_the_file(server, browser, plan_file):
+    browser.get(server + "/plans")
+    browser.find_element(By.LINK_TEXT, "study-period").click()
+    assert "Clean" in browser.find_element(By.ID, "findings").text
+    assert "§ 3.7.4" in browser.find_element(By.ID, "agenda").text
+    feed = browser.find_element(By.ID, "feed-url").text
+    assert feed == server + "/plans/study-period.ics"
+    assert browser.find_element(By.ID, "feed-link").get_attribute("href") == feed.replace("http://", "webcal://")
+    before = _feed_events(feed)
+    text = plan_file.read_text(encoding="utf-8")
+    plan_file.write_text(text.replace("opens = 2027-10-18", "opens = 2027-10-25").replace("closes = 2027-10-22", "closes = 2027-10-29"), encoding="utf-8")
+    st = os.stat(plan_file)
+    os.utime(plan_file, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    after = _feed_events(feed)
+    assert set(after) == set(before)
+    moved = [uid for uid in before if before[uid] != after[uid]]
+    assert moved and all(" SG" in after[uid] and "2027" in after[uid] for uid in moved)
+    browser.refresh()
+    assert "The plan file has an error" not in browser.page_source
+
