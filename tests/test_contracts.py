@@ -18,6 +18,7 @@ from conftest import REPO
 from procedures.cli import app
 from procedures.results import RESULTS
 from procedures.web.app import create_app
+from test_schemas import assert_valid
 
 RULES = REPO / "rules"
 EXAMPLES = REPO / "docs" / "examples"
@@ -78,6 +79,7 @@ def api_document(client, method: str, path: str, params: dict, files: dict | Non
 @pytest.mark.parametrize("job,words,method,path,params,files", CASES, ids=[c[0] for c in CASES])
 def test_the_command_line_and_the_api_give_the_same_document(client, job, words, method, path, params, files):
     ours, theirs = cli_document(words), api_document(client, method, path, params, files)
+    assert_valid(job, ours)  # docs/schemas/<job>.json
     if job == "rules-list":  # /api/rules answers the list alone: an array, as it did before the document had a provenance
         ours = ours["list"]
     assert ours == theirs

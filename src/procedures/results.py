@@ -17,13 +17,19 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
 
 class Doc(BaseModel):
     model_config = ConfigDict(extra="allow")
+
+
+#: A day, YYYY-MM-DD.
+Date = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_extra={"format": "date"})]
+#: A moment with its offset, ISO 8601 (e.g. 2026-07-31T23:59:59+02:00).
+Moment = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
 
 
 # --- parts shared by several documents ----------------------------------------------------------
@@ -52,9 +58,9 @@ class Step(Doc):
 
 class Deadline(Doc):
     id: str
-    date: str
+    date: Date
     weekday: str
-    cutoff: str = Field(description="the last second of the day, with its offset")
+    cutoff: Moment = Field(description="the last second of the day, with its offset")
     cite: str
     also_cites: list[str]
     modality: str
@@ -64,7 +70,7 @@ class Deadline(Doc):
     calendar_provisional: bool
     only_if: Optional[str]
     done_in_plan: Optional[str]
-    other_reading_date: Optional[str] = Field(None, description="the date on the other day-counting reading, where it differs")
+    other_reading_date: Optional[Date] = Field(None, description="the date on the other day-counting reading, where it differs")
 
 
 class Skipped(Doc):
@@ -112,8 +118,8 @@ class Meeting(Doc):
     """The meeting; other events given (NAME: date) follow as further keys."""
 
     kind: str
-    opens: str
-    closes: Optional[str]
+    opens: Date
+    closes: Optional[Date]
     opening_time: Optional[str]
 
 
@@ -137,15 +143,15 @@ class ReceivedAs(Doc):
 
 class CheckedMeeting(Doc):
     kind: str
-    opens: str
-    closes: Optional[str]
+    opens: Date
+    closes: Optional[Date]
     opening_time: Optional[str]
     purpose: str
 
 
 class PassedDate(Doc):
     id: str
-    date: str
+    date: Date
     cite: str
     modality: str
     instead: Optional[str]
@@ -156,9 +162,9 @@ class TierBound(Doc):
     bound: str
     id: str
     cite: str
-    date: str
-    cutoff: str
-    ends: str
+    date: Date
+    cutoff: Moment
+    ends: Moment
 
 
 class CheckResult(Answer):
@@ -167,7 +173,7 @@ class CheckResult(Answer):
     status: str
     translated: bool
     on_agenda: bool
-    publish_by: Optional[str]
+    publish_by: Optional[Date]
     publish_by_passed: Optional[PassedDate]
     what_follows: str
     modality: str
@@ -184,7 +190,7 @@ class CheckResult(Answer):
 
 class Start(Doc):
     event: str
-    date: str
+    date: Date
 
 
 class TimelineResult(Answer):
@@ -284,7 +290,7 @@ class AuditResult(Answer):
 class AgendaItem(Deadline):
     meeting: str
     kind: str
-    done: Optional[str]
+    done: Optional[Date]
     counted_from: Optional[str] = None
     other_reading: Optional[str] = None
 
@@ -299,8 +305,8 @@ class AgendaResult(Answer):
 
     ruleset: str
     study_period: str
-    from_: Optional[str] = Field(alias="from")
-    to: Optional[str]
+    from_: Optional[Date] = Field(alias="from")
+    to: Optional[Date]
     items: list[AgendaItem]
     undated: list[Undated]
 
@@ -322,8 +328,8 @@ class DocumentResult(Answer):
 class RevisionResult(Answer):
     """`procedures recommendation check-revision --format json`, `GET /api/revision-check`."""
 
-    approved: str
-    proposed: str
+    approved: Date
+    proposed: Date
     within: bool
     results: list[Limit]
 
@@ -354,7 +360,7 @@ class AppointmentsResult(Answer):
 
 
 class ClosedDay(Doc):
-    date: str
+    date: Date
     weekday: str
     name: str
     source: str
@@ -430,7 +436,7 @@ GENERATE_SCHEMAS = "python -m procedures.results docs/schemas"
 
 def schema(job: str) -> dict:
     """The JSON Schema of a job's document."""
-    out = RESULTS[job].model_json_schema(by_alias=True, mode="serialization")
+    out = RESULTS[job].model_json_schema(by_alias=True)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"{job}.json", **out}
 
 
