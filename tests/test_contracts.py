@@ -138,3 +138,13 @@ def test_a_request_model_turns_pydantic_errors_into_one_line():
         jobs.CalendarRequest.parse(jobs.WEB, year="x")
     with pytest.raises(InputError, match=r"^chair_admitted: Input should be a valid boolean"):
         jobs.CheckRequest.parse(jobs.WEB, kind="tdag", opens="2026-01-01", received="2026-01-01", chair_admitted="maybe")
+
+
+def test_a_plan_nested_too_deeply_is_one_line_both_ways(client, tmp_path):
+    """tomllib reads nested arrays by recursion: thousands of '[' were an internal error on both front ends."""
+    deep = b"a = " + b"[" * 3000 + b"]" * 3000 + b"\n"
+    (tmp_path / "deep.toml").write_bytes(deep)
+    res = CliRunner().invoke(app, ["plan", "check", str(tmp_path / "deep.toml")])
+    assert res.exit_code == 2 and "nested too deeply" in res.stderr, res.output
+    r = client.post("/api/plan-check", files={"plan": ("deep.toml", deep, "application/toml")})
+    assert r.status_code == 400 and r.json()["error"].startswith("plan: its values are nested too deeply")

@@ -246,18 +246,25 @@ class PlanRequest(Request):
 def _plan(lib, req: PlanRequest):
     from procedures.plan import load_plan, parse_plan
 
-    if isinstance(req.plan, Path):
-        return load_plan(req.plan, lib.in_force)
+    name = str(req.plan) if isinstance(req.plan, Path) else req.name("plan")
+    try:
+        if isinstance(req.plan, Path):
+            return load_plan(req.plan, lib.in_force)
+        return parse_plan(_toml(req.plan, name), name, lib.in_force)
+    except RecursionError:  # tomllib reads nested arrays by recursion
+        raise InputError(f"{name}: its values are nested too deeply to be a plan — give the plan file (docs/plan-format.md)") from None
+
+
+def _toml(data: bytes, name: str) -> dict:
+    """Uploaded bytes as TOML, each failure one line naming the field (as tomlfiles.read_toml names a file)."""
     import tomllib
 
-    name = req.name("plan")
     try:
-        data = tomllib.loads(req.plan.decode("utf-8").removeprefix("\ufeff"))
+        return tomllib.loads(data.decode("utf-8").removeprefix("\ufeff"))
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: is not UTF-8 text (byte {exc.start}: {exc.reason}) — save it as UTF-8 (TOML files are UTF-8)") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{name}: not valid TOML ({exc}) — fix the syntax at that line") from None
-    return parse_plan(data, name, lib.in_force)
 
 
 def plan_check(lib, req: PlanRequest):
