@@ -148,3 +148,24 @@ def test_a_plan_nested_too_deeply_is_one_line_both_ways(client, tmp_path):
     assert res.exit_code == 2 and "nested too deeply" in res.stderr, res.output
     r = client.post("/api/plan-check", files={"plan": ("deep.toml", deep, "application/toml")})
     assert r.status_code == 400 and r.json()["error"].startswith("plan: its values are nested too deeply")
+
+
+def test_the_command_line_imports_the_models_only_when_a_command_runs():
+    """`procedures --help` stays quick (issue 17): the request and result models, pydantic and FastAPI wait for a command."""
+    import subprocess
+    import sys
+
+    code = "import sys, procedures.cli; print(sorted(m for m in ('pydantic', 'fastapi', 'procedures.jobs', 'procedures.results') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_no_function_of_the_front_ends_or_the_jobs_is_over_60_lines():
+    import ast
+
+    long = []
+    for path in [*(REPO / "src" / "procedures" / "web").glob("*.py"), REPO / "src" / "procedures" / "jobs.py", REPO / "src" / "procedures" / "results.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 60:
+                long.append(f"{path.name}:{node.name} ({node.end_lineno - node.lineno + 1} lines)")
+    assert not long, long
