@@ -1,6 +1,8 @@
 """The command line: a thin layer over the library.
 
-Heavy modules (pydantic; holidays only for `calendar generate`) are imported inside the commands so that
+Each command parses its options into its job's request (procedures.jobs), runs the job, and prints the
+text, or the job's JSON document (procedures.results: the API answers the same one). Heavy modules
+(pydantic and the models; holidays only for `calendar generate`) are imported inside the commands so that
 ``procedures --help`` stays quick. Every user error is one line on stderr and
 exit code 2; nothing here knows a deadline or a threshold.
 """

@@ -1,8 +1,8 @@
 """The JSON documents the jobs answer with: one pydantic model per job, shared by the CLI and the API.
 
 A job's result (a dataclass of the evaluator) gives its document with ``as_dict()``;
-``render`` checks that document against the job's model and returns it as
-JSON-ready data, so ``procedures … --format json`` and the API print the same
+``render`` checks that document against the job's model and returns it as it
+is, so ``procedures … --format json`` and the API print the same
 document, and the model's JSON Schema (docs/schemas/, made by
 ``python -m procedures.results``) is the contract.
 
