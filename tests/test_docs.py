@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import golden
 from conftest import REPO, cli_commands
 from procedures.cli import GENERATE_RULES_DOCS
 from procedures.coverage import coverage_rows, rules_without_scenarios, scenario_cases
@@ -150,6 +151,15 @@ def test_docs_example_runs(page, n, example, workdir, monkeypatch, capsys):
     assert returncode == code, f"{command}\n{output}"
     for line in expected:
         assert line.strip() in output, f"{command}: expected {line.strip()!r} in\n{output}"
+    golden.compare(golden.name(str(page.relative_to(DOCS)), n, command), command, output, workdir)
+
+
+def test_every_golden_file_belongs_to_an_example():
+    """tests/golden/ holds the whole output of each example (tests/golden.py says how to regenerate them)."""
+    names = {golden.name(str(p.relative_to(DOCS)), n, ex[0]) for p, n, ex in EXAMPLES}
+    assert len(names) == len(EXAMPLES)
+    stale = golden.orphans(names)
+    assert not stale, f"golden files of no example: {[p.name for p in stale]}; run '{golden.REGENERATE}'"
 
 
 def test_most_examples_run_in_process():

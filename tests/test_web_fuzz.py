@@ -120,6 +120,12 @@ RV = {"approved": "2026-05-10", "proposed": "2028-05-11"}
 TALLY = {"procedure": "recommendation-approval", "circulated": "2026-02-28", "@replies": REPLIES}
 TRANSLATION = {"procedure": "information-translation", "electorate_size": "12", "@replies": REPLIES}
 APPTS = {"@appointments": APPOINTMENTS, "@attendance": ATTENDANCE}
+LM = {"rule_id": "res1.4.1.3.6.contribution-pages", "value": "7"}
+PLAN = {"@plan": (REPO / "docs" / "example-plan-2026-2029.toml").read_bytes()}
+BAD_VALUE = st.one_of(OTHER_DIGITS, st.integers(16, 6000).map(lambda n: "9" * n), st.integers(max_value=-1).map(str),
+                      st.sampled_from(["1e3", "0x10", "7 pages", "1/0", "٣٣", "12²"]),
+                      TEXT.filter(lambda s: _given(s) and not s.strip().replace(".", "", 1).replace("/", "", 1).isdigit()))
+BAD_PLAN = st.one_of(st.binary(max_size=300), st.sampled_from([b"", b"a = " + b"[" * 3000 + b"]" * 3000, b"[study_period]\nname = 1\n"]))
 
 API_CASES = [
     ("GET", "/api/timetable", TT, "kind", BAD_NAME),
@@ -158,6 +164,11 @@ API_CASES = [
      BAD_NAME.filter(lambda s: _given(s) and s.strip().lower() != "none" and ";" not in s)),
     ("POST", "/api/appointments-check", APPTS, "@appointments", BAD_APPOINTMENTS),
     ("POST", "/api/appointments-check", APPTS, "@attendance", BAD_ATTENDANCE),
+    ("GET", "/api/limit", LM, "rule_id", BAD_NAME),
+    ("GET", "/api/limit", LM, "value", BAD_VALUE),
+    ("POST", "/api/plan-check", PLAN, "@plan", BAD_PLAN),
+    ("POST", "/api/plan-agenda", {**PLAN, "from": "2026-03-01"}, "from", BAD_DATE),
+    ("POST", "/api/plan-agenda", PLAN, "@plan", BAD_PLAN),
 ]
 
 PAGE_CASES = [

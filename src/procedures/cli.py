@@ -1,6 +1,8 @@
 """The command line: a thin layer over the library.
 
-Heavy modules (pydantic; holidays only for `calendar generate`) are imported inside the commands so that
+Each command parses its options into its job's request (procedures.jobs), runs the job, and prints the
+text, or the job's JSON document (procedures.results: the API answers the same one). Heavy modules
+(pydantic and the models; holidays only for `calendar generate`) are imported inside the commands so that
 ``procedures --help`` stays quick. Every user error is one line on stderr and
 exit code 2; nothing here knows a deadline or a threshold.
 """
@@ -23,7 +25,6 @@ try:  # typer ships its own copy of click; its usage errors are what the command
 except ImportError:  # pragma: no cover - an older typer on plain click
     from click import exceptions as clicks
 
-from procedures.vocabulary import CHAIR_ADMITTED, COMPLEMENTS, NO_MEETING_BEFORE_WTDC
 
 app = typer.Typer(
     name="procedures",
@@ -120,31 +121,26 @@ def reporting():
 
 
 
-_LOADED: list = []
-
-
 def _library(rules: Path | None):
-    """The rules library for --rules, $PROCEDURES_RULES or the built-in rules (remembered for _json)."""
+    """The rules library for --rules, $PROCEDURES_RULES or the built-in rules."""
     from procedures.loader import load_library
 
-    lib = load_library(rules)
-    _LOADED[:] = [lib]
-    return lib
+    return load_library(rules)
 
 
-def _json(data: object) -> str:
-    """A result as JSON; an object also says which rules folder gave it ("rules": folder and source)."""
+def _json(job: str, data: object, lib) -> str:
+    """A job's JSON document (procedures.jobs.document: as the API answers it), with the rules folder that gave it."""
+    from procedures.jobs import document
     from procedures.output import to_json
 
-    if isinstance(data, dict) and _LOADED:
-        data = {**data, "rules": _LOADED[0].provenance()}
-    return to_json(data)
+    return to_json(document(job, data, lib))
 
 
-def _events(pairs: list[str]) -> tuple:
-    from procedures.timestamps import parse_event
+def _request(model: str, **given):
+    """The job's request (procedures.jobs) from the options as given; a bad value is one line naming its option."""
+    from procedures import jobs
 
-    return tuple(parse_event(pair) for pair in pairs)
+    return getattr(jobs, model).parse(jobs.CLI, **given)
 
 
 @app.command()
@@ -165,31 +161,15 @@ def schedule(
     Example: procedures schedule --kind study-group --opens 2026-09-14 --closes 2026-09-18
     """
     with reporting():
-        from procedures.errors import InputError
+        from procedures import jobs
         from procedures.output import table
-        from procedures.timestamps import parse_date, parse_time
-        from procedures.timetable import Meeting, timetable
 
         lib = _library(rules)
-        note = None
-        if opens is None:
-            example = lib.latest().spec.example
-            if example is None or kind not in (None, example.kind):
-                raise InputError("give --opens (and --kind); e.g. --kind study-group --opens 2026-09-14")
-            meeting = Meeting(example.kind, example.opens, example.closes, None, _events(event))
-            note = f"No --opens given: the example meeting of ruleset {lib.latest().id}."
-        else:
-            meeting = Meeting(
-                kind or "study-group",
-                parse_date(opens, "--opens"),
-                parse_date(closes, "--closes") if closes else None,
-                parse_time(opening_time, "--opening-time") if opening_time else None,
-                _events(event),
-            )
-        rs = lib.in_force(meeting.opens)
-        result = timetable(rs, meeting)
+        request = _request("ScheduleRequest", kind=kind, opens=opens, closes=closes, opening_time=opening_time, event=event)
+        result, note = jobs.schedule(lib, request)
+        rs, meeting = result.ruleset, result.meeting
         if fmt == CalendarFormat.json:
-            typer.echo(_json(result.as_dict()))
+            typer.echo(_json("schedule", result, lib))
             return
         if fmt == CalendarFormat.ics:
             from procedures.calfiles import deadline_entry, to_ics
@@ -225,10 +205,9 @@ app.add_typer(calendar_app, name="calendar")
 
 
 def _calendar_ruleset(lib, year: int):
-    """The ruleset whose calendar answers for ``year``: the one in force at its end, else the latest."""
-    import datetime as dt
+    from procedures.jobs import calendar_ruleset
 
-    return lib.in_force(dt.date(year, 12, 31)) if year >= lib.latest().head.applies_from.year else lib.latest()
+    return calendar_ruleset(lib, year)
 
 
 @calendar_app.callback(invoke_without_command=True)
@@ -247,19 +226,16 @@ def calendar_cmd(
     if year is None:
         raise clicks.MissingParameter(ctx=ctx, param=next(p for p in ctx.command.params if p.name == "year"))
     with reporting():
+        from procedures import jobs
         from procedures.output import table
 
-        cal = _calendar_ruleset(_library(rules), year).calendar
-        days = cal.closed_days(year)
-        provisional = cal.is_provisional(year)
+        lib = _library(rules)
+        found = jobs.calendar(lib, _request("CalendarRequest", year=year))
         if fmt == TableFormat.json:
-            typer.echo(_json({
-                "calendar": cal.name, "year": year, "provisional": provisional,
-                "closed_days": [{"date": c.date.isoformat(), "weekday": c.date.strftime("%A"), "name": c.name, "source": c.source} for c in days],
-            }))
+            typer.echo(_json("calendar", found, lib))
             return
-        typer.echo(f"{cal.name}, {year}{' (provisional: not yet checked against ITU’s published list)' if provisional else ''}\n")
-        typer.echo(table(fmt.value, ["Date", "Day", "Closed for", "Source"], [(c.date.isoformat(), c.date.strftime("%a"), c.name, c.source) for c in days]))
+        typer.echo(f"{found['calendar']}, {year}{' (provisional: not yet checked against ITU’s published list)' if found['provisional'] else ''}\n")
+        typer.echo(table(fmt.value, ["Date", "Day", "Closed for", "Source"], [(c["date"], c["weekday"][:3], c["name"], c["source"]) for c in found["closed_days"]]))
 
 
 @calendar_app.command("generate")
@@ -329,17 +305,14 @@ def check(
     Example: procedures check --kind study-group --opens 2026-09-14 --received 2026-09-03T10:12:00+02:00
     """
     with reporting():
-        from procedures.contributions import Meeting, check as run_check
-        from procedures.timestamps import parse_date, parse_received, parse_time
+        from procedures import jobs
 
-        meeting = Meeting(kind, parse_date(opens, "--opens"), purpose, parse_time(opening_time, "--opening-time") if opening_time else None,
-                          parse_date(closes, "--closes") if closes else None)
-        rs = _library(rules).in_force(meeting.opens)
-        got = parse_received(received, rs.head.time_zone, "--received")
-        flags = frozenset({CHAIR_ADMITTED} if chair_admitted else set())
-        result = run_check(rs, meeting, got, flags)
+        request = _request("CheckRequest", kind=kind, opens=opens, received=received, purpose=purpose, opening_time=opening_time,
+                           closes=closes, chair_admitted=chair_admitted)
+        lib = _library(rules)
+        result = jobs.check(lib, request)
         if fmt == TextFormat.json:
-            typer.echo(_json(result.as_dict()))
+            typer.echo(_json("check", result, lib))
             return
         typer.echo(result.sentence())
         for w in result.warnings:
@@ -389,15 +362,15 @@ def timeline_cmd(
     Example: procedures timeline --procedure recommendation-approval --start 2026-01-31
     """
     with reporting():
+        from procedures import jobs
         from procedures.output import table
-        from procedures.timeline import timeline
-        from procedures.timestamps import parse_date
 
-        day = parse_date(start, "--start")
-        rs = _library(rules).in_force(day)
-        result = timeline(rs, procedure, day, dict(_events(event)))
+        request = _request("TimelineRequest", procedure=procedure, start=start, event=event)
+        lib = _library(rules)
+        result = jobs.timeline(lib, request)
+        rs, day = result.ruleset, request.start
         if fmt == TableFormat.json:
-            typer.echo(_json(result.as_dict()))
+            typer.echo(_json("timeline", result, lib))
             _exit_for(result.breaches, result.late_warnings)
             return
         typer.echo(f"{'## ' if fmt == TableFormat.markdown else ''}{rs.spec.procedures[procedure][0].upper()}{rs.spec.procedures[procedure][1:]}: {result.start_event} {day:%a %Y-%m-%d}\n")
@@ -442,16 +415,14 @@ def tally_cmd(
     Example: procedures tally --procedure recommendation-approval --replies replies.csv --circulated 2026-02-28
     """
     with reporting():
-        from procedures.replies import names_list, read_replies, tally_replies
-        from procedures.timestamps import parse_date
+        from procedures import jobs
 
         lib = _library(rules)
-        start = parse_date(circulated, "--circulated") if circulated else None
-        flags = frozenset({NO_MEETING_BEFORE_WTDC} if no_meeting_before_wtdc else set())
-        source = read_replies(replies, sheet, date_order.value)
-        result = tally_replies(lib, procedure, source, start, electorate_size, flags, names_list(requested_by))
+        request = _request("TallyRequest", procedure=procedure, replies=replies, circulated=circulated, electorate_size=electorate_size,
+                           no_meeting_before_wtdc=no_meeting_before_wtdc, requested_by=requested_by, sheet=sheet, date_order=date_order.value)
+        result = jobs.tally(lib, request)
         if fmt == TextFormat.json:
-            typer.echo(_json(result.as_dict()))
+            typer.echo(_json("tally", result, lib))
         else:
             typer.echo(tally_text(result))
     if result.provisional:
@@ -484,13 +455,6 @@ def tally_text(result) -> str:
     return "\n".join(lines)
 
 
-def _plan(path: Path, rules: Path | None):
-    from procedures.plan import load_plan
-
-    lib = _library(rules)
-    return load_plan(path, lib.in_force)
-
-
 @plan_app.command("check")
 def plan_check(
     plan: Annotated[Path, typer.Argument(help="The plan file (TOML); see docs/plan-format.md.")],
@@ -504,16 +468,17 @@ def plan_check(
     Example: procedures plan check docs/example-plan-2026-2029.toml
     """
     with reporting():
-        from procedures.audit import audit
+        from procedures import jobs
 
-        p, rs = _plan(plan, rules)
-        result = audit(rs, p)
+        lib = _library(rules)
+        result = jobs.plan_check(lib, _request("PlanRequest", plan=plan))
+        name, rs = result.plan.study_period.name, result.ruleset
         if fmt == TextFormat.json:
-            typer.echo(_json(result.as_dict()))
+            typer.echo(_json("plan-check", result, lib))
         elif not result.breaches and not result.warnings:
-            typer.echo(f"clean: {p.study_period.name} passes all {result.checked} checks of ruleset {rs.id}")
+            typer.echo(f"clean: {name} passes all {result.checked} checks of ruleset {rs.id}")
         else:
-            typer.echo(f"{p.study_period.name}: {len(result.breaches)} breach(es), {len(result.warnings)} warning(s) in {result.checked} checks")
+            typer.echo(f"{name}: {len(result.breaches)} breach(es), {len(result.warnings)} warning(s) in {result.checked} checks")
         if fmt != TextFormat.json:
             for f in result.findings:
                 typer.echo(f.line())
@@ -533,28 +498,20 @@ def plan_agenda(
     Example: procedures plan agenda docs/example-plan-2026-2029.toml --from 2026-03-01 --to 2026-03-31
     """
     with reporting():
-        from procedures.agenda import agenda
+        from procedures import jobs
         from procedures.output import table
-        from procedures.timestamps import parse_date
 
-        p, rs = _plan(plan, rules)
-        first = parse_date(start, "--from") if start else None
-        last = parse_date(end, "--to") if end else None
-        if first and last and last < first:
-            from procedures.errors import InputError
-
-            raise InputError(f"--to {last} is before --from {first}")
-        result = agenda(rs, p)
-        items = result.between(first, last)
+        request = _request("AgendaRequest", plan=plan, start=start, end=end)
+        lib = _library(rules)
+        result = jobs.plan_agenda(lib, request)
+        rs, items = result.ruleset, result.items
         if fmt == CalendarFormat.json:
-            typer.echo(_json({"ruleset": rs.id, "study_period": p.study_period.name, "from": start, "to": end,
-                                "items": [i.as_dict() for i in items],
-                                "undated": [{"meeting": m, "rule": r} for m, r in result.undated]}))
+            typer.echo(_json("plan-agenda", result, lib))
             return
         if fmt == CalendarFormat.ics:
             from procedures.calfiles import deadline_entry, to_ics
 
-            sys.stdout.buffer.write(to_ics([deadline_entry(rs.id, i.meeting, i.deadline, i.done) for i in items], f"ITU-D {p.study_period.name} — deadlines"))
+            sys.stdout.buffer.write(to_ics([deadline_entry(rs.id, i.meeting, i.deadline, i.done) for i in items], f"ITU-D {result.study_period} — deadlines"))
             return
         rows = [(i.deadline.date.isoformat(), i.deadline.date.strftime("%a"), i.meeting, i.deadline.rule.summary, i.deadline.cite, i.deadline.rule.modality, i.done.isoformat() if i.done else "")
                 for i in items]
@@ -578,12 +535,12 @@ def limit_cmd(
     Example: procedures limit res1.4.1.3.6.contribution-pages --value 7 --when chair-consulted
     """
     with reporting():
-        from procedures.limits import check_limit, parse_value
+        from procedures import jobs
 
-        rs = _library(rules).latest()
-        result = check_limit(rs, rule_id, parse_value(value), frozenset(when))
+        lib = _library(rules)
+        result = jobs.limit(lib, _request("LimitRequest", rule_id=rule_id, value=value, when=when))
         if fmt == TextFormat.json:
-            typer.echo(_json(result.as_dict()))
+            typer.echo(_json("limit", result, lib))
         else:
             _limit_lines([result], warnings=result.warnings)
         if not result.within:
@@ -616,12 +573,13 @@ def document_check(
     Example: procedures document check --type output-report --pages 48 --question-total 75
     """
     with reporting():
-        from procedures.documents import check_document, inputs_from
+        from procedures import jobs
 
-        inputs = inputs_from(pages, previous_pages, question_total)
-        result = check_document(_library(rules).latest(), doc_type, inputs, frozenset(when))
+        lib = _library(rules)
+        request = _request("DocumentRequest", type=doc_type, pages=pages, previous_pages=previous_pages, question_total=question_total, when=when)
+        result = jobs.document_check(lib, request)
         if fmt == TextFormat.json:
-            typer.echo(_json(result.as_dict()))
+            typer.echo(_json("document-check", result, lib))
         else:
             _limit_lines(result.results, result.not_checked, result.warnings)
         if not result.within:
@@ -643,13 +601,13 @@ def recommendation_check_revision(
     Example: procedures recommendation check-revision --approved 2026-05-10 --proposed 2027-09-15
     """
     with reporting():
-        from procedures.limits import check_revision
-        from procedures.timestamps import parse_date
+        from procedures import jobs
 
-        flags = frozenset({COMPLEMENTS} if complements else set())
-        result = check_revision(_library(rules), parse_date(approved, "--approved"), parse_date(proposed, "--proposed"), flags)
+        request = _request("RevisionRequest", approved=approved, proposed=proposed, complements=complements)
+        lib = _library(rules)
+        result = jobs.check_revision(lib, request)
         if fmt == TextFormat.json:
-            typer.echo(_json(result.as_dict()))
+            typer.echo(_json("check-revision", result, lib))
         else:
             _limit_lines(result.results, warnings=[w for r in result.results for w in r.warnings])
         if not result.within:
@@ -675,14 +633,15 @@ def appointments_check(
     Example: procedures appointments check docs/examples/appointments-sg1.csv --attendance docs/examples/attendance-sg1.csv
     """
     with reporting():
-        from procedures.appointments import SECTIONS, appointments_file, attendance_file, check_appointments
+        from procedures import jobs
+        from procedures.appointments import SECTIONS
 
-        rs = _library(rules).latest()
-        posts = appointments_file(rs, file, sheet)
-        present = attendance_file(attendance, posts, attendance_sheet, date_order.value) if attendance else None
-        result = check_appointments(rs, posts, present)
+        lib = _library(rules)
+        request = _request("AppointmentsRequest", appointments=file, attendance=attendance, sheet=sheet, attendance_sheet=attendance_sheet,
+                           date_order=date_order.value)
+        result = jobs.appointments_check(lib, request)
         if fmt == TextFormat.json:
-            typer.echo(_json(result.as_dict()))
+            typer.echo(_json("appointments-check", result, lib))
         else:
             typer.echo(f"{result.appointments} post(s) of {result.people} people: {len(result.breaches)} breach(es), "
                        f"{len(result.findings) - len(result.breaches)} warning(s) in {len(result.checks)} checks; "
@@ -734,13 +693,14 @@ def rules_list(
     Example: procedures rules list --applies-to tdag
     """
     with reporting():
+        from procedures import jobs
         from procedures.output import table
-        from procedures.rulesdoc import rule_rows
 
         lib = _library(rules)
-        rows = [r for rs in lib.rulesets for r in rule_rows(rs) if kind is None or kind in r["applies_to"]]
+        found = jobs.rules_list(lib, _request("RulesListRequest", applies_to=kind))
+        rows = found["list"]
         if fmt == TableFormat.json:
-            typer.echo(_json({"list": rows}))
+            typer.echo(_json("rules-list", found, lib))
             return
         typer.echo(table(fmt.value, ["Id", "Kind", "Paragraph", "Modality", "Summary"], [(r["id"], r["kind"], r["cite"], r["modality"], r["summary"]) for r in rows]))
 
@@ -756,20 +716,19 @@ def rules_show(
     Example: procedures rules show res1.4.2.1.1.translation-deadline
     """
     with reporting():
-        from procedures.errors import InputError
+        from procedures import jobs
         from procedures.rulesdoc import describe_rule
 
         lib = _library(rules)
-        for rs in lib.rulesets:
-            if rule_id in rs.rules:
-                rule = rs.rules[rule_id]
-                if fmt == TextFormat.json:
-                    typer.echo(_json({"ruleset": rs.id, "file": rs.files[rule_id], "rule": rule.model_dump(mode="json", exclude_none=True)}))
-                else:
-                    typer.echo(describe_rule(rs, rule))
-                    typer.echo(lib.describe())
-                return
-        raise InputError(f"no rule '{rule_id}'; 'procedures rules list' shows the ids")
+        try:
+            found, rs, rule = jobs.rules_show(lib, _request("RuleShowRequest", rule_id=rule_id))
+        except jobs.UnknownRule as exc:
+            raise jobs.UnknownRule(f"{exc}; 'procedures rules list' shows the ids") from None
+        if fmt == TextFormat.json:
+            typer.echo(_json("rules-show", found, lib))
+        else:
+            typer.echo(describe_rule(rs, rule))
+            typer.echo(lib.describe())
 
 
 @rules_app.command("docs")

@@ -130,7 +130,7 @@ PLANS_ENV = "PROCEDURES_PLANS"
 
 def publish(app, paths: list[Path]) -> None:
     """Publish the plans on an app made by ``create_app`` (its rules folder is the plans' too)."""
-    from procedures.web.app import TEMPLATES
+    from procedures.web.pages import TEMPLATES
 
     add_routes(app, published(paths, app.state.library), TEMPLATES)
 

@@ -1,0 +1,129 @@
+"""The JSON contracts: docs/schemas/ is generated from procedures.results, and every answer keeps to it.
+
+Every scenario of tests/scenarios runs again through its runner (test_scenarios.RUNNERS),
+with the evaluator's functions wrapped so that each result it produces is kept; each
+result's JSON document (with a provenance, as the front ends add it) is then
+validated against its job's schema file. A renamed or dropped key, or a value of
+another type, fails here.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from conftest import REPO
+from procedures.results import GENERATE_SCHEMAS, RESULTS, schema_texts
+from test_scenarios import FILES, RUNNERS
+from procedures import scenarios as S
+
+SCHEMAS = REPO / "docs" / "schemas"
+
+
+def test_the_schema_files_are_up_to_date():
+    expected = schema_texts()
+    actual = {p.name: p.read_text(encoding="utf-8") for p in SCHEMAS.glob("*.json")}
+    stale = sorted(name for name in expected.keys() | actual.keys() if expected.get(name) != actual.get(name))
+    assert not stale, (f"docs/schemas is stale ({', '.join(stale)}): after changing a result model in src/procedures/results.py, "
+                       f"run '{GENERATE_SCHEMAS}' from the repository's top folder and commit the files")
+
+
+@pytest.mark.parametrize("job", list(RESULTS))
+def test_each_schema_file_is_a_valid_json_schema(job):
+    Draft202012Validator.check_schema(json.loads((SCHEMAS / f"{job}.json").read_text(encoding="utf-8")))
+
+
+@cache
+def validator(job: str) -> Draft202012Validator:
+    return Draft202012Validator(json.loads((SCHEMAS / f"{job}.json").read_text(encoding="utf-8")))
+
+
+def problems(job: str, document: dict) -> list[str]:
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in validator(job).iter_errors(document)]
+
+
+def assert_valid(job: str, document: dict) -> None:
+    found = problems(job, document)
+    assert not found, f"{job}: the document breaks docs/schemas/{job}.json: {found[:5]}"
+
+
+# --- every scenario's results, validated ---------------------------------------------------------------
+
+
+def _revision(result, rs, rule, dates, flags):
+    approved, proposed = dates[rule.interval_from], dates[rule.interval_to]
+    return {"approved": approved.isoformat(), "proposed": proposed.isoformat(), "within": result.within, "results": [result.as_dict()]}
+
+
+def _plan(result, rs, plan):
+    """The audit's document; and the plan's agenda too, as `plan agenda` gives it."""
+    from procedures.jobs import AgendaSpan
+    from procedures.agenda import agenda
+
+    found = agenda(rs, plan)
+    span = AgendaSpan(rs, plan.study_period.name, None, None, found.items, found.undated)
+    return [("plan-check", result.as_dict()), ("plan-agenda", span.as_dict())]
+
+
+#: (module, function, job, how a result and the call's arguments give the document(s)); default: result.as_dict().
+WRAPPED = [
+    ("procedures.timetable", "timetable", "schedule", None),
+    ("procedures.contributions", "check", "check", None),
+    ("procedures.tally", "tally", "tally", None),
+    ("procedures.timeline", "timeline", "timeline", None),
+    ("procedures.audit", "audit", None, _plan),
+    ("procedures.limits", "check_limit", "limit", None),
+    ("procedures.limits", "check_interval", "check-revision", _revision),
+    ("procedures.documents", "check_document", "document-check", None),
+    ("procedures.appointments", "check_appointments", "appointments-check", None),
+]
+
+
+@pytest.fixture
+def documents(monkeypatch):
+    """Wrap the evaluator's functions; the list of (job, document) of every result they return."""
+    import importlib
+
+    kept: list[tuple[str, dict]] = []
+
+    def wrap(original, job, make):
+        def wrapper(*args, **kwargs):
+            result = original(*args, **kwargs)
+            if make is None:
+                kept.append((job, result.as_dict()))
+            else:
+                made = make(result, *args, **kwargs)
+                kept.extend(made if isinstance(made, list) else [(job, made)])
+            return result
+
+        return wrapper
+
+    for module, name, job, make in WRAPPED:
+        mod = importlib.import_module(module)
+        monkeypatch.setattr(mod, name, wrap(getattr(mod, name), job, make))
+    return kept
+
+
+@pytest.mark.parametrize("path", FILES, ids=[f"{p.parent.name}/{p.stem}" for p in FILES])
+def test_every_scenario_answer_keeps_to_its_schema(path, library, documents):
+    RUNNERS[path.parent.name](S.load_scenario(path), library)
+    assert documents, "the scenario produced no result to validate"
+    for job, document in documents:
+        assert_valid(job, {**document, "rules": library.provenance()})
+
+
+def test_a_renamed_key_breaks_the_schema(library):
+    """The mutant issue 15 found alive: `tier` renamed `TIER` in check's deadlines."""
+    from procedures.contributions import Meeting, check
+    from procedures.timestamps import parse_received
+    import datetime as dt
+
+    rs = library.latest()
+    document = {**check(rs, Meeting("study-group", dt.date(2026, 9, 14)), parse_received("2026-07-31", "Europe/Zurich")).as_dict(),
+                "rules": library.provenance()}
+    assert_valid("check", document)
+    document["deadlines"] = [{("TIER" if k == "tier" else k): v for k, v in d.items()} for d in document["deadlines"]]
+    assert any("'tier' is a required property" in p for p in problems("check", document))
