@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 
 import pytest
 
 from procedures.loader import Library, load_library
+
+#: Every test, the docs' examples and the processes they start count days left from this day (--today's default),
+#: so that no answer depends on the day the suite runs; tests of the clock remove it.
+os.environ["PROCEDURES_TODAY"] = "2026-06-01"
 
 HERE = Path(__file__).parent
 SCENARIOS = HERE / "scenarios"

@@ -74,3 +74,60 @@ def orphans(expected: set[str]) -> list[Path]:
             p.unlink()
         return []
     return found
+
+
+# --- the docs' console blocks show what the commands print ------------------------------------------
+
+#: How the placeholders of a golden file read in the docs.
+SHOWN_AS = {"<docs-run>": ".", "<built-in>": "/…/site-packages/procedures/rules", "<repo>": "/…/procedures"}
+#: Longer outputs are shown to this many lines, then a line saying how many more there are.
+MOST_LINES = 40
+SHOWN_LINES = 30
+MORE = re.compile(r"^… \((\d+) more lines?\)$")
+
+
+def shown_lines(command: str, output: str, workdir: Path) -> list[str]:
+    """The lines a docs example shows: the whole output as the golden file has it, placeholders in words,
+    cut after SHOWN_LINES (with a line saying how many more) when it is longer than MOST_LINES."""
+    body = text(command, output, workdir).split("\n", 1)[1]
+    for placeholder, words in SHOWN_AS.items():
+        body = body.replace(placeholder, words)
+    lines = [line.rstrip() for line in body.rstrip("\n").split("\n")] if body.strip() else []
+    if len(lines) > MOST_LINES:
+        rest = len(lines) - SHOWN_LINES
+        lines = lines[:SHOWN_LINES] + [f"… ({rest} more line{'s' if rest != 1 else ''})"]
+    return lines
+
+
+def rewrite_example(page: Path, n: int, lines: list[str]) -> None:
+    """Put ``lines`` as the output of the page's n-th console example (under a lock: workers share the page)."""
+    import fcntl
+
+    with open(page, "r+", encoding="utf-8") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        source = fh.read()
+        updated = replace_output(source, n, lines)
+        if updated != source:
+            fh.seek(0)
+            fh.write(updated)
+            fh.truncate()
+
+
+def replace_output(source: str, n: int, lines: list[str]) -> str:
+    seen = -1
+    out, pos = [], 0
+    for block in re.finditer(r"```console\n(.*?)```", source, flags=re.S):
+        body = block.group(1)
+        chunks = re.split(r"(?m)^(?=\$ )", body)
+        rebuilt = []
+        for chunk in chunks:
+            if chunk.startswith("$ "):
+                seen += 1
+                if seen == n:
+                    first = chunk.split("\n", 1)[0]
+                    chunk = "\n".join([first] + lines) + "\n"
+            rebuilt.append(chunk)
+        out.append(source[pos:block.start(1)] + "".join(rebuilt))
+        pos = block.end(1)
+    out.append(source[pos:])
+    return "".join(out)

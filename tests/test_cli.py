@@ -45,7 +45,7 @@ def test_schedule_json_contract():
 def test_schedule_on_built_in_defaults_shows_the_example_meeting():
     res = run("schedule")
     assert res.exit_code == 0
-    assert "example meeting" in res.stdout and "2026-07-31" in res.stdout
+    assert "example meeting" in res.stderr and "2026-07-31" in res.stdout
 
 
 def test_schedule_markdown_is_a_table():

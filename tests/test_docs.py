@@ -82,7 +82,7 @@ def test_every_command_has_a_page_with_an_example():
 
 
 def examples(page: Path) -> list[tuple[str, int, list[str]]]:
-    """(command, expected exit code, expected output lines) for each '$ ' line in console blocks."""
+    """(command, expected exit code, the output lines shown) for each '$ ' line in console blocks."""
     out = []
     for block in re.findall(r"```console\n(.*?)```", page.read_text(encoding="utf-8"), flags=re.S):
         for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
@@ -90,7 +90,7 @@ def examples(page: Path) -> list[tuple[str, int, list[str]]]:
             m = re.search(r"\s+# exit (\d+)$", first)
             code = int(m.group(1)) if m else 0
             command = first[: m.start()] if m else first
-            out.append((command, code, [line for line in rest if line.strip()]))
+            out.append((command, code, [line.rstrip() for line in rest]))
     return out
 
 
@@ -108,6 +108,8 @@ def workdir(tmp_path_factory):
     return root
 
 
+#: The terminal width the examples are shown at (tables wrap their widest column to fit).
+DOCS_COLUMNS = "160"
 #: Shell syntax that needs a real shell (pipes, redirections, globbing, several commands).
 SHELL = re.compile(r"[|<>;&*$`]|\\$")
 
@@ -132,7 +134,7 @@ def test_docs_example_runs(page, n, example, workdir, monkeypatch, capsys):
     command, code, expected = example
     plain = in_process(command)
     if plain is None:
-        env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}", "COLUMNS": "200"}
+        env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}", "COLUMNS": DOCS_COLUMNS}
         proc = subprocess.run(["bash", "-c", command], cwd=workdir, capture_output=True, text=True, env=env)
         returncode, output = proc.returncode, proc.stdout + proc.stderr
     else:
@@ -141,7 +143,7 @@ def test_docs_example_runs(page, n, example, workdir, monkeypatch, capsys):
 
         variables, argv = plain
         monkeypatch.chdir(workdir)
-        monkeypatch.setenv("COLUMNS", "200")
+        monkeypatch.setenv("COLUMNS", DOCS_COLUMNS)
         for name, value in variables.items():
             monkeypatch.setenv(name, value)
         loader._CACHE.clear()  # an earlier example may have edited a rules folder, as a user would between commands
@@ -149,8 +151,13 @@ def test_docs_example_runs(page, n, example, workdir, monkeypatch, capsys):
         captured = capsys.readouterr()
         output = captured.out + captured.err
     assert returncode == code, f"{command}\n{output}"
-    for line in expected:
-        assert line.strip() in output, f"{command}: expected {line.strip()!r} in\n{output}"
+    shown = golden.shown_lines(command, output, workdir)
+    if golden.updating():
+        golden.rewrite_example(page, n, shown)
+    else:
+        assert expected == shown, (f"docs/{page.relative_to(DOCS)}: the example '{command}' shows other lines than it prints; "
+                                   f"run '{golden.REGENERATE}' and review the diff.\nshown:\n" + "\n".join(expected)
+                                   + "\nprinted:\n" + "\n".join(shown))
     golden.compare(golden.name(str(page.relative_to(DOCS)), n, command), command, output, workdir)
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from test_docs import examples
+from test_docs import DOCS_COLUMNS, examples
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,7 @@ def installed(tmp_path_factory):
     shim = bin_dir / "procedures"
     shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m procedures "$@"\n')
     shim.chmod(0o755)
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", "PYTHONPATH": str(site), "COLUMNS": "200"}
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", "PYTHONPATH": str(site), "COLUMNS": DOCS_COLUMNS}
     env.pop("PROCEDURES_RULES", None)
     return site, env
 
@@ -61,7 +61,9 @@ def test_the_walk_of_changing_a_rule_runs_on_an_installed_copy(installed, tmp_pa
         proc = run(command, tmp_path, env)
         output = proc.stdout + proc.stderr
         assert proc.returncode == code, f"{command}\n{output}"
-        for line in expected:
+        for line in expected:  # as the docs show it: folders in words, a long output cut
+            if "/…/" in line or line.startswith("… (") or line.strip().startswith("."):
+                continue
             assert line.strip() in output, f"{command}: expected {line.strip()!r} in\n{output}"
 
 

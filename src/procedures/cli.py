@@ -100,6 +100,9 @@ def whole_number(least: int, most: int, example: str):
     return parse
 
 
+TodayOption = Annotated[Optional[str], typer.Option(
+    "--today", help="The day to count days left from (default: today in Geneva, or $PROCEDURES_TODAY); e.g. 2026-06-01.",
+    metavar="DATE", show_default=False)]
 RulesOption = Annotated[
     Optional[Path],
     typer.Option("--rules", help="Rules folder to use instead of the built-in one (e.g. a copy written by 'procedures rules init'); "
@@ -128,12 +131,12 @@ def _library(rules: Path | None):
     return load_library(rules)
 
 
-def _json(job: str, data: object, lib) -> str:
+def _json(job: str, data: object, lib, request=None) -> str:
     """A job's JSON document (procedures.jobs.document: as the API answers it), with the rules folder that gave it."""
     from procedures.jobs import document
     from procedures.output import to_json
 
-    return to_json(document(job, data, lib))
+    return to_json(document(job, data, lib, request))
 
 
 def _request(model: str, **given):
@@ -152,6 +155,7 @@ def schedule(
     event: Annotated[list[str], typer.Option("--event", help="Date of another event the rules hang on, NAME=DATE (repeatable).")] = [],
     fmt: Annotated[CalendarFormat, typer.Option("--format", help="Output format (ics: a calendar file to import).")] = CalendarFormat.table,
     name: Annotated[Optional[str], typer.Option("--name", help="The meeting's name, for calendar entries (e.g. SG1).")] = None,
+    today: TodayOption = None,
     rules: RulesOption = None,
 ) -> None:
     """Every deadline of a meeting, in date order, with its paragraph.
@@ -165,11 +169,13 @@ def schedule(
         from procedures.output import table
 
         lib = _library(rules)
-        request = _request("ScheduleRequest", kind=kind, opens=opens, closes=closes, opening_time=opening_time, event=event)
+        request = _request("ScheduleRequest", kind=kind, opens=opens, closes=closes, opening_time=opening_time, event=event, today=today)
         result, note = jobs.schedule(lib, request)
         rs, meeting = result.ruleset, result.meeting
+        if note:
+            typer.echo(f"note: {note}", err=True)
         if fmt == CalendarFormat.json:
-            typer.echo(_json("schedule", result, lib))
+            typer.echo(_json("schedule", result, lib, request))
             return
         if fmt == CalendarFormat.ics:
             from procedures.calfiles import deadline_entry, to_ics
@@ -179,23 +185,73 @@ def schedule(
             label = plain_text(name, "--name", 80) if name is not None else f"{meeting.kind} {meeting.opens.isoformat()}"
             sys.stdout.buffer.write(to_ics([deadline_entry(rs.id, label, d) for d in result.deadlines], f"{label} — deadlines"))
             return
-        rows = [
-            (d.date.isoformat(), d.date.strftime("%a"), d.rule.summary + (f" (only if {rs.spec.conditions[d.rule.only_if]})" if d.rule.only_if else ""), d.cite, d.rule.modality, d.non_working or "")
-            for d in result.deadlines
-        ]
+        day = jobs.today(lib, request.today)
         m = meeting
         kind_words = rs.spec.meeting_kinds[m.kind]
         title = f"{kind_words[0].upper()}{kind_words[1:]}, opening {m.opens:%a %Y-%m-%d}" + (f", closing {m.closes:%a %Y-%m-%d}" if m.closes else "")
-        if note:
-            typer.echo(note)
-        typer.echo(f"{'## ' if fmt == CalendarFormat.markdown else ''}{title} — ruleset {rs.id}, deadlines end {rs.head.cutoff} {rs.head.time_zone}; {result.reading_note()}\n")
-        typer.echo(table(fmt.value, ["Date", "Day", "What is due", "Paragraph", "Modality", "Not a working day"], rows))
-        if result.skipped:
-            typer.echo("\nNot dated here (another date is needed):")
+        reading = None
+        if result.other_reading:
+            from procedures.deadlines import other_counting
+
+            n = len(result.other_reading)
+            reading = (f"days are counted '{rs.head.day_counting}'; counted '{other_counting(rs)}', {n} of these "
+                       f"date{'s' if n != 1 else ''} would differ")
+        typer.echo(f"{'## ' if fmt == CalendarFormat.markdown else ''}{title}{'[^1]' if reading and fmt == CalendarFormat.markdown else ''}\n")
+        if fmt == CalendarFormat.markdown:
+            typer.echo(f"Ruleset {rs.id}; each deadline ends at {rs.head.cutoff}, {rs.head.time_zone} time.\n")
+        else:
+            typer.echo(f"Ruleset {rs.id}; deadlines end {rs.head.cutoff} {rs.head.time_zone}; today is {day:%a %Y-%m-%d}.\n")
+        _dated_table(fmt.value, result.deadlines, day, rs.spec.conditions, with_when=fmt != CalendarFormat.markdown)
+        if result.skipped:  # beside an annex, not in it
+            annex = fmt == CalendarFormat.markdown
+            typer.echo(("note: " if annex else "\n") + "Not dated here (another date is needed):", err=annex)
             for rule_id, cite, reason in result.skipped:
-                typer.echo(f"- {rule_id} ({cite}): {reason}")
+                typer.echo(f"- {rule_id} ({cite}): {reason}", err=annex)
+        _reading_footer(fmt.value, reading)
         for w in result.calendar_notes:
             typer.echo(f"note: {w}", err=True)
+
+
+def _dated_table(fmt: str, deadlines, day, conditions: dict, with_when: bool = True, meetings=None, done=None) -> None:
+    """Deadlines as a table: date, day, (how far from today,) (meeting,) what is due, paragraph, modality, non-working
+    day (, done). A 'shall' passed and not recorded done reads PASSED (red on a terminal); a note under the table
+    says so once. ``meetings`` and ``done`` run beside ``deadlines`` (a plan's agenda)."""
+    from procedures.output import colour_wanted, styled, table, terminal_width
+    from procedures.today import standing
+
+    colour = fmt != "markdown" and colour_wanted(sys.stdout)
+    headers = (["Date", "Day"] + (["When"] if with_when else []) + (["Meeting"] if meetings else [])
+               + ["What is due", "Paragraph", "Modality", "Not a working day"] + (["Done"] if done else []))
+    rows, missed = [], 0
+    for n, d in enumerate(deadlines):
+        rule, finished = d.rule, done[n] if done else None
+        s = standing(d.date, day, rule.modality)
+        flagged = s.missed and finished is None
+        missed += flagged
+        when = ("PASSED " + s.words().removeprefix("passed ")) if flagged else s.words()
+        due = rule.summary + (f" (only if {conditions[rule.only_if]})" if rule.only_if else "")
+        rows.append([d.date.isoformat(), d.date.strftime("%a")] + ([when] if with_when else []) + ([meetings[n]] if meetings else [])
+                    + [due, d.cite, rule.modality, d.non_working or ""] + ([finished.isoformat() if finished else ""] if done else []))
+
+    def paint(column: int, text: str) -> str:
+        if with_when and column == 2:
+            return styled(text, "bad" if text.startswith("PASSED") else "dim" if text.startswith("passed") else None, colour)
+        return text
+
+    typer.echo(table(fmt, headers, rows, width=terminal_width(sys.stdout) if fmt != "markdown" else None, paint=paint))
+    if missed:
+        typer.echo(f"\nPASSED: {missed} 'shall' deadline{'s' if missed != 1 else ''} before today ({day:%a %Y-%m-%d})"
+                   f"{' and not recorded done' if done else ''}: check {'they were' if missed != 1 else 'it was'} met.")
+
+
+def _reading_footer(fmt: str, reading: str | None) -> None:
+    """The other reading of the text, once per output: a footnote in Markdown, a closing note in a table."""
+    if not reading:
+        return
+    if fmt == "markdown":
+        typer.echo(f"\n[^1]: {reading[0].upper()}{reading[1:]}.")
+    else:
+        typer.echo(f"\nReading: {reading} (--format json gives them as other_reading_date).")
 
 
 calendar_app = typer.Typer(help="The Geneva closure calendar: a year's closures with their sources (--year), the covered years' closures "
@@ -351,6 +407,7 @@ def timeline_cmd(
     start: Annotated[str, typer.Option("--start", help="Date of the starting event: TDAG adoption, SG adoption, the circular, or the meeting's last day (YYYY-MM-DD).")],
     event: Annotated[list[str], typer.Option("--event", help="Actual date of a later event, NAME=DATE, e.g. consultation-request-sent=2026-02-20 (repeatable).")] = [],
     fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
+    today: TodayOption = None,
     rules: RulesOption = None,
 ) -> None:
     """A procedure's dates from its starting event, with their paragraphs.
@@ -365,17 +422,19 @@ def timeline_cmd(
         from procedures import jobs
         from procedures.output import table
 
-        request = _request("TimelineRequest", procedure=procedure, start=start, event=event)
+        request = _request("TimelineRequest", procedure=procedure, start=start, event=event, today=today)
         lib = _library(rules)
         result = jobs.timeline(lib, request)
         rs, day = result.ruleset, request.start
         if fmt == TableFormat.json:
-            typer.echo(_json("timeline", result, lib))
+            typer.echo(_json("timeline", result, lib, request))
             _exit_for(result.breaches, result.late_warnings)
             return
+        now = jobs.today(lib, request.today)
         typer.echo(f"{'## ' if fmt == TableFormat.markdown else ''}{rs.spec.procedures[procedure][0].upper()}{rs.spec.procedures[procedure][1:]}: {result.start_event} {day:%a %Y-%m-%d}\n")
-        rows = [(d.date.isoformat(), d.date.strftime("%a"), d.rule.summary, d.cite, d.rule.modality, d.non_working or "") for d in result.deadlines]
-        typer.echo(table(fmt.value, ["Date", "Day", "What is due", "Paragraph", "Modality", "Not a working day"], rows))
+        if fmt != TableFormat.markdown:
+            typer.echo(f"Today is {now:%a %Y-%m-%d}.\n")
+        _dated_table(fmt.value, result.deadlines, now, rs.spec.conditions, with_when=fmt != TableFormat.markdown)
         for a in result.assumptions:
             typer.echo(f"\nnote: {a}")
         for rule_id, cite, reason in result.skipped:
@@ -491,6 +550,7 @@ def plan_agenda(
     start: Annotated[Optional[str], typer.Option("--from", help="First date to list (YYYY-MM-DD).")] = None,
     end: Annotated[Optional[str], typer.Option("--to", help="Last date to list (YYYY-MM-DD).")] = None,
     fmt: Annotated[CalendarFormat, typer.Option("--format", help="Output format (ics: a calendar file to import; markdown: a table for a circular's annex).")] = CalendarFormat.table,
+    today: TodayOption = None,
     rules: RulesOption = None,
 ) -> None:
     """Every deadline of every meeting in a plan, in date order: what is due, and when.
@@ -501,21 +561,23 @@ def plan_agenda(
         from procedures import jobs
         from procedures.output import table
 
-        request = _request("AgendaRequest", plan=plan, start=start, end=end)
+        request = _request("AgendaRequest", plan=plan, start=start, end=end, today=today)
         lib = _library(rules)
         result = jobs.plan_agenda(lib, request)
         rs, items = result.ruleset, result.items
         if fmt == CalendarFormat.json:
-            typer.echo(_json("plan-agenda", result, lib))
+            typer.echo(_json("plan-agenda", result, lib, request))
             return
         if fmt == CalendarFormat.ics:
             from procedures.calfiles import deadline_entry, to_ics
 
             sys.stdout.buffer.write(to_ics([deadline_entry(rs.id, i.meeting, i.deadline, i.done) for i in items], f"ITU-D {result.study_period} — deadlines"))
             return
-        rows = [(i.deadline.date.isoformat(), i.deadline.date.strftime("%a"), i.meeting, i.deadline.rule.summary, i.deadline.cite, i.deadline.rule.modality, i.done.isoformat() if i.done else "")
-                for i in items]
-        typer.echo(table(fmt.value, ["Date", "Day", "Meeting", "What is due", "Paragraph", "Modality", "Done"], rows))
+        now = jobs.today(lib, request.today)
+        if fmt != CalendarFormat.markdown:
+            typer.echo(f"ITU-D {result.study_period}: today is {now:%a %Y-%m-%d}.\n")
+        _dated_table(fmt.value, [i.deadline for i in items], now, rs.spec.conditions, with_when=fmt != CalendarFormat.markdown,
+                     meetings=[i.meeting for i in items], done=[i.done for i in items])
         if result.undated:
             typer.echo(f"\n{len(result.undated)} deadline(s) hang on a date a plan does not give (e.g. a contribution's receipt) and are not listed.")
 

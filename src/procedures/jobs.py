@@ -154,6 +154,42 @@ class ScheduleRequest(Request):
     closes: Optional[Day] = None
     opening_time: Optional[Time] = None
     event: Events = ()
+    today: Optional[Day] = None
+
+
+def today(lib, given: dt.date | None) -> dt.date:
+    """The day days are counted from: ``given`` (--today), else $PROCEDURES_TODAY, else today at headquarters."""
+    from procedures.today import today_in
+
+    return today_in(lib.latest().head.time_zone, given)
+
+
+def seen_from(body: dict, day: dt.date) -> dict:
+    """A document of dated deadlines with ``today`` and, on each deadline, where it stands from that day:
+    ``days_left`` (negative once passed), ``passed``, and ``shall_passed`` for a 'shall' already passed."""
+    from procedures.today import standing
+
+    out = {**body, "today": day.isoformat()}
+    for key in ("deadlines", "items"):
+        if isinstance(out.get(key), list):
+            out[key] = [_standing_fields(d, day, standing) for d in out[key]]
+    return out
+
+
+def _standing_fields(item: dict, day: dt.date, standing) -> dict:
+    if not item.get("date"):
+        return item
+    s = standing(dt.date.fromisoformat(item["date"]), day, item.get("modality"))
+    return {**item, **s.as_dict(), "shall_passed": s.missed}
+
+
+def schedule_document(result) -> dict:
+    """The timetable's document, with the other day-counting reading once, where it moves a date (SEMANTICS § 6)."""
+    from procedures.deadlines import other_counting
+
+    other = ({"day_counting": other_counting(result.ruleset), "dates_differ": len(result.other_reading)}
+             if result.other_reading else None)
+    return {**result.as_dict(), "other_reading": other}
 
 
 def schedule(lib, req: ScheduleRequest):
@@ -203,6 +239,7 @@ class TimelineRequest(Request):
     procedure: Text
     start: Day
     event: Events = ()
+    today: Optional[Day] = None
 
 
 def timeline(lib, req: TimelineRequest):
@@ -279,6 +316,7 @@ class AgendaRequest(PlanRequest):
     FIELDS = {"start": "from", "end": "to"}
     start: Optional[Day] = None
     end: Optional[Day] = None
+    today: Optional[Day] = None
 
 
 @dataclass
@@ -438,10 +476,22 @@ def rules_show(lib, req: RuleShowRequest) -> tuple[dict, Any, Any]:
 # --- documents -----------------------------------------------------------------------------------------
 
 
-def document(job: str, data: dict | Any, lib) -> dict:
+#: Jobs whose documents list dated deadlines, seen from today (``seen_from``).
+DATED = ("schedule", "timeline", "plan-agenda")
+
+
+def document(job: str, data: dict | Any, lib, req: Request | None = None) -> dict:
     """A job's JSON document: its data (a dict, or a result's ``as_dict()``) and the rules folder that gave it,
-    checked against the job's result model (procedures.results)."""
+    checked against the job's result model (procedures.results). The deadlines of a dated job are seen from
+    the request's ``today`` (else today at headquarters)."""
     from procedures.results import render
 
-    body = data if isinstance(data, dict) else data.as_dict()
+    if isinstance(data, dict):
+        body = data
+    elif job == "schedule":
+        body = schedule_document(data)
+    else:
+        body = data.as_dict()
+    if job in DATED:
+        body = seen_from(body, today(lib, getattr(req, "today", None)))
     return render(job, {**body, "rules": lib.provenance()})

@@ -24,10 +24,11 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]], width: 
     NARROWEST_WRAPPED characters for it); ``paint(column, text)`` may colour a cell after alignment."""
     cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    wrapped = _wrapped_column(widths, width)
+    wrapped = _wrapped_column(widths, width, cells)
     lines = []
     for n, row in enumerate(cells):
-        parts = textwrap.wrap(row[wrapped], widths[wrapped]) if wrapped is not None and n else None
+        parts = (textwrap.wrap(row[wrapped], widths[wrapped], break_long_words=False, break_on_hyphens=False)
+                 if wrapped is not None and n else None)
         for k, piece in enumerate(parts or [row[wrapped] if wrapped is not None else None]):
             shown = [(piece or "") if i == wrapped else (c if k == 0 else "") for i, c in enumerate(row)]
             lines.append(GAP.join(_cell(i, c, w, n, paint) for i, (c, w) in enumerate(zip(shown, widths))).rstrip())
@@ -43,8 +44,9 @@ def _cell(column: int, text: str, width: int, row: int, paint) -> str:
     return paint(column, text) + padded[len(text):]
 
 
-def _wrapped_column(widths: list[int], width: int | None) -> int | None:
-    """Which column to wrap (the widest), narrowing ``widths`` in place; None when the table fits or cannot."""
+def _wrapped_column(widths: list[int], width: int | None, cells: list[list[str]]) -> int | None:
+    """Which column to wrap (the widest), narrowing ``widths`` in place, never below its longest word (words are
+    kept whole); None when the table fits."""
     if width is None:
         return None
     total = sum(widths) + len(GAP) * (len(widths) - 1)
@@ -54,7 +56,8 @@ def _wrapped_column(widths: list[int], width: int | None) -> int | None:
     room = widths[widest] - (total - width)
     if room < NARROWEST_WRAPPED:
         room = min(widths[widest], NARROWEST_WRAPPED)
-    widths[widest] = room
+    longest_word = max((len(w) for r in cells[1:] for w in r[widest].split()), default=0)
+    widths[widest] = max(room, longest_word, len(cells[0][widest]) if cells else 0)
     return widest
 
 

@@ -71,6 +71,9 @@ class Deadline(Doc):
     only_if: Optional[str]
     done_in_plan: Optional[str]
     other_reading_date: Optional[Date] = Field(None, description="the date on the other day-counting reading, where it differs")
+    days_left: Optional[int] = Field(None, description="days from `today` to the date (negative once passed); in schedule, timeline and agenda")
+    passed: Optional[bool] = Field(None, description="the date is before `today`")
+    shall_passed: Optional[bool] = Field(None, description="a 'shall' whose date is before `today`: check it was met")
 
 
 class Skipped(Doc):
@@ -123,6 +126,11 @@ class Meeting(Doc):
     opening_time: Optional[str]
 
 
+class OtherCounting(Doc):
+    day_counting: str = Field(description="how days would be counted on the other reading")
+    dates_differ: int = Field(description="how many of the deadlines' dates it moves (each deadline's other_reading_date)")
+
+
 class ScheduleResult(Answer):
     """`procedures schedule --format json`, `GET /api/timetable`."""
 
@@ -130,9 +138,11 @@ class ScheduleResult(Answer):
     meeting: Meeting
     time_zone: str
     day_counting: str
+    other_reading: Optional[OtherCounting] = Field(None, description="the other day-counting reading, when it moves a date (SEMANTICS § 6)")
     deadlines: list[Deadline]
     skipped: list[Skipped]
     warnings: list[str]
+    today: Date = Field(description="the day `days_left` counts from: --today, else $PROCEDURES_TODAY, else today at headquarters")
 
 
 class ReceivedAs(Doc):
@@ -204,6 +214,7 @@ class TimelineResult(Answer):
     skipped: list[Skipped]
     warnings: list[str]
     findings: list[Finding]
+    today: Date = Field(description="the day `days_left` counts from: --today, else $PROCEDURES_TODAY, else today at headquarters")
 
 
 class Threshold(Doc):
@@ -309,6 +320,7 @@ class AgendaResult(Answer):
     to: Optional[Date]
     items: list[AgendaItem]
     undated: list[Undated]
+    today: Date = Field(description="the day `days_left` counts from: --today, else $PROCEDURES_TODAY, else today at headquarters")
 
 
 class LimitResult(Limit, Answer):

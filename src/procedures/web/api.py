@@ -19,11 +19,12 @@ from procedures.inputs import plain_text, shown
 from procedures.web.uploads import MAX_NAME_CHARS, given, json_answer, read_upload
 
 PLAN = "the plan (TOML), as docs/plan-format.md describes it"
+TODAY = "the day to count days left from, YYYY-MM-DD (default: today in Geneva)"
 DATE_ORDER = "how to read dates written 05/02/2027: iso (default), dmy or mdy"
 
 
-def _answer(app: FastAPI, job: str, result) -> Response:
-    return json_answer(jobs.document(job, result, app.state.library))
+def _answer(app: FastAPI, job: str, result, req: jobs.Request | None = None) -> Response:
+    return json_answer(jobs.document(job, result, app.state.library, req))
 
 
 def add_api(app: FastAPI) -> None:
@@ -34,15 +35,17 @@ def add_api(app: FastAPI) -> None:
 def _timetable(app: FastAPI) -> None:
     library = app.state.library
 
-    def request(kind, opens, closes, opening_time) -> jobs.ScheduleRequest:
-        return jobs.ScheduleRequest.parse(jobs.WEB, need=("kind", "opens"), kind=kind, opens=opens, closes=closes, opening_time=opening_time)
+    def request(kind, opens, closes, opening_time, today="") -> jobs.ScheduleRequest:
+        return jobs.ScheduleRequest.parse(jobs.WEB, need=("kind", "opens"), kind=kind, opens=opens, closes=closes, opening_time=opening_time,
+                                          today=today)
 
     @app.get("/api/timetable", summary="Every deadline of a meeting (as `procedures schedule --format json`)", response_model=results.ScheduleResult)
     def api_timetable(kind: str = Query(..., description="meeting kind, e.g. study-group"),
                       opens: str = Query(..., description="first day, YYYY-MM-DD"),
-                      closes: str = "", opening_time: str = ""):
-        result, _ = jobs.schedule(library, request(kind, opens, closes, opening_time))
-        return _answer(app, "schedule", result)
+                      closes: str = "", opening_time: str = "", today: str = Query("", description=TODAY)):
+        req = request(kind, opens, closes, opening_time, today)
+        result, _ = jobs.schedule(library, req)
+        return _answer(app, "schedule", result, req)
 
     @app.get("/api/timetable.ics", summary="The meeting's deadlines as an iCalendar file",
              response_class=Response, responses={200: {"content": {"text/calendar": {}}}})
@@ -92,9 +95,9 @@ def _check_batch(app: FastAPI) -> None:
 
 def _timeline(app: FastAPI) -> None:
     @app.get("/api/timeline", summary="A procedure's dates (as `procedures timeline --format json`)", response_model=results.TimelineResult)
-    def api_timeline(procedure: str, start: str, event: Annotated[list[str], Query()] = []):
-        req = jobs.TimelineRequest.parse(jobs.WEB, need=("start",), procedure=procedure, start=start, event=event)
-        return _answer(app, "timeline", jobs.timeline(app.state.library, req))
+    def api_timeline(procedure: str, start: str, event: Annotated[list[str], Query()] = [], today: str = Query("", description=TODAY)):
+        req = jobs.TimelineRequest.parse(jobs.WEB, need=("start",), procedure=procedure, start=start, event=event, today=today)
+        return _answer(app, "timeline", jobs.timeline(app.state.library, req), req)
 
 
 def _tally(app: FastAPI) -> None:
@@ -124,10 +127,11 @@ def _plan(app: FastAPI) -> None:
     @app.post("/api/plan-agenda", summary="A plan's deadlines in date order (as `procedures plan agenda --format json`)", response_model=results.AgendaResult)
     async def api_plan_agenda(plan: Annotated[UploadFile | None, File(description=PLAN)] = None,
                               start: Annotated[str, Form(alias="from", description="first date to list, YYYY-MM-DD")] = "",
-                              end: Annotated[str, Form(alias="to", description="last date to list, YYYY-MM-DD")] = ""):
+                              end: Annotated[str, Form(alias="to", description="last date to list, YYYY-MM-DD")] = "",
+                              today: Annotated[str, Form(description=TODAY)] = ""):
         data = await read_upload(plan, "plan", "a plan file (TOML)")
-        req = jobs.AgendaRequest.parse(jobs.WEB, plan=data, start=start, end=end)
-        return await run_in_threadpool(lambda: _answer(app, "plan-agenda", jobs.plan_agenda(app.state.library, req)))
+        req = jobs.AgendaRequest.parse(jobs.WEB, plan=data, start=start, end=end, today=today)
+        return await run_in_threadpool(lambda: _answer(app, "plan-agenda", jobs.plan_agenda(app.state.library, req), req))
 
 
 def _limits(app: FastAPI) -> None:
