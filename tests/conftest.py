@@ -28,6 +28,13 @@ def read_scenario(path: Path) -> dict:
         return tomllib.load(fh)
 
 
+@pytest.fixture(autouse=True)
+def _no_terminal_width(monkeypatch):
+    """Tables are not wrapped unless a test gives a width (COLUMNS): an answer never depends on the terminal
+    the suite runs in."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+
+
 @pytest.fixture(scope="session")
 def library() -> Library:
     return load_library(REPO / "rules")

@@ -26,6 +26,26 @@ except ImportError:  # pragma: no cover - an older typer on plain click
     from click import exceptions as clicks
 
 
+def _plain_arguments() -> None:
+    """typer 0.2x writes a required argument '{PLAN}' in the usage line and 'PLAN <path>' in the help; write it PLAN,
+    as click and every manual do (a metavar names what to give; the type is in the help text)."""
+    from typer import core
+
+    argument = getattr(core, "TyperArgument", None)
+    if argument is None or not hasattr(argument, "_usage_display_name"):
+        return
+
+    def usage(self) -> str:
+        name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+    argument._usage_display_name = usage
+    if hasattr(argument, "display_type_rich"):
+        argument.display_type_rich = lambda self, ctx: None
+
+
+_plain_arguments()
+
 app = typer.Typer(
     name="procedures",
     help="Deadlines and votes of ITU-D, computed from the rules of Resolution 1 (Rev. Baku, 2025).\n\n"
@@ -106,7 +126,7 @@ TodayOption = Annotated[Optional[str], typer.Option(
 RulesOption = Annotated[
     Optional[Path],
     typer.Option("--rules", help="Rules folder to use instead of the built-in one (e.g. a copy written by 'procedures rules init'); "
-                 "without it, the folder in the environment variable PROCEDURES_RULES, else the built-in rules.", show_default=False),
+                 "without it, the folder in the environment variable PROCEDURES_RULES, else the built-in rules.", show_default=False, metavar="FOLDER"),
 ]
 
 
@@ -148,13 +168,13 @@ def _request(model: str, **given):
 
 @app.command()
 def schedule(
-    kind: Annotated[Optional[str], typer.Option("--kind", help="Meeting kind: study-group, rapporteur-group, tdag, wtdc, other-group, regional-meeting, expert-group, event.")] = None,
-    opens: Annotated[Optional[str], typer.Option("--opens", help="First day of the meeting (YYYY-MM-DD).")] = None,
-    closes: Annotated[Optional[str], typer.Option("--closes", help="Last day of the meeting (YYYY-MM-DD).")] = None,
-    opening_time: Annotated[Optional[str], typer.Option("--opening-time", help="Time of the opening session, Geneva time (HH:MM).")] = None,
-    event: Annotated[list[str], typer.Option("--event", help="Date of another event the rules hang on, NAME=DATE (repeatable).")] = [],
+    kind: Annotated[Optional[str], typer.Option("--kind", help="Meeting kind: study-group, rapporteur-group, tdag, wtdc, other-group, regional-meeting, expert-group, event.", metavar="KIND")] = None,
+    opens: Annotated[Optional[str], typer.Option("--opens", help="First day of the meeting (YYYY-MM-DD).", metavar="DATE")] = None,
+    closes: Annotated[Optional[str], typer.Option("--closes", help="Last day of the meeting (YYYY-MM-DD).", metavar="DATE")] = None,
+    opening_time: Annotated[Optional[str], typer.Option("--opening-time", help="Time of the opening session, Geneva time (HH:MM).", metavar="HH:MM")] = None,
+    event: Annotated[list[str], typer.Option("--event", help="Date of another event the rules hang on, NAME=DATE (repeatable).", metavar="NAME=DATE")] = [],
     fmt: Annotated[CalendarFormat, typer.Option("--format", help="Output format (ics: a calendar file to import).")] = CalendarFormat.table,
-    name: Annotated[Optional[str], typer.Option("--name", help="The meeting's name, for calendar entries (e.g. SG1).")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="The meeting's name, for calendar entries (e.g. SG1).", metavar="NAME")] = None,
     today: TodayOption = None,
     rules: RulesOption = None,
 ) -> None:
@@ -238,7 +258,7 @@ def _dated_table(fmt: str, deadlines, day, conditions: dict, with_when: bool = T
             return styled(text, "bad" if text.startswith("PASSED") else "dim" if text.startswith("passed") else None, colour)
         return text
 
-    typer.echo(table(fmt, headers, rows, width=terminal_width(sys.stdout) if fmt != "markdown" else None, paint=paint))
+    typer.echo(table(fmt, headers, rows, width=terminal_width(sys.stdout) if fmt != "markdown" else None, paint=paint), color=colour)
     if missed:
         typer.echo(f"\nPASSED: {missed} 'shall' deadline{'s' if missed != 1 else ''} before today ({day:%a %Y-%m-%d})"
                    f"{' and not recorded done' if done else ''}: check {'they were' if missed != 1 else 'it was'} met.")
@@ -318,9 +338,9 @@ def calendar_generate(
 
 @calendar_app.command("import")
 def calendar_import(
-    file: Annotated[Path, typer.Argument(help="ITU's published list for the year: a CSV file (or workbook) with columns date (YYYY-MM-DD) and name.", show_default=False)],
+    file: Annotated[Path, typer.Argument(help="ITU's published list for the year: a CSV file (or workbook) with columns date (YYYY-MM-DD) and name.", show_default=False, metavar="FILE")],
     year: Annotated[int, typer.Option("--year", help="The year the list is for.", parser=whole_number(1, 9999, "2026"), metavar="YEAR")],
-    note: Annotated[Optional[str], typer.Option("--note", help="Where the list was published, for each correction's note (default: the file's name).")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="Where the list was published, for each correction's note (default: the file's name).", metavar="TEXT")] = None,
     rules: RulesOption = None,
 ) -> None:
     """Record ITU's published list of closures for a year: write the corrections that make the year's closures that list, and mark the year official.
@@ -346,12 +366,12 @@ def calendar_import(
 
 @app.command()
 def check(
-    kind: Annotated[str, typer.Option("--kind", help="Meeting kind, e.g. study-group, rapporteur-group, tdag, wtdc.")],
-    opens: Annotated[str, typer.Option("--opens", help="First day of the meeting (YYYY-MM-DD).")],
-    received: Annotated[str, typer.Option("--received", help="When the contribution was received: ISO 8601 timestamp (with or without offset) or a date.")],
-    purpose: Annotated[str, typer.Option("--purpose", help="action or information.")] = "action",
-    opening_time: Annotated[Optional[str], typer.Option("--opening-time", help="Time of the opening session, Geneva time (HH:MM).")] = None,
-    closes: Annotated[Optional[str], typer.Option("--closes", help="Last day of the meeting (YYYY-MM-DD): TDAG's written proposals are admitted only until its end (§ 11.8).")] = None,
+    kind: Annotated[str, typer.Option("--kind", help="Meeting kind, e.g. study-group, rapporteur-group, tdag, wtdc.", metavar="KIND")],
+    opens: Annotated[str, typer.Option("--opens", help="First day of the meeting (YYYY-MM-DD).", metavar="DATE")],
+    received: Annotated[str, typer.Option("--received", help="When the contribution was received: ISO 8601 timestamp (with or without offset) or a date.", metavar="WHEN")],
+    purpose: Annotated[str, typer.Option("--purpose", help="action or information.", metavar="PURPOSE")] = "action",
+    opening_time: Annotated[Optional[str], typer.Option("--opening-time", help="Time of the opening session, Geneva time (HH:MM).", metavar="HH:MM")] = None,
+    closes: Annotated[Optional[str], typer.Option("--closes", help="Last day of the meeting (YYYY-MM-DD): TDAG's written proposals are admitted only until its end (§ 11.8).", metavar="DATE")] = None,
     chair_admitted: Annotated[bool, typer.Option("--chair-admitted", help="The chair admitted it, and it is available at the opening (§ 4.2.1.4); during TDAG, a written proposal the chair accepted (§ 11.8).")] = False,
     fmt: Annotated[TextFormat, typer.Option("--format", help="Output format.")] = TextFormat.text,
     rules: RulesOption = None,
@@ -370,16 +390,22 @@ def check(
         if fmt == TextFormat.json:
             typer.echo(_json("check", result, lib))
             return
-        typer.echo(result.sentence())
+        from procedures.output import colour_wanted, styled
+
+        sentence = result.sentence()
+        head, sep, rest = sentence.partition(":")
+        weight = "good" if result.translated and result.on_agenda else "warn" if result.on_agenda else "bad"
+        colour = colour_wanted(sys.stdout)
+        typer.echo(styled(head, weight, colour) + sep + rest, color=colour)
         for w in result.warnings:
             typer.echo(f"warning: {w}")
 
 
 @app.command("check-batch")
 def check_batch(
-    file: Annotated[Path, typer.Argument(help="A table (CSV, or an .xlsx workbook) with a header: id, kind, opens, received [, purpose, opening_time, chair_admitted, closes]. '-' reads stdin.")],
+    file: Annotated[Path, typer.Argument(help="A table (CSV, or an .xlsx workbook) with a header: id, kind, opens, received [, purpose, opening_time, chair_admitted, closes]. '-' reads stdin.", metavar="FILE")],
     fmt: Annotated[Optional[BatchFormat], typer.Option("--format", help="Output format (default: the --out file's extension, .xlsx, .json or .csv; else csv).", show_default=False)] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write the results to this file instead of stdout (written whole or not at all; never the input file).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write the results to this file instead of stdout (written whole or not at all; never the input file).", metavar="FILE")] = None,
     sheet: SheetOption = None,
     date_order: DateOrderOption = DateOrder.iso,
     rules: RulesOption = None,
@@ -403,9 +429,9 @@ def check_batch(
 
 @app.command("timeline")
 def timeline_cmd(
-    procedure: Annotated[str, typer.Option("--procedure", help="question-approval, question-deletion, recommendation-approval, recommendation-deletion or consultation-decision.")],
-    start: Annotated[str, typer.Option("--start", help="Date of the starting event: TDAG adoption, SG adoption, the circular, or the meeting's last day (YYYY-MM-DD).")],
-    event: Annotated[list[str], typer.Option("--event", help="Actual date of a later event, NAME=DATE, e.g. consultation-request-sent=2026-02-20 (repeatable).")] = [],
+    procedure: Annotated[str, typer.Option("--procedure", help="question-approval, question-deletion, recommendation-approval, recommendation-deletion or consultation-decision.", metavar="PROCEDURE")],
+    start: Annotated[str, typer.Option("--start", help="Date of the starting event: TDAG adoption, SG adoption, the circular, or the meeting's last day (YYYY-MM-DD).", metavar="DATE")],
+    event: Annotated[list[str], typer.Option("--event", help="Actual date of a later event, NAME=DATE, e.g. consultation-request-sent=2026-02-20 (repeatable).", metavar="NAME=DATE")] = [],
     fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
     today: TodayOption = None,
     rules: RulesOption = None,
@@ -454,12 +480,12 @@ def _exit_for(breaches: list, warnings: list) -> None:
 
 @app.command("tally")
 def tally_cmd(
-    procedure: Annotated[str, typer.Option("--procedure", help="question-approval, question-deletion, recommendation-approval, recommendation-deletion, recommendation-adoption, consultation-decision, information-translation, question-support.")],
-    replies: Annotated[Path, typer.Option("--replies", help="A table (CSV, or an .xlsx workbook) with a header: member_state, answer[, received][, participant].")],
-    circulated: Annotated[Optional[str], typer.Option("--circulated", help="Date the circular or request went out (for consultation-decision: the meeting's last day); replies outside the window are excluded.")] = None,
+    procedure: Annotated[str, typer.Option("--procedure", help="question-approval, question-deletion, recommendation-approval, recommendation-deletion, recommendation-adoption, consultation-decision, information-translation, question-support.", metavar="PROCEDURE")],
+    replies: Annotated[Path, typer.Option("--replies", help="A table (CSV, or an .xlsx workbook) with a header: member_state, answer[, received][, participant].", metavar="FILE")],
+    circulated: Annotated[Optional[str], typer.Option("--circulated", help="Date the circular or request went out (for consultation-decision: the meeting's last day); replies outside the window are excluded.", metavar="DATE")] = None,
     electorate_size: Annotated[Optional[int], typer.Option("--electorate-size", help="Number of participants at the meeting, for a share of the electorate (information-translation).", parser=whole_number(1, 999_999, "120"), metavar="N")] = None,
     no_meeting_before_wtdc: Annotated[bool, typer.Option("--no-meeting-before-wtdc", help="No study group meeting remains before WTDC (§ 7.2.6).")] = False,
-    requested_by: Annotated[Optional[list[str]], typer.Option("--requested-by", help="consultation-decision: a Member State that asked for more time at the meeting (§ 7.3.5.2); repeat it, or separate names with ';'; 'none' if nobody did.")] = None,
+    requested_by: Annotated[Optional[list[str]], typer.Option("--requested-by", help="consultation-decision: a Member State that asked for more time at the meeting (§ 7.3.5.2); repeat it, or separate names with ';'; 'none' if nobody did.", metavar="NAME")] = None,
     sheet: SheetOption = None,
     date_order: DateOrderOption = DateOrder.iso,
     fmt: Annotated[TextFormat, typer.Option("--format", help="Output format.")] = TextFormat.text,
@@ -516,7 +542,7 @@ def tally_text(result) -> str:
 
 @plan_app.command("check")
 def plan_check(
-    plan: Annotated[Path, typer.Argument(help="The plan file (TOML); see docs/plan-format.md.")],
+    plan: Annotated[Path, typer.Argument(help="The plan file (TOML); see docs/plan-format.md.", metavar="PLAN")],
     fmt: Annotated[TextFormat, typer.Option("--format", help="Output format.")] = TextFormat.text,
     rules: RulesOption = None,
 ) -> None:
@@ -546,9 +572,9 @@ def plan_check(
 
 @plan_app.command("agenda")
 def plan_agenda(
-    plan: Annotated[Path, typer.Argument(help="The plan file (TOML); see docs/plan-format.md.")],
-    start: Annotated[Optional[str], typer.Option("--from", help="First date to list (YYYY-MM-DD).")] = None,
-    end: Annotated[Optional[str], typer.Option("--to", help="Last date to list (YYYY-MM-DD).")] = None,
+    plan: Annotated[Path, typer.Argument(help="The plan file (TOML); see docs/plan-format.md.", metavar="PLAN")],
+    start: Annotated[Optional[str], typer.Option("--from", help="First date to list (YYYY-MM-DD).", metavar="DATE")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="Last date to list (YYYY-MM-DD).", metavar="DATE")] = None,
     fmt: Annotated[CalendarFormat, typer.Option("--format", help="Output format (ics: a calendar file to import; markdown: a table for a circular's annex).")] = CalendarFormat.table,
     today: TodayOption = None,
     rules: RulesOption = None,
@@ -584,9 +610,9 @@ def plan_agenda(
 
 @app.command("limit")
 def limit_cmd(
-    rule_id: Annotated[str, typer.Argument(help="The limit or role rule's id ('procedures rules list' shows them, kinds 'limit' and 'role').")],
-    value: Annotated[str, typer.Option("--value", help="The number to check: pages, posts, Questions, years, absences.")],
-    when: Annotated[list[str], typer.Option("--when", help="A circumstance the rule names as an exception, e.g. chair-consulted, revision (repeatable).")] = [],
+    rule_id: Annotated[str, typer.Argument(help="The limit or role rule's id ('procedures rules list' shows them, kinds 'limit' and 'role').", metavar="RULE_ID")],
+    value: Annotated[str, typer.Option("--value", help="The number to check: pages, posts, Questions, years, absences.", metavar="N")],
+    when: Annotated[list[str], typer.Option("--when", help="A circumstance the rule names as an exception, e.g. chair-consulted, revision (repeatable).", metavar="CIRCUMSTANCE")] = [],
     fmt: Annotated[TextFormat, typer.Option("--format", help="Output format.")] = TextFormat.text,
     rules: RulesOption = None,
 ) -> None:
@@ -620,11 +646,11 @@ def _limit_lines(results, not_checked=(), warnings=()) -> None:
 
 @document_app.command("check")
 def document_check(
-    doc_type: Annotated[str, typer.Option("--type", help="contribution, output-report (new) or revised-report.")],
-    pages: Annotated[str, typer.Option("--pages", help="Pages of the document, annexes and appendices excluded; a contribution's cover page included (Annex 2).")],
-    previous_pages: Annotated[Optional[str], typer.Option("--previous-pages", help="revised-report: pages of the version being revised.", show_default=False)] = None,
-    question_total: Annotated[Optional[str], typer.Option("--question-total", help="output-report: pages of all new output reports of the Question, this one included.", show_default=False)] = None,
-    when: Annotated[list[str], typer.Option("--when", help="A circumstance a limit names as an exception, e.g. chair-consulted (§ 4.2.1.2) (repeatable).")] = [],
+    doc_type: Annotated[str, typer.Option("--type", help="contribution, output-report (new) or revised-report.", metavar="TYPE")],
+    pages: Annotated[str, typer.Option("--pages", help="Pages of the document, annexes and appendices excluded; a contribution's cover page included (Annex 2).", metavar="N")],
+    previous_pages: Annotated[Optional[str], typer.Option("--previous-pages", help="revised-report: pages of the version being revised.", show_default=False, metavar="N")] = None,
+    question_total: Annotated[Optional[str], typer.Option("--question-total", help="output-report: pages of all new output reports of the Question, this one included.", show_default=False, metavar="N")] = None,
+    when: Annotated[list[str], typer.Option("--when", help="A circumstance a limit names as an exception, e.g. chair-consulted (§ 4.2.1.2) (repeatable).", metavar="CIRCUMSTANCE")] = [],
     fmt: Annotated[TextFormat, typer.Option("--format", help="Output format.")] = TextFormat.text,
     rules: RulesOption = None,
 ) -> None:
@@ -650,8 +676,8 @@ def document_check(
 
 @recommendation_app.command("check-revision")
 def recommendation_check_revision(
-    approved: Annotated[str, typer.Option("--approved", help="When the Recommendation in force was approved (YYYY-MM-DD).")],
-    proposed: Annotated[str, typer.Option("--proposed", help="When the revision comes up for approval (YYYY-MM-DD).")],
+    approved: Annotated[str, typer.Option("--approved", help="When the Recommendation in force was approved (YYYY-MM-DD).", metavar="DATE")],
+    proposed: Annotated[str, typer.Option("--proposed", help="When the revision comes up for approval (YYYY-MM-DD).", metavar="DATE")],
     complements: Annotated[bool, typer.Option("--complements", help="The revision complements rather than changes the Recommendation (§ 7.1.2).")] = False,
     fmt: Annotated[TextFormat, typer.Option("--format", help="Output format.")] = TextFormat.text,
     rules: RulesOption = None,
@@ -678,8 +704,8 @@ def recommendation_check_revision(
 
 @appointments_app.command("check")
 def appointments_check(
-    file: Annotated[Path, typer.Argument(help="A table (CSV, or an .xlsx workbook) of posts: person, nominated_by, role, study_group [, question, regional_organization].")],
-    attendance: Annotated[Optional[Path], typer.Option("--attendance", help="A table of attendance: person, meeting, attended [, date]; adds the two-consecutive-absences reminders.", show_default=False)] = None,
+    file: Annotated[Path, typer.Argument(help="A table (CSV, or an .xlsx workbook) of posts: person, nominated_by, role, study_group [, question, regional_organization].", metavar="FILE")],
+    attendance: Annotated[Optional[Path], typer.Option("--attendance", help="A table of attendance: person, meeting, attended [, date]; adds the two-consecutive-absences reminders.", show_default=False, metavar="FILE")] = None,
     sheet: SheetOption = None,
     attendance_sheet: Annotated[Optional[str], typer.Option("--attendance-sheet", help="The attendance workbook's sheet to read (default: the first).", show_default=False, metavar="NAME")] = None,
     date_order: DateOrderOption = DateOrder.iso,
@@ -728,10 +754,10 @@ def appointments_check(
 
 @app.command("serve")
 def serve(
-    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.", metavar="ADDRESS")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.", parser=whole_number(1, 65535, "8000"), metavar="PORT")] = 8000,
     rules: RulesOption = None,
-    workers: Annotated[int, typer.Option("--workers", help="Worker processes, each answering requests on its own (e.g. one per core).", min=1, max=64)] = 1,
+    workers: Annotated[int, typer.Option("--workers", help="Worker processes, each answering requests on its own (e.g. one per core).", min=1, max=64, metavar="N")] = 1,
     plans: Annotated[Optional[list[Path]], typer.Option("--plan", help="Publish a plan: a page at /plans/NAME and a calendar feed at /plans/NAME.ics (NAME: the file's name); repeatable. Re-read when the file changes.", metavar="FILE")] = None,
 ) -> None:
     """Start the web page and the HTTP API (OpenAPI documentation at /docs).
@@ -746,7 +772,7 @@ def serve(
 
 @rules_app.command("list")
 def rules_list(
-    kind: Annotated[Optional[str], typer.Option("--applies-to", help="Only rules that apply to this meeting kind or procedure.")] = None,
+    kind: Annotated[Optional[str], typer.Option("--applies-to", help="Only rules that apply to this meeting kind or procedure.", metavar="NAME")] = None,
     fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
     rules: RulesOption = None,
 ) -> None:
@@ -769,7 +795,7 @@ def rules_list(
 
 @rules_app.command("show")
 def rules_show(
-    rule_id: Annotated[str, typer.Argument(help="The rule's id, as 'procedures rules list' shows it.")],
+    rule_id: Annotated[str, typer.Argument(help="The rule's id, as 'procedures rules list' shows it.", metavar="RULE_ID")],
     fmt: Annotated[TextFormat, typer.Option("--format", help="Output format.")] = TextFormat.text,
     rules: RulesOption = None,
 ) -> None:
@@ -795,9 +821,9 @@ def rules_show(
 
 @rules_app.command("docs")
 def rules_docs(
-    out: Annotated[Path, typer.Option("--out", help="Where to write the reference ('-', the default: standard output).")] = Path("-"),
-    scenarios: Annotated[Optional[Path], typer.Option("--scenarios", help="A folder of scenario files, for the coverage counts (without it, no counts).")] = None,
-    provisions: Annotated[Optional[Path], typer.Option("--provisions", help="Another inventory of provisions than the ruleset's own.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Where to write the reference ('-', the default: standard output).", metavar="FILE")] = Path("-"),
+    scenarios: Annotated[Optional[Path], typer.Option("--scenarios", help="A folder of scenario files, for the coverage counts (without it, no counts).", metavar="FOLDER")] = None,
+    provisions: Annotated[Optional[Path], typer.Option("--provisions", help="Another inventory of provisions than the ruleset's own.", metavar="FILE")] = None,
     rules: RulesOption = None,
 ) -> None:
     """Write the rule reference from the rule files, with a coverage table of the ruleset's inventory at its head.
@@ -832,7 +858,7 @@ GENERATE_RULES_DOCS = "procedures rules docs --rules rules --scenarios tests/sce
 
 @rules_app.command("validate")
 def rules_validate(
-    folder: Annotated[Optional[Path], typer.Argument(help="Rules folder to check (default: --rules, else $PROCEDURES_RULES, else the built-in rules).")] = None,
+    folder: Annotated[Optional[Path], typer.Argument(help="Rules folder to check (default: --rules, else $PROCEDURES_RULES, else the built-in rules).", metavar="FOLDER")] = None,
     rules: RulesOption = None,
 ) -> None:
     """Load a rules folder and report every error, one line each; exit 2 if there is any.
@@ -856,7 +882,7 @@ def rules_validate(
 
 @rules_app.command("init")
 def rules_init(
-    folder: Annotated[Path, typer.Argument(help="A new (or empty) folder to write the copy to.")],
+    folder: Annotated[Path, typer.Argument(help="A new (or empty) folder to write the copy to.", metavar="FOLDER")],
 ) -> None:
     """Write an editable copy of the built-in rules to a folder; use it with --rules or PROCEDURES_RULES.
 
@@ -868,6 +894,22 @@ def rules_init(
         written = init_rules(folder)
         typer.echo(f"wrote an editable copy of the rules to {folder} ({len(written)} files)")
         typer.echo(f"edit them, check with 'procedures rules validate {folder}', and use them with --rules {folder} (or PROCEDURES_RULES={folder})")
+
+
+def _whole_short_help(typer_app: typer.Typer) -> None:
+    """Each command's line in the list of commands is its description's whole first sentence, never cut with '...'."""
+    for command in typer_app.registered_commands:
+        if command.short_help is None and command.callback is not None and command.callback.__doc__:
+            command.short_help = " ".join(command.callback.__doc__.strip().split("\n\n")[0].split())
+    for group in typer_app.registered_groups:
+        info = group.typer_instance.info
+        text = group.help or info.help
+        if isinstance(text, str) and not isinstance(info.short_help, str):
+            info.short_help = " ".join(text.strip().split("\n\n")[0].split())
+        _whole_short_help(group.typer_instance)
+
+
+_whole_short_help(app)
 
 
 def main() -> None:

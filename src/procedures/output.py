@@ -10,7 +10,7 @@ import textwrap
 from collections.abc import Sequence
 
 #: Below this many characters a wrapped column would be unreadable: the table is left wider instead.
-NARROWEST_WRAPPED = 20
+NARROWEST_WRAPPED = 10
 GAP = "  "
 
 
@@ -20,21 +20,26 @@ def to_json(data: object) -> str:
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]], width: int | None = None,
                paint=None) -> str:
-    """An aligned table. With ``width``, the widest column is wrapped so that the table fits (down to
-    NARROWEST_WRAPPED characters for it); ``paint(column, text)`` may colour a cell after alignment."""
+    """An aligned table. With ``width``, the widest columns are wrapped (words kept whole, none below
+    NARROWEST_WRAPPED characters) until the table fits; ``paint(column, text)`` may colour a cell after alignment."""
     cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    wrapped = _wrapped_column(widths, width, cells)
+    _narrow(widths, width, cells)
     lines = []
     for n, row in enumerate(cells):
-        parts = (textwrap.wrap(row[wrapped], widths[wrapped], break_long_words=False, break_on_hyphens=False)
-                 if wrapped is not None and n else None)
-        for k, piece in enumerate(parts or [row[wrapped] if wrapped is not None else None]):
-            shown = [(piece or "") if i == wrapped else (c if k == 0 else "") for i, c in enumerate(row)]
+        pieces = [_wrap(c, w) for c, w in zip(row, widths)]
+        for k in range(max(len(p) for p in pieces)):
+            shown = [p[k] if k < len(p) else "" for p in pieces]
             lines.append(GAP.join(_cell(i, c, w, n, paint) for i, (c, w) in enumerate(zip(shown, widths))).rstrip())
         if n == 0:
             lines.append(GAP.join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    if len(text) <= width:
+        return [text]
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def _cell(column: int, text: str, width: int, row: int, paint) -> str:
@@ -44,21 +49,21 @@ def _cell(column: int, text: str, width: int, row: int, paint) -> str:
     return paint(column, text) + padded[len(text):]
 
 
-def _wrapped_column(widths: list[int], width: int | None, cells: list[list[str]]) -> int | None:
-    """Which column to wrap (the widest), narrowing ``widths`` in place, never below its longest word (words are
-    kept whole); None when the table fits."""
+def _narrow(widths: list[int], width: int | None, cells: list[list[str]]) -> None:
+    """Narrow the widest columns, one character at a time, until the table fits ``width`` or none can narrow more
+    (a column is never narrower than NARROWEST_WRAPPED or its longest word)."""
     if width is None:
-        return None
-    total = sum(widths) + len(GAP) * (len(widths) - 1)
-    if total <= width:
-        return None
-    widest = max(range(len(widths)), key=lambda i: widths[i])
-    room = widths[widest] - (total - width)
-    if room < NARROWEST_WRAPPED:
-        room = min(widths[widest], NARROWEST_WRAPPED)
-    longest_word = max((len(w) for r in cells[1:] for w in r[widest].split()), default=0)
-    widths[widest] = max(room, longest_word, len(cells[0][widest]) if cells else 0)
-    return widest
+        return
+    floors = [max(min(w, NARROWEST_WRAPPED), max((len(word) for r in cells for word in r[i].split()), default=0))
+              for i, w in enumerate(widths)]
+    excess = sum(widths) + len(GAP) * (len(widths) - 1) - width
+    while excess > 0:
+        can = [i for i in range(len(widths)) if widths[i] > floors[i]]
+        if not can:
+            return
+        widest = max(can, key=lambda i: widths[i])
+        widths[widest] -= 1
+        excess -= 1
 
 
 def terminal_width(stream) -> int | None:
@@ -72,10 +77,12 @@ def terminal_width(stream) -> int | None:
 
 
 def colour_wanted(stream) -> bool:
-    """Colour only on a terminal, never when NO_COLOR is set (https://no-color.org) or TERM is dumb."""
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+    """Colour on a terminal (not a dumb one), or when FORCE_COLOR is set; never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
         return False
-    return bool(os.environ.get("FORCE_COLOR")) or _is_terminal(stream)
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return os.environ.get("TERM") != "dumb" and _is_terminal(stream)
 
 
 def _is_terminal(stream) -> bool:
