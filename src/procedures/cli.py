@@ -156,6 +156,7 @@ def schedule(
     event: Annotated[list[str], typer.Option("--event", help="Date of another event the rules hang on, NAME=DATE (repeatable).")] = [],
     fmt: Annotated[CalendarFormat, typer.Option("--format", help="Output format (ics: a calendar file to import).")] = CalendarFormat.table,
     name: Annotated[Optional[str], typer.Option("--name", help="The meeting's name, for calendar entries (e.g. SG1).")] = None,
+    earliest_from: Annotated[Optional[str], typer.Option("--earliest-from", help="Instead of --opens: the earliest opening for which every 'shall' lead time counted from this date (YYYY-MM-DD) can still be met, with the rule that binds.")] = None,
     rules: RulesOption = None,
 ) -> None:
     """Every deadline of a meeting, in date order, with its paragraph.
@@ -172,6 +173,14 @@ def schedule(
 
         lib = _library(rules)
         note = None
+        if earliest_from is not None:  # issue 18 item 3: the opening is the earliest the lead times allow
+            from procedures.timetable import earliest_opening
+
+            if opens is not None:
+                raise InputError("give --opens or --earliest-from, not both")
+            start = parse_date(earliest_from, "--earliest-from")
+            found = earliest_opening(lib.in_force(start), kind or "study-group", start, _events(event))
+            opens, note = found.opens.isoformat(), found.sentence()
         if opens is None:
             example = lib.latest().spec.example
             if example is None or kind not in (None, example.kind):
@@ -188,6 +197,8 @@ def schedule(
             )
         rs = lib.in_force(meeting.opens)
         result = timetable(rs, meeting)
+        if earliest_from is not None:
+            result = found.timetable
         if fmt == CalendarFormat.json:
             typer.echo(_json(result.as_dict()))
             return
@@ -200,7 +211,7 @@ def schedule(
             sys.stdout.buffer.write(to_ics([deadline_entry(rs.id, label, d) for d in result.deadlines], f"{label} — deadlines"))
             return
         rows = [
-            (d.date.isoformat(), d.date.strftime("%a"), d.rule.summary + (f" (only if {rs.spec.conditions[d.rule.only_if]})" if d.rule.only_if else ""), d.cite, d.rule.modality, d.non_working or "")
+            (d.date.isoformat(), d.date.strftime("%a"), d.rule.summary + (f" (only if {rs.spec.conditions[d.rule.only_if]})" if d.rule.only_if else ""), d.cite, d.rule.modality, result.day_note(d))
             for d in result.deadlines
         ]
         m = meeting
@@ -214,6 +225,8 @@ def schedule(
             typer.echo("\nNot dated here (another date is needed):")
             for rule_id, cite, reason in result.skipped:
                 typer.echo(f"- {rule_id} ({cite}): {reason}")
+        for w in result.meeting_warnings:
+            typer.echo(f"warning: {w}", err=True)
         for w in result.calendar_notes:
             typer.echo(f"note: {w}", err=True)
 
@@ -517,6 +530,10 @@ def plan_check(
         if fmt != TextFormat.json:
             for f in result.findings:
                 typer.echo(f.line())
+            for line in result.not_checked:
+                typer.echo(f"not checked: {line}")
+            for w in result.calendar_warnings:
+                typer.echo(f"warning: {w}")
         _exit_for(result.breaches, result.warnings)
 
 
@@ -548,7 +565,7 @@ def plan_agenda(
         items = result.between(first, last)
         if fmt == CalendarFormat.json:
             typer.echo(_json({"ruleset": rs.id, "study_period": p.study_period.name, "from": start, "to": end,
-                                "items": [i.as_dict() for i in items],
+                                "items": [i.as_dict(rs) for i in items], "warnings": result.warnings,
                                 "undated": [{"meeting": m, "rule": r} for m, r in result.undated]}))
             return
         if fmt == CalendarFormat.ics:
@@ -556,9 +573,13 @@ def plan_agenda(
 
             sys.stdout.buffer.write(to_ics([deadline_entry(rs.id, i.meeting, i.deadline, i.done) for i in items], f"ITU-D {p.study_period.name} — deadlines"))
             return
-        rows = [(i.deadline.date.isoformat(), i.deadline.date.strftime("%a"), i.meeting, i.deadline.rule.summary, i.deadline.cite, i.deadline.rule.modality, i.done.isoformat() if i.done else "")
+        from procedures.timetable import day_note
+
+        rows = [(i.deadline.date.isoformat(), i.deadline.date.strftime("%a"), i.meeting, i.deadline.rule.summary, i.deadline.cite, i.deadline.rule.modality, i.done.isoformat() if i.done else "", day_note(rs, i.deadline))
                 for i in items]
-        typer.echo(table(fmt.value, ["Date", "Day", "Meeting", "What is due", "Paragraph", "Modality", "Done"], rows))
+        typer.echo(table(fmt.value, ["Date", "Day", "Meeting", "What is due", "Paragraph", "Modality", "Done", "Not a working day"], rows))
+        for w in result.warnings:
+            typer.echo(f"warning: {w}", err=True)
         if result.undated:
             typer.echo(f"\n{len(result.undated)} deadline(s) hang on a date a plan does not give (e.g. a contribution's receipt) and are not listed.")
 

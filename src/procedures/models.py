@@ -26,6 +26,12 @@ Direction = Literal["before", "after"]
 MonthEnd = Literal["clip", "reject"]
 NonWorkingDayPolicy = Literal["keep", "next-working-day", "previous-working-day"]
 DayCounting = Literal["date-minus-n", "clear-days"]
+#: Who must act by a deadline: the secretariat (an obligation: a date on a non-working day is met by
+#: acting on the last working day before it, its "act by" date) or the membership (a cut-off for
+#: contributors, Member States, delegations and participants, never moved).
+Who = Literal["secretariat", "membership"]
+#: The ``who`` whose dates are obligations to act on a working day (an "act by" date where they are not).
+SECRETARIAT: Who = "secretariat"
 
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.\-]*[a-z0-9]$", max_length=80)]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9\-]*$", max_length=60)]
@@ -176,6 +182,8 @@ class DeadlineRule(RuleBase):
     anchor: Name | RuleId
     offset: Offset
     non_working_day: NonWorkingDayPolicy = "keep"
+    #: Who must act by the date (``Who``); a secretariat obligation on a non-working day gets an "act by" date.
+    who: Who | None = None
     #: Whether the base rule applies; an exception may say otherwise in its circumstance (§ 3.7.2).
     applies: bool = True
     exception: list[DeadlineException] = []

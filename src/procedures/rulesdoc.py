@@ -94,6 +94,9 @@ def _deadline_lines(rs: Ruleset, rule: DeadlineRule, out: list[str]) -> None:
     out.append({"keep": "a weekend or closed day is kept, and flagged",
                 "next-working-day": "a weekend or closed day moves to the next working day",
                 "previous-working-day": "a weekend or closed day moves to the previous working day"}[rule.non_working_day])
+    if rule.who:
+        out.append({"secretariat": "an obligation of the secretariat: on a weekend or closed day, results show the last working day before it to act by",
+                    "membership": "a cut-off for the membership (contributors, Member States, delegations): no act-by date"}[rule.who])
     if not rule.applies:
         out.append("the base rule does not apply; only an exception makes it apply")
     for x in rule.exception:

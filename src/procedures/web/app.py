@@ -181,8 +181,18 @@ def create_app(rules: Path | None = None) -> FastAPI:
 
     @app.get("/api/timetable", summary="Every deadline of a meeting (as `procedures schedule --format json`)")
     def api_timetable(kind: str = Query(..., description="meeting kind, e.g. study-group"),
-                      opens: str = Query(..., description="first day, YYYY-MM-DD"),
-                      closes: str = "", opening_time: str = ""):
+                      opens: str = Query("", description="first day, YYYY-MM-DD (or earliest_from)"),
+                      closes: str = "", opening_time: str = "",
+                      earliest_from: str = Query("", description="instead of opens: the earliest opening for which every 'shall' lead time counted from this date can be met (as `schedule --earliest-from`)")):
+        if earliest_from.strip():  # issue 18 item 3
+            from procedures.timetable import earliest_opening
+
+            if opens.strip():
+                raise InputError("give opens or earliest_from, not both")
+            start = _date(earliest_from, "earliest_from")
+            return earliest_opening(library.in_force(start), _field(kind, "kind"), start).timetable.as_dict()
+        if not opens.strip():
+            raise RequestValidationError([{"loc": ("query", "opens"), "msg": "Field required (or earliest_from)", "type": "missing"}])
         return _timetable(kind, opens, closes, opening_time).as_dict()
 
     @app.get("/api/timetable.ics", summary="The meeting's deadlines as an iCalendar file",
