@@ -54,6 +54,11 @@ class Agenda:
     def between(self, start: dt.date | None, end: dt.date | None) -> list[Item]:
         return [i for i in self.items if (start is None or i.deadline.date >= start) and (end is None or i.deadline.date <= end)]
 
+    def warnings_between(self, start: dt.date | None, end: dt.date | None) -> list[str]:
+        """The warnings on meetings that open between two dates (all of them without dates)."""
+        return [w for opens, w in opening_warnings(self.ruleset, self.plan, dated=True)
+                if (start is None or opens >= start) and (end is None or opens <= end)]
+
 
 def agenda(rs: Ruleset, plan: PlanFile) -> Agenda:
     items: list[Item] = []
@@ -78,11 +83,15 @@ def agenda(rs: Ruleset, plan: PlanFile) -> Agenda:
     return Agenda(rs, plan, items, undated, opening_warnings(rs, plan))
 
 
-def opening_warnings(rs: Ruleset, plan: PlanFile) -> list[str]:
-    """A warning for each meeting of the plan (and the next WTDC) whose first day is a weekend or closure day."""
+def opening_warnings(rs: Ruleset, plan: PlanFile, dated: bool = False) -> list:
+    """A warning for each meeting of the plan (and the next WTDC) whose first day is a weekend or closure day.
+
+    With ``dated``, (opening day, warning) pairs.
+    """
     wtdc = plan.study_period.next_wtdc
     meetings = sorted([(m.opens, m.name) for m in plan.meeting] + [(wtdc.opens, wtdc.name)])
-    return [w for opens, name in meetings if (w := opening_warning(rs, opens, name))]
+    found = [(opens, w) for opens, name in meetings if (w := opening_warning(rs, opens, name))]
+    return found if dated else [w for _, w in found]
 
 
 def _period_items(rs: Ruleset, plan: PlanFile, bounds: dict, undated: list) -> list[Item]:

@@ -565,7 +565,7 @@ def plan_agenda(
         items = result.between(first, last)
         if fmt == CalendarFormat.json:
             typer.echo(_json({"ruleset": rs.id, "study_period": p.study_period.name, "from": start, "to": end,
-                                "items": [i.as_dict(rs) for i in items], "warnings": result.warnings,
+                                "items": [i.as_dict(rs) for i in items], "warnings": result.warnings_between(first, last),
                                 "undated": [{"meeting": m, "rule": r} for m, r in result.undated]}))
             return
         if fmt == CalendarFormat.ics:
@@ -578,7 +578,7 @@ def plan_agenda(
         rows = [(i.deadline.date.isoformat(), i.deadline.date.strftime("%a"), i.meeting, i.deadline.rule.summary, i.deadline.cite, i.deadline.rule.modality, i.done.isoformat() if i.done else "", day_note(rs, i.deadline))
                 for i in items]
         typer.echo(table(fmt.value, ["Date", "Day", "Meeting", "What is due", "Paragraph", "Modality", "Done", "Not a working day"], rows))
-        for w in result.warnings:
+        for w in result.warnings_between(first, last):
             typer.echo(f"warning: {w}", err=True)
         if result.undated:
             typer.echo(f"\n{len(result.undated)} deadline(s) hang on a date a plan does not give (e.g. a contribution's receipt) and are not listed.")

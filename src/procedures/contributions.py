@@ -19,7 +19,7 @@ from procedures.loader import Ruleset
 from procedures.models import DayCounting, Tier, TierException, TiersRule
 from procedures.timestamps import Received
 from procedures.timetable import CLOSES, OPENS, check_closes, check_kind
-from procedures.timetable import opening_warning
+from procedures.timetable import day_note, opening_warning
 
 from procedures.vocabulary import RECEIVED
 #: Where each meeting event a check may need comes from, for the message when it is missing.
@@ -380,7 +380,7 @@ def classify(p: Plan, received: Received, flags: frozenset[str] = frozenset(), a
         instead = f"; the text asks instead: {passed.rule.once_passed}" if passed.rule.once_passed else ""
         warnings.append(f"the publication date {passed.date} ({passed.cite}, {passed.rule.modality}) had passed when the contribution was received: it can no longer be met{instead}")
     if publish and publish.non_working:
-        warnings.append(f"the publication date {publish.date} is not a working day ({publish.non_working})")
+        warnings.append(f"the publication date {publish.date} is not a working day ({day_note(rs, publish)})")
     if opening := opening_warning(rs, meeting.opens):  # a weekend or closure day: a warning, never an error
         warnings.append(opening)
     if received.assumed_local:
