@@ -175,7 +175,7 @@ def _window_checks(rs: Ruleset, plan: PlanFile) -> tuple[list[Finding], int]:
             anchor_meeting = _last_before(plan, am.kinds, events[am.last_before])
             if anchor_meeting is None:
                 checked += 1
-                findings.append(Finding(rule.id, cite, rule.modality, f"no {'/'.join(am.kinds)} meeting before {am.last_before} in the plan to measure from; {_lower(rule.summary)}"))
+                findings.append(Finding(rule.id, cite, rule.modality, f"no {rs.spec.kinds_words(am.kinds)} meeting before {rs.spec.words(am.last_before)} in the plan to measure from; {_lower(rule.summary)}"))
                 continue
             anchor = getattr(anchor_meeting, am.date_of)
             bounds = {"anchor_meeting": anchor_meeting.name, "anchor_date": anchor.isoformat()}
@@ -190,8 +190,8 @@ def _window_checks(rs: Ruleset, plan: PlanFile) -> tuple[list[Finding], int]:
         candidates = [m for m in plan.meeting if m.kind in rule.applies_to and (rule.select == "each" or m.opens < anchor)]
         if not candidates:
             checked += 1
-            where = "" if rule.select == "each" else f" before {rule.anchor_name}"
-            findings.append(Finding(rule.id, cite, rule.modality, f"no {'/'.join(rule.applies_to)} meeting{where} in the plan; {_lower(rule.summary)}", bounds))
+            where = "" if rule.select == "each" else f" before {rule.anchor_words(rs.spec)}"
+            findings.append(Finding(rule.id, cite, rule.modality, f"no {rs.spec.kinds_words(rule.applies_to)} meeting{where} in the plan; {_lower(rule.summary)}", bounds))
             continue
         for meetings in _groups(candidates, rule.per_group).values():
             chosen = meetings[-1:] if rule.select == "last-before" else meetings
@@ -294,7 +294,7 @@ def _frequency_checks(rs: Ruleset, plan: PlanFile) -> tuple[list[Finding], int]:
         own = [m for m in plan.meeting if m.kind in rule.applies_to]
         groups = _groups(own, rule.per_group) or {"": []}
         for group, meetings in groups.items():
-            label = f"{group} " if group else f"{'/'.join(rule.applies_to)} "
+            label = f"{group} " if group else f"{rs.spec.kinds_words(rule.applies_to)} "
             for year in years:
                 checked += 1
                 that_year = [m for m in meetings if m.opens.year == year]
@@ -306,7 +306,7 @@ def _frequency_checks(rs: Ruleset, plan: PlanFile) -> tuple[list[Finding], int]:
                 findings += found
                 checked += n
         if rule.before_each:
-            found, n = _before_each(rule, own, plan)
+            found, n = _before_each(rs, rule, own, plan)
             findings += found
             checked += n
     return findings, checked
@@ -341,7 +341,7 @@ def _in_conjunction(rs: Ruleset, plan: PlanFile, rule: FrequencyRule, label: str
         linked += any(v[0] for v in verdicts)
         linked_other += any(v[1] for v in verdicts)
     need = rule.in_conjunction_at_least
-    with_what = f"its {'parent ' if conj.relation == 'parent' else ''}{'/'.join(conj.kinds)} (within {days(conj.within_days)})"
+    with_what = f"its {'parent ' if conj.relation == 'parent' else ''}{rs.spec.kinds_words(conj.kinds)} (within {days(conj.within_days)})"
     other_ok = None if conj.other_reading_working_days is None else linked_other >= need
     dates, names = _year_dates(year, that_year)
     cite = rule.cite.label()
@@ -372,13 +372,13 @@ def _not_in_conjunction(rs: Ruleset, plan: PlanFile, rule: FrequencyRule, meetin
                                dates, (m.name, *(o.name for o in clash)), f"{other_reading_words(avoid)}, it is not" if differs else None))
         elif differs:
             out.append(Finding(rule.id, cite, rule.modality,
-                               f"{_span(m)} is not held in conjunction with any {'/'.join(avoid.kinds)} meeting on the reading used",
+                               f"{_span(m)} is not held in conjunction with any {rs.spec.kinds_words(avoid.kinds)} meeting on the reading used",
                                dates, (m.name, *(o.name for o in clash_other)),
                                f"{other_reading_words(avoid)}, it is, with {', '.join(_span(o) for o in clash_other)}", note=True))
     return out, len(meetings)
 
 
-def _before_each(rule: FrequencyRule, own: list[PlanMeeting], plan: PlanFile) -> tuple[list[Finding], int]:
+def _before_each(rs: Ruleset, rule: FrequencyRule, own: list[PlanMeeting], plan: PlanFile) -> tuple[list[Finding], int]:
     """Each meeting of the ``before_each`` kinds has one of the rule's meetings before it, since the previous one closed (§ 11.9)."""
     findings = []
     targets = sorted((m for m in plan.meeting if m.kind in rule.before_each), key=lambda m: m.opens)
@@ -388,7 +388,7 @@ def _before_each(rule: FrequencyRule, own: list[PlanMeeting], plan: PlanFile) ->
         if not ready:
             since = f" since {previous.name} closed ({previous.closes})" if previous else ""
             findings.append(Finding(rule.id, rule.cite.label(), rule.modality,
-                f"{target.name} ({target.opens}) has no {'/'.join(rule.applies_to)} meeting before it{since}; {_lower(rule.summary)}",
+                f"{target.name} ({target.opens}) has no {rs.spec.kinds_words(rule.applies_to)} meeting before it{since}; {_lower(rule.summary)}",
                 {"opens": target.opens.isoformat(), "since": previous.closes.isoformat() if previous else None}, (target.name,)))
         previous = target
     return findings, len(targets)

@@ -129,7 +129,7 @@ def overlaps(rs: Ruleset, found: list[Deadline], events: dict[str, dt.date]) -> 
             continue
         what = f"sent ({name}) on {day}" if given else f"due by {day}"
         when = "before" if day < other.date else "on the same day as"
-        basis = "".join(f"; {e} not given: taken as {src} ({events[src]}), the earliest it can be" for e, src in ov.assume.items() if e in assumed)
+        basis = "".join(f"; {rs.spec.words(e)} not given: taken as {rs.spec.words(src)} ({events[src]}), the earliest it can be" for e, src in ov.assume.items() if e in assumed)
         out.append(Finding(
             d.id, d.cite, d.rule.modality,
             f"{_lower(d.rule.summary)} {what}, {when} {other.date}: {_lower(other.rule.summary)} ({other.cite}){basis}; {ov.note}",
