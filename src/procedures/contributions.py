@@ -216,12 +216,13 @@ class Result:
 def _margin(received: Received, bound: Bound, inside: bool) -> str:
     """How far the receipt is from the bound that decided, in words, to the whole second."""
     got = f"received {received.describe()}"
-    if received.moment is None:
+    if received.moment is None:  # compared as dates: the cut-off's day, or the opening day (issue 18 item 10)
         days = abs((bound.day - received.day).days)
+        day = bound.label if bound.deadline is not None else "opening day"
         if days == 0:
-            return f"{got}, on the day of the {bound.label} ({bound.day})"
+            return f"{got}, on the {'day of the ' if bound.deadline is not None else ''}{day} ({bound.day})"
         rel = "before" if inside else "after"
-        return f"{got}, {days} day{'s' if days != 1 else ''} {rel} the day of the {bound.label} ({bound.day})"
+        return f"{got}, {days} day{'s' if days != 1 else ''} {rel} the {day} ({bound.day})"
     at = f"{bound.moment:%Y-%m-%d %H:%M:%S %Z}"
     # a second counts whole: 23:59:59.600 is in the cut-off's own second
     delta = bound.moment - received.moment.replace(microsecond=0)
