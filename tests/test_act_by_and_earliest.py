@@ -61,6 +61,7 @@ def test_schedule_earliest_from_json_carries_the_search():
 
 @pytest.mark.parametrize("args,message", [
     (("--earliest-from", "2026-06-15", "--opens", "2026-09-14"), "give --opens or --earliest-from, not both"),
+    (("--earliest-from", "2026-06-15", "--closes", "2026-09-18"), "give --closes or --earliest-from, not both"),
     (("--earliest-from", "15/06/2026"), "--earliest-from"),
 ])
 def test_schedule_earliest_from_bad_input_is_one_line(args, message):

@@ -176,8 +176,8 @@ def schedule(
         if earliest_from is not None:  # issue 18 item 3: the opening is the earliest the lead times allow
             from procedures.timetable import earliest_opening
 
-            if opens is not None:
-                raise InputError("give --opens or --earliest-from, not both")
+            if opens is not None or closes is not None:
+                raise InputError(f"give {'--opens' if opens is not None else '--closes'} or --earliest-from, not both (the opening is what --earliest-from finds)")
             start = parse_date(earliest_from, "--earliest-from")
             found = earliest_opening(lib.in_force(start), kind or "study-group", start, _events(event))
             opens, note = found.opens.isoformat(), found.sentence()
