@@ -413,8 +413,10 @@ def timeline_cmd(
             typer.echo(_json(result.as_dict()))
             _exit_for(result.breaches, result.late_warnings)
             return
-        typer.echo(f"{'## ' if fmt == TableFormat.markdown else ''}{rs.spec.procedures[procedure][0].upper()}{rs.spec.procedures[procedure][1:]}: {result.start_event} {day:%a %Y-%m-%d}\n")
-        rows = [(d.date.isoformat(), d.date.strftime("%a"), d.rule.summary, d.cite, d.rule.modality, d.non_working or "") for d in result.deadlines]
+        typer.echo(f"{'## ' if fmt == TableFormat.markdown else ''}{rs.spec.procedures[procedure][0].upper()}{rs.spec.procedures[procedure][1:]}: {rs.spec.words(result.start_event)} on {day:%a %Y-%m-%d}\n")
+        from procedures.timetable import day_note
+
+        rows = [(d.date.isoformat(), d.date.strftime("%a"), d.rule.summary, d.cite, d.rule.modality, day_note(rs, d)) for d in result.deadlines]
         typer.echo(table(fmt.value, ["Date", "Day", "What is due", "Paragraph", "Modality", "Not a working day"], rows))
         for a in result.assumptions:
             typer.echo(f"\nnote: {a}")

@@ -18,6 +18,7 @@ from procedures.findings import Finding, late_finding
 from procedures.loader import Ruleset
 from procedures.models import TallyRule
 from procedures.timetable import check_events, provisional_warnings
+from procedures.timetable import acting
 
 
 @dataclass
@@ -47,7 +48,7 @@ class Timeline:
             "ruleset": self.ruleset.id,
             "procedure": self.procedure,
             "start": {"event": self.start_event, "date": self.start.isoformat()},
-            "deadlines": [d.as_dict() for d in self.deadlines],
+            "deadlines": [d.as_dict() | acting(self.ruleset, d) for d in self.deadlines],  # who acts; act_by (issue 18 item 2)
             "assumptions": self.assumptions,
             "skipped": [{"id": i, "cite": c, "reason": r} for i, c, r in self.skipped],
             "warnings": self.warnings,
