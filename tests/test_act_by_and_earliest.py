@@ -131,3 +131,12 @@ def test_the_api_gives_the_earliest_opening(client):
     assert data["meeting"]["opens"] == "2026-09-15" and data["earliest"]["binding"] == ["res1.3.8.4.meeting-circular"]
     both = client.get("/api/timetable", params={"kind": "study-group", "earliest_from": "2026-06-13", "opens": "2026-09-14"})
     assert both.status_code == 400 and "not both" in both.json()["error"]
+
+
+def test_timeline_gives_the_act_by_date_of_the_directors_request():
+    res = run("timeline", "--procedure", "recommendation-approval", "--start", "2026-01-31")
+    line = next(l for l in res.stdout.splitlines() if "Res. 1 § 7.3.5.3" in l and "Director" in l)
+    assert line.startswith("2026-02-28  Sat") and line.rstrip().endswith("Saturday; act by Fri 2026-02-27")
+    assert res.stdout.startswith("Approval of a draft new or revised Recommendation by consultation: the study group's adoption on Sat 2026-01-31")
+    replies = next(l for l in res.stdout.splitlines() if "replies to the consultation due" in l)
+    assert "act by" not in replies
