@@ -61,7 +61,7 @@ def test_timeline_and_plan_agenda_take_today_too():
 def test_a_deadline_recorded_done_in_the_plan_is_not_flagged():
     res = run("plan", "agenda", "docs/example-plan-2026-2029.toml", "--from", "2026-07-19", "--to", "2026-07-19", "--today", "2026-07-25")
     circular = next(line for line in res.stdout.splitlines() if "Meeting circular" in line)
-    assert "passed 6 days ago" in circular and "PASSED" not in circular and circular.rstrip().endswith("2026-07-15")
+    assert "passed 6 days ago" in circular and "PASSED" not in circular and "2026-07-15" in circular
 
 
 def test_a_bad_today_is_one_line():

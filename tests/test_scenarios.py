@@ -56,7 +56,14 @@ def run_timetable(sc: S.TimetableScenario, library) -> None:
     from procedures.timetable import Meeting, timetable
 
     m = sc.meeting
-    result = timetable(library.in_force(m.opens), Meeting(m.kind, m.opens, m.closes, None, tuple(m.events.items())))
+    if m.earliest_from is not None:
+        from procedures.timetable import earliest_opening
+
+        found = earliest_opening(library.in_force(m.earliest_from), m.kind, m.earliest_from, tuple(m.events.items()))
+        assert (found.opens, sorted(d.id for d in found.binding)) == (sc.earliest.opens, sorted(sc.earliest.binding)), found.sentence()
+        result = found.timetable
+    else:
+        result = timetable(library.in_force(m.opens), Meeting(m.kind, m.opens, m.closes, None, tuple(m.events.items())))
     by_id = {d.id: d for d in result.deadlines}
     assert sc.expect or sc.absent or sc.skipped, "a scenario must expect something"
     for exp in sc.expect:
@@ -69,6 +76,13 @@ def run_timetable(sc: S.TimetableScenario, library) -> None:
             assert got.rule.modality == exp.modality, exp.rule
         if exp.non_working_day is not None:
             assert (got.non_working is not None) == exp.non_working_day
+        if exp.act_by is not None:
+            from procedures.timetable import act_by
+
+            assert act_by(result.ruleset, got) == (exp.act_by or None), exp.rule
+            assert result.as_dict()["deadlines"][result.deadlines.index(got)]["act_by"] == (exp.act_by.isoformat() if exp.act_by else None)
+    _contains_all(sc.warning, result.warnings)
+    _contains_all(sc.no_warning, result.warnings, negate=True)
     for exp in sc.absent:
         assert exp.rule not in by_id
     skipped = {rule_id for rule_id, _, _ in result.skipped}
@@ -209,6 +223,7 @@ def _plan_data(sc: S.PlanScenario) -> dict:
         years.setdefault(ch["year"], {"year": ch["year"]}).update(ch)
     data["year"] = list(years.values())
     data["study_period"].setdefault("done", {}).update(sc.study_period_done)
+    data["study_period"].update(sc.study_period_change)
     return data
 
 
@@ -235,6 +250,12 @@ def run_plans(sc: S.PlanScenario, library) -> None:
     if sc.finding:
         # nothing else than what the scenario names
         assert {f.rule for f in result.findings} == {e.rule for e in sc.finding}, [f.message for f in result.findings]
+    _contains_all(sc.warning, result.calendar_warnings)
+    _contains_all(sc.no_warning, result.calendar_warnings, negate=True)
+    if sc.not_checked == []:
+        assert result.not_checked == [], result.not_checked
+    elif sc.not_checked is not None:
+        _contains_all(sc.not_checked, result.not_checked)
 
 
 def run_limits(sc: S.LimitScenario, library) -> None:

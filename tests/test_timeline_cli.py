@@ -53,7 +53,7 @@ def test_the_consultation_notes_the_overlap_and_keeps_exit_0():
     data = json.loads(run("timeline", "--procedure", "recommendation-approval", "--start", "2026-09-18", "--format", "json").stdout)
     (n,) = data["findings"]
     assert n["severity"] == "note" and n["dates"]["other_date"] == "2026-10-18" and n["dates"]["meeting-closes"] == "2026-09-18"
-    assert "meeting-closes not given: taken as sg-adoption (2026-09-18)" in n["message"]
+    assert "the meeting's last day not given: taken as the study group's adoption (2026-09-18)" in n["message"]
 
 
 def test_the_overlap_note_follows_the_request_actually_sent():

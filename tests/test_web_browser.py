@@ -105,7 +105,7 @@ def test_timetable_form(server, browser):
     browser.find_element(By.ID, "tt-submit").click()
     result = browser.find_element(By.ID, "timetable-result").text
     assert "Fri 2026-07-31" in result and "Res. 1 § 4.2.1.1" in result
-    assert "Sat 2026-08-15 (Saturday)" in result
+    assert "Sat 2026-08-15 (Saturday; act by Fri 2026-08-14)" in result
     assert browser.find_element(By.ID, "ics-link").get_attribute("href").startswith(server + "/api/timetable.ics?")
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from procedures.deadlines import Deadline, MissingEvent, evaluate, evaluate_applicable
 from procedures.loader import Ruleset
 from procedures.plan import PlanFile, PlanMeeting
-from procedures.timetable import OPENS, CLOSES
+from procedures.timetable import OPENS, CLOSES, acting, opening_warning
 
 #: The events a plan supplies beyond a meeting's own dates.
 from procedures.vocabulary import FIRST_OF_YEAR, PERIOD_SUBJECT, WTDC_CLOSED, WTDC_KIND, WTDC_OPENS
@@ -28,9 +28,11 @@ class Item:
     #: The meeting the date was counted from, when the plan chose it (the year's first meeting, § 3.7.4).
     counted_from: str | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self, rs: Ruleset | None = None) -> dict:
         out = {"meeting": self.meeting, "kind": self.kind, **self.deadline.as_dict(),
                "done": self.done.isoformat() if self.done else None}
+        if rs is not None:  # who acts, and the act-by date of a secretariat obligation on a non-working day
+            out.update(acting(rs, self.deadline))
         if self.counted_from:
             out["counted_from"] = self.counted_from
         if self.other_reading:
@@ -46,9 +48,16 @@ class Agenda:
     items: list[Item]
     #: (meeting, rule id) pairs that need a date the plan cannot give (e.g. a contribution's receipt).
     undated: list[tuple[str, str]] = field(default_factory=list)
+    #: Meetings opening on a weekend or closure day (a warning, never an error).
+    warnings: list[str] = field(default_factory=list)
 
     def between(self, start: dt.date | None, end: dt.date | None) -> list[Item]:
         return [i for i in self.items if (start is None or i.deadline.date >= start) and (end is None or i.deadline.date <= end)]
+
+    def warnings_between(self, start: dt.date | None, end: dt.date | None) -> list[str]:
+        """The warnings on meetings that open between two dates (all of them without dates)."""
+        return [w for opens, w in opening_warnings(self.ruleset, self.plan, dated=True)
+                if (start is None or opens >= start) and (end is None or opens <= end)]
 
 
 def agenda(rs: Ruleset, plan: PlanFile) -> Agenda:
@@ -71,7 +80,18 @@ def agenda(rs: Ruleset, plan: PlanFile) -> Agenda:
     add(wtdc.name, WTDC_KIND, wtdc_events, period.done, set())
     items.extend(_period_items(rs, plan, bounds, undated))
     items.sort(key=lambda i: (i.deadline.date, i.meeting, i.deadline.rule.cite.sort_key()))
-    return Agenda(rs, plan, items, undated)
+    return Agenda(rs, plan, items, undated, opening_warnings(rs, plan))
+
+
+def opening_warnings(rs: Ruleset, plan: PlanFile, dated: bool = False) -> list:
+    """A warning for each meeting of the plan (and the next WTDC) whose first day is a weekend or closure day.
+
+    With ``dated``, (opening day, warning) pairs.
+    """
+    wtdc = plan.study_period.next_wtdc
+    meetings = sorted([(m.opens, m.name) for m in plan.meeting] + [(wtdc.opens, wtdc.name)])
+    found = [(opens, w) for opens, name in meetings if (w := opening_warning(rs, opens, name))]
+    return found if dated else [w for _, w in found]
 
 
 def _period_items(rs: Ruleset, plan: PlanFile, bounds: dict, undated: list) -> list[Item]:

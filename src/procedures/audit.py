@@ -18,9 +18,9 @@ reading used gets a note (SEMANTICS § 6).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from procedures.agenda import WTDC_CLOSED, WTDC_OPENS, agenda
+from procedures.agenda import WTDC_CLOSED, WTDC_OPENS, agenda, opening_warnings
 from procedures.errors import InputError
 from procedures.findings import Finding, days, late_finding
 from procedures.loader import Ruleset
@@ -37,6 +37,10 @@ class Audit:
     ruleset: Ruleset
     findings: list[Finding]
     checked: int
+    #: The checks not made because the plan does not cover the years they need, each saying which and why.
+    not_checked: list[str] = field(default_factory=list)
+    #: Meetings opening on a weekend or closure day: warnings on the dates given, not findings (no paragraph forbids it).
+    calendar_warnings: list[str] = field(default_factory=list)
 
     @property
     def breaches(self) -> list[Finding]:
@@ -60,7 +64,56 @@ class Audit:
             "notes": len(self.notes),
             "checks": self.checked,
             "findings": [f.as_dict() for f in self.findings],
+            "covers": _covers_dict(self.plan),
+            "not_checked": self.not_checked,
+            "calendar_warnings": self.calendar_warnings,
         }
+
+
+def _covers_dict(plan: PlanFile) -> dict:
+    years, declared = plan.covered()
+    return {"first_year": years[0] if years else None, "last_year": years[-1] if years else None, "declared": declared}
+
+
+def _needs_whole_period(rule: WindowRule) -> bool:
+    """A window measured on "the last meeting before" an event (Res. 31 items 1, 2, 6; § 3.7.8) needs the period's last year."""
+    return rule.select == "last-before" or rule.anchor_meeting is not None
+
+
+def _years_words(years) -> str:
+    """2026; 2026–2027; 2026 and 2029: consecutive years as spans."""
+    runs: list[list[int]] = []
+    for y in sorted(years):
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    spans = [f"{r[0]}" if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs]
+    return spans[0] if len(spans) == 1 else ", ".join(spans[:-1]) + " and " + spans[-1]
+
+
+def _not_checked(rs: Ruleset, plan: PlanFile) -> list[str]:
+    """What the audit skips for a plan covering part of the study period, and why."""
+    years, declared = plan.covered()
+    whole = plan.study_period.years()
+    missing = [y for y in whole if y not in years]
+    if not missing:
+        return []
+    covers = f"the plan covers {_years_words(years)}" if years else "the plan covers none of the study period's years"
+    out = []
+    if not plan.covers_whole():
+        wtdc = plan.study_period.next_wtdc
+        for rule in rs.of_kind(WindowRule):
+            if _needs_whole_period(rule):
+                out.append(f"{rule.cite.label()} ({_lower(rule.summary)}): it needs {whole[-1]}, the study period's last year "
+                           f"(before {wtdc.name}), and {covers}")
+    counted = sorted((r for r in rs.of_kind(FrequencyRule) if r.at_least or r.at_most is not None or r.in_conjunction),
+                     key=lambda r: r.cite.sort_key())
+    how = "" if declared else " (inferred from its meetings; declare study_period.covers to say otherwise)"
+    if counted:
+        out.append(f"meetings per year ({', '.join(r.cite.label() for r in counted)}) in {_years_words(missing)}: "
+                   f"{covers}{how}, not {_years_words(missing)}")
+    return out
 
 
 def _done_checks(rs: Ruleset, plan: PlanFile) -> tuple[list[Finding], int]:
@@ -111,6 +164,8 @@ def _window_checks(rs: Ruleset, plan: PlanFile) -> tuple[list[Finding], int]:
     findings, checked = [], 0
     events = {WTDC_OPENS: plan.study_period.next_wtdc.opens, WTDC_CLOSED: plan.study_period.wtdc_closed}
     for rule in rs.of_kind(WindowRule):
+        if _needs_whole_period(rule) and not plan.covers_whole():
+            continue  # named in the audit's not_checked
         cite = rule.cite.label()
         anchor_meeting = None
         if rule.anchor_meeting:
@@ -120,7 +175,7 @@ def _window_checks(rs: Ruleset, plan: PlanFile) -> tuple[list[Finding], int]:
             anchor_meeting = _last_before(plan, am.kinds, events[am.last_before])
             if anchor_meeting is None:
                 checked += 1
-                findings.append(Finding(rule.id, cite, rule.modality, f"no {'/'.join(am.kinds)} meeting before {am.last_before} in the plan to measure from; {_lower(rule.summary)}"))
+                findings.append(Finding(rule.id, cite, rule.modality, f"no {rs.spec.kinds_words(am.kinds)} meeting before {rs.spec.words(am.last_before)} in the plan to measure from; {_lower(rule.summary)}"))
                 continue
             anchor = getattr(anchor_meeting, am.date_of)
             bounds = {"anchor_meeting": anchor_meeting.name, "anchor_date": anchor.isoformat()}
@@ -135,8 +190,8 @@ def _window_checks(rs: Ruleset, plan: PlanFile) -> tuple[list[Finding], int]:
         candidates = [m for m in plan.meeting if m.kind in rule.applies_to and (rule.select == "each" or m.opens < anchor)]
         if not candidates:
             checked += 1
-            where = "" if rule.select == "each" else f" before {rule.anchor_name}"
-            findings.append(Finding(rule.id, cite, rule.modality, f"no {'/'.join(rule.applies_to)} meeting{where} in the plan; {_lower(rule.summary)}", bounds))
+            where = "" if rule.select == "each" else f" before {rule.anchor_words(rs.spec)}"
+            findings.append(Finding(rule.id, cite, rule.modality, f"no {rs.spec.kinds_words(rule.applies_to)} meeting{where} in the plan; {_lower(rule.summary)}", bounds))
             continue
         for meetings in _groups(candidates, rule.per_group).values():
             chosen = meetings[-1:] if rule.select == "last-before" else meetings
@@ -234,12 +289,12 @@ def other_reading_words(near: Nearness) -> str:
 def _frequency_checks(rs: Ruleset, plan: PlanFile) -> tuple[list[Finding], int]:
     """Each frequency rule, each group and year: how often, with whom (in conjunction), and not with whom."""
     findings, checked = [], 0
-    years = plan.study_period.years()
+    years = plan.covered()[0]  # the years the plan covers; the others are named in the audit's not_checked
     for rule in rs.of_kind(FrequencyRule):
         own = [m for m in plan.meeting if m.kind in rule.applies_to]
         groups = _groups(own, rule.per_group) or {"": []}
         for group, meetings in groups.items():
-            label = f"{group} " if group else f"{'/'.join(rule.applies_to)} "
+            label = f"{group} " if group else f"{rs.spec.kinds_words(rule.applies_to)} "
             for year in years:
                 checked += 1
                 that_year = [m for m in meetings if m.opens.year == year]
@@ -251,7 +306,7 @@ def _frequency_checks(rs: Ruleset, plan: PlanFile) -> tuple[list[Finding], int]:
                 findings += found
                 checked += n
         if rule.before_each:
-            found, n = _before_each(rule, own, plan)
+            found, n = _before_each(rs, rule, own, plan)
             findings += found
             checked += n
     return findings, checked
@@ -286,7 +341,7 @@ def _in_conjunction(rs: Ruleset, plan: PlanFile, rule: FrequencyRule, label: str
         linked += any(v[0] for v in verdicts)
         linked_other += any(v[1] for v in verdicts)
     need = rule.in_conjunction_at_least
-    with_what = f"its {'parent ' if conj.relation == 'parent' else ''}{'/'.join(conj.kinds)} (within {days(conj.within_days)})"
+    with_what = f"its {'parent ' if conj.relation == 'parent' else ''}{rs.spec.kinds_words(conj.kinds)} (within {days(conj.within_days)})"
     other_ok = None if conj.other_reading_working_days is None else linked_other >= need
     dates, names = _year_dates(year, that_year)
     cite = rule.cite.label()
@@ -317,13 +372,13 @@ def _not_in_conjunction(rs: Ruleset, plan: PlanFile, rule: FrequencyRule, meetin
                                dates, (m.name, *(o.name for o in clash)), f"{other_reading_words(avoid)}, it is not" if differs else None))
         elif differs:
             out.append(Finding(rule.id, cite, rule.modality,
-                               f"{_span(m)} is not held in conjunction with any {'/'.join(avoid.kinds)} meeting on the reading used",
+                               f"{_span(m)} is not held in conjunction with any {rs.spec.kinds_words(avoid.kinds)} meeting on the reading used",
                                dates, (m.name, *(o.name for o in clash_other)),
                                f"{other_reading_words(avoid)}, it is, with {', '.join(_span(o) for o in clash_other)}", note=True))
     return out, len(meetings)
 
 
-def _before_each(rule: FrequencyRule, own: list[PlanMeeting], plan: PlanFile) -> tuple[list[Finding], int]:
+def _before_each(rs: Ruleset, rule: FrequencyRule, own: list[PlanMeeting], plan: PlanFile) -> tuple[list[Finding], int]:
     """Each meeting of the ``before_each`` kinds has one of the rule's meetings before it, since the previous one closed (§ 11.9)."""
     findings = []
     targets = sorted((m for m in plan.meeting if m.kind in rule.before_each), key=lambda m: m.opens)
@@ -333,7 +388,7 @@ def _before_each(rule: FrequencyRule, own: list[PlanMeeting], plan: PlanFile) ->
         if not ready:
             since = f" since {previous.name} closed ({previous.closes})" if previous else ""
             findings.append(Finding(rule.id, rule.cite.label(), rule.modality,
-                f"{target.name} ({target.opens}) has no {'/'.join(rule.applies_to)} meeting before it{since}; {_lower(rule.summary)}",
+                f"{target.name} ({target.opens}) has no {rs.spec.kinds_words(rule.applies_to)} meeting before it{since}; {_lower(rule.summary)}",
                 {"opens": target.opens.isoformat(), "since": previous.closes.isoformat() if previous else None}, (target.name,)))
         previous = target
     return findings, len(targets)
@@ -348,4 +403,4 @@ def audit(rs: Ruleset, plan: PlanFile) -> Audit:
         checked += n
     order = {"breach": 0, "warning": 1, "note": 2}
     findings.sort(key=lambda f: (order[f.severity], f.cite, f.message))
-    return Audit(plan, rs, findings, checked)
+    return Audit(plan, rs, findings, checked, _not_checked(rs, plan), opening_warnings(rs, plan))

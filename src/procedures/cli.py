@@ -176,6 +176,7 @@ def schedule(
     fmt: Annotated[CalendarFormat, typer.Option("--format", help="Output format (ics: a calendar file to import).")] = CalendarFormat.table,
     name: Annotated[Optional[str], typer.Option("--name", help="The meeting's name, for calendar entries (e.g. SG1).", metavar="NAME")] = None,
     today: TodayOption = None,
+    earliest_from: Annotated[Optional[str], typer.Option("--earliest-from", help="Instead of --opens: the earliest opening for which every 'shall' lead time counted from this date (YYYY-MM-DD) can still be met, with the rule that binds.", metavar="DATE")] = None,
     rules: RulesOption = None,
 ) -> None:
     """Every deadline of a meeting, in date order, with its paragraph.
@@ -189,11 +190,13 @@ def schedule(
         from procedures.output import table
 
         lib = _library(rules)
-        request = _request("ScheduleRequest", kind=kind, opens=opens, closes=closes, opening_time=opening_time, event=event, today=today)
+        request = _request("ScheduleRequest", kind=kind, opens=opens, closes=closes, opening_time=opening_time, event=event, today=today,
+                           earliest_from=earliest_from)
         result, note = jobs.schedule(lib, request)
         rs, meeting = result.ruleset, result.meeting
-        if note:
-            typer.echo(f"note: {note}", err=True)
+        if note:  # the earliest opening is the answer asked for (in a table's head; JSON has it as "earliest"); the example meeting is a remark
+            answer = result.earliest is not None and fmt in (CalendarFormat.table, CalendarFormat.markdown)
+            typer.echo(f"{note}\n" if answer else f"note: {note}", err=not answer)
         if fmt == CalendarFormat.json:
             typer.echo(_json("schedule", result, lib, request))
             return
@@ -221,27 +224,30 @@ def schedule(
             typer.echo(f"Ruleset {rs.id}; each deadline ends at {rs.head.cutoff}, {rs.head.time_zone} time.\n")
         else:
             typer.echo(f"Ruleset {rs.id}; deadlines end {rs.head.cutoff} {rs.head.time_zone}; today is {day:%a %Y-%m-%d}.\n")
-        _dated_table(fmt.value, result.deadlines, day, rs.spec.conditions, with_when=fmt != CalendarFormat.markdown)
+        _dated_table(fmt.value, result.deadlines, day, rs, with_when=fmt != CalendarFormat.markdown)
         if result.skipped:  # beside an annex, not in it
             annex = fmt == CalendarFormat.markdown
             typer.echo(("note: " if annex else "\n") + "Not dated here (another date is needed):", err=annex)
             for rule_id, cite, reason in result.skipped:
                 typer.echo(f"- {rule_id} ({cite}): {reason}", err=annex)
         _reading_footer(fmt.value, reading)
+        for w in result.meeting_warnings:
+            typer.echo(f"warning: {w}", err=True)
         for w in result.calendar_notes:
             typer.echo(f"note: {w}", err=True)
 
 
-def _dated_table(fmt: str, deadlines, day, conditions: dict, with_when: bool = True, meetings=None, done=None) -> None:
+def _dated_table(fmt: str, deadlines, day, rs, with_when: bool = True, meetings=None, done=None) -> None:
     """Deadlines as a table: date, day, (how far from today,) (meeting,) what is due, paragraph, modality, non-working
     day (, done). A 'shall' passed and not recorded done reads PASSED (red on a terminal); a note under the table
     says so once. ``meetings`` and ``done`` run beside ``deadlines`` (a plan's agenda)."""
     from procedures.output import colour_wanted, styled, table, terminal_width
+    from procedures.timetable import day_note
     from procedures.today import standing
 
     colour = fmt != "markdown" and colour_wanted(sys.stdout)
     headers = (["Date", "Day"] + (["When"] if with_when else []) + (["Meeting"] if meetings else [])
-               + ["What is due", "Paragraph", "Modality", "Not a working day"] + (["Done"] if done else []))
+               + ["What is due", "Paragraph", "Modality"] + (["Done"] if done else []) + ["Not a working day"])
     rows, missed = [], 0
     for n, d in enumerate(deadlines):
         rule, finished = d.rule, done[n] if done else None
@@ -249,9 +255,9 @@ def _dated_table(fmt: str, deadlines, day, conditions: dict, with_when: bool = T
         flagged = s.missed and finished is None
         missed += flagged
         when = ("PASSED " + s.words().removeprefix("passed ")) if flagged else s.words()
-        due = rule.summary + (f" (only if {conditions[rule.only_if]})" if rule.only_if else "")
+        due = rule.summary + (f" (only if {rs.spec.conditions[rule.only_if]})" if rule.only_if else "")
         rows.append([d.date.isoformat(), d.date.strftime("%a")] + ([when] if with_when else []) + ([meetings[n]] if meetings else [])
-                    + [due, d.cite, rule.modality, d.non_working or ""] + ([finished.isoformat() if finished else ""] if done else []))
+                    + [due, d.cite, rule.modality] + ([finished.isoformat() if finished else ""] if done else []) + [day_note(rs, d)])
 
     def paint(column: int, text: str) -> str:
         if with_when and column == 2:
@@ -260,8 +266,8 @@ def _dated_table(fmt: str, deadlines, day, conditions: dict, with_when: bool = T
 
     typer.echo(table(fmt, headers, rows, width=terminal_width(sys.stdout) if fmt != "markdown" else None, paint=paint), color=colour)
     if missed:
-        typer.echo(f"\nPASSED: {missed} 'shall' deadline{'s' if missed != 1 else ''} before today ({day:%a %Y-%m-%d})"
-                   f"{' and not recorded done' if done else ''}: check {'they were' if missed != 1 else 'it was'} met.")
+        typer.echo(f"\nPASSED: {missed} 'shall' deadline{'s are' if missed != 1 else ' is'} before today ({day:%a %Y-%m-%d})"
+                   f"{' and not recorded done' if done else ''}.")
 
 
 def _reading_footer(fmt: str, reading: str | None) -> None:
@@ -457,10 +463,10 @@ def timeline_cmd(
             _exit_for(result.breaches, result.late_warnings)
             return
         now = jobs.today(lib, request.today)
-        typer.echo(f"{'## ' if fmt == TableFormat.markdown else ''}{rs.spec.procedures[procedure][0].upper()}{rs.spec.procedures[procedure][1:]}: {result.start_event} {day:%a %Y-%m-%d}\n")
+        typer.echo(f"{'## ' if fmt == TableFormat.markdown else ''}{rs.spec.procedures[procedure][0].upper()}{rs.spec.procedures[procedure][1:]}: {rs.spec.words(result.start_event)} on {day:%a %Y-%m-%d}\n")
         if fmt != TableFormat.markdown:
             typer.echo(f"Today is {now:%a %Y-%m-%d}.\n")
-        _dated_table(fmt.value, result.deadlines, now, rs.spec.conditions, with_when=fmt != TableFormat.markdown)
+        _dated_table(fmt.value, result.deadlines, now, rs, with_when=fmt != TableFormat.markdown)
         for a in result.assumptions:
             typer.echo(f"\nnote: {a}")
         for rule_id, cite, reason in result.skipped:
@@ -567,6 +573,10 @@ def plan_check(
         if fmt != TextFormat.json:
             for f in result.findings:
                 typer.echo(f.line())
+            for line in result.not_checked:
+                typer.echo(f"not checked: {line}")
+            for w in result.calendar_warnings:
+                typer.echo(f"warning: {w}")
         _exit_for(result.breaches, result.warnings)
 
 
@@ -602,8 +612,10 @@ def plan_agenda(
         now = jobs.today(lib, request.today)
         if fmt != CalendarFormat.markdown:
             typer.echo(f"ITU-D {result.study_period}: today is {now:%a %Y-%m-%d}.\n")
-        _dated_table(fmt.value, [i.deadline for i in items], now, rs.spec.conditions, with_when=fmt != CalendarFormat.markdown,
+        _dated_table(fmt.value, [i.deadline for i in items], now, rs, with_when=fmt != CalendarFormat.markdown,
                      meetings=[i.meeting for i in items], done=[i.done for i in items])
+        for w in result.warnings:
+            typer.echo(f"warning: {w}", err=True)
         if result.undated:
             typer.echo(f"\n{len(result.undated)} deadline(s) hang on a date a plan does not give (e.g. a contribution's receipt) and are not listed.")
 

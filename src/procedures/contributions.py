@@ -19,6 +19,7 @@ from procedures.loader import Ruleset
 from procedures.models import DayCounting, Tier, TierException, TiersRule
 from procedures.timestamps import Received
 from procedures.timetable import CLOSES, OPENS, check_closes, check_kind
+from procedures.timetable import day_note, opening_warning
 
 from procedures.vocabulary import RECEIVED
 #: Where each meeting event a check may need comes from, for the message when it is missing.
@@ -215,12 +216,13 @@ class Result:
 def _margin(received: Received, bound: Bound, inside: bool) -> str:
     """How far the receipt is from the bound that decided, in words, to the whole second."""
     got = f"received {received.describe()}"
-    if received.moment is None:
+    if received.moment is None:  # compared as dates: the cut-off's day, or the opening day (issue 18 item 10)
         days = abs((bound.day - received.day).days)
+        day = bound.label if bound.deadline is not None else "opening day"
         if days == 0:
-            return f"{got}, on the day of the {bound.label} ({bound.day})"
+            return f"{got}, on the {'day of the ' if bound.deadline is not None else ''}{day} ({bound.day})"
         rel = "before" if inside else "after"
-        return f"{got}, {days} day{'s' if days != 1 else ''} {rel} the day of the {bound.label} ({bound.day})"
+        return f"{got}, {days} day{'s' if days != 1 else ''} {rel} the {day} ({bound.day})"
     at = f"{bound.moment:%Y-%m-%d %H:%M:%S %Z}"
     # a second counts whole: 23:59:59.600 is in the cut-off's own second
     delta = bound.moment - received.moment.replace(microsecond=0)
@@ -379,7 +381,9 @@ def classify(p: Plan, received: Received, flags: frozenset[str] = frozenset(), a
         instead = f"; the text asks instead: {passed.rule.once_passed}" if passed.rule.once_passed else ""
         warnings.append(f"the publication date {passed.date} ({passed.cite}, {passed.rule.modality}) had passed when the contribution was received: it can no longer be met{instead}")
     if publish and publish.non_working:
-        warnings.append(f"the publication date {publish.date} is not a working day ({publish.non_working})")
+        warnings.append(f"the publication date {publish.date} is not a working day ({day_note(rs, publish)})")
+    if opening := opening_warning(rs, meeting.opens):  # a weekend or closure day: a warning, never an error
+        warnings.append(opening)
     if received.assumed_local:
         warnings.append(f"the received time has no offset: read as {rs.head.time_zone} local time ({received.describe()})")
     if not explain:

@@ -47,6 +47,19 @@ def days(n: int) -> str:
     return f"{n} day{'s' if n != 1 else ''}"
 
 
+def unit_words(n, unit: str) -> str:
+    """A count's unit as a sentence writes it: rule files give units in the plural ("vice-chairs",
+    "consecutive meetings missed"); for exactly one, the last plural word is made singular."""
+    if n != 1:
+        return unit
+    words = unit.split(" ")
+    for i in range(len(words) - 1, -1, -1):
+        if words[i].endswith("s") and not words[i].endswith("ss"):
+            words[i] = words[i][:-1]
+            break
+    return " ".join(words)
+
+
 def late_finding(d: Deadline, done: dt.date, subject: str, meetings: tuple[str, ...] = (), **dates) -> Finding | None:
     """A finding when ``done`` is after the deadline's day (that day itself is in time), else None."""
     if done <= d.date:

@@ -18,7 +18,7 @@ import datetime as dt
 import io
 from fractions import Fraction
 from pathlib import Path
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, Optional
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, ValidationError, ValidationInfo
@@ -155,6 +155,7 @@ class ScheduleRequest(Request):
     opening_time: Optional[Time] = None
     event: Events = ()
     today: Optional[Day] = None
+    earliest_from: Optional[Day] = None
 
 
 def today(lib, given: dt.date | None) -> dt.date:
@@ -197,6 +198,15 @@ def schedule(lib, req: ScheduleRequest):
     from procedures.timetable import Meeting, timetable
 
     note = None
+    if req.earliest_from is not None:  # the opening is the earliest every 'shall' lead time allows (issue 18 item 3)
+        from procedures.timetable import earliest_opening
+
+        for given in ("opens", "closes"):
+            if getattr(req, given) is not None:
+                raise InputError(f"give {req.name(given)} or {req.name('earliest_from')}, not both (the opening is what "
+                                 f"{req.name('earliest_from')} finds)")
+        found = earliest_opening(lib.in_force(req.earliest_from), req.kind or "study-group", req.earliest_from, req.event)
+        return found.timetable, found.sentence()
     if req.opens is None:
         example = lib.latest().spec.example
         if example is None or req.kind not in (None, example.kind):
@@ -329,11 +339,14 @@ class AgendaSpan:
     end: Optional[dt.date]
     items: list
     undated: list
+    #: Meetings of the span opening on a day headquarters is closed (issue 18 item 8).
+    warnings: list = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"ruleset": self.ruleset.id, "study_period": self.study_period,
                 "from": self.start.isoformat() if self.start else None, "to": self.end.isoformat() if self.end else None,
-                "items": [i.as_dict() for i in self.items], "undated": [{"meeting": m, "rule": r} for m, r in self.undated]}
+                "items": [i.as_dict(self.ruleset) for i in self.items], "warnings": list(self.warnings),
+                "undated": [{"meeting": m, "rule": r} for m, r in self.undated]}
 
 
 def plan_agenda(lib, req: AgendaRequest) -> AgendaSpan:
@@ -343,7 +356,8 @@ def plan_agenda(lib, req: AgendaRequest) -> AgendaSpan:
         raise InputError(f"{req.name('end')} {req.end} is before {req.name('start')} {req.start}")
     plan, rs = _plan(lib, req)
     result = agenda(rs, plan)
-    return AgendaSpan(rs, plan.study_period.name, req.start, req.end, result.between(req.start, req.end), result.undated)
+    return AgendaSpan(rs, plan.study_period.name, req.start, req.end, result.between(req.start, req.end), result.undated,
+                      result.warnings_between(req.start, req.end))
 
 
 # --- limit, document check, revision check ------------------------------------------------------------

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from procedures.errors import InputError
+from procedures.findings import unit_words
 from procedures.loader import Ruleset
 from procedures.models import SEVERITY, BoundedRule, LimitException, LimitRule, RoleRule
 
@@ -94,7 +95,7 @@ def _exception_for(rule: BoundedRule, flags: frozenset[str]) -> LimitException |
 
 
 def exception_words(rule: BoundedRule) -> str:
-    return "; ".join(f"when {x.when} ({x.cite.label()}, {x.modality})" for x in getattr(rule, "exception", []))
+    return "; ".join(f"{_lc(x.summary)} ({x.cite.label()}, {x.modality})" for x in getattr(rule, "exception", []))
 
 
 def judge(rule: BoundedRule, value: Fraction, flags: frozenset[str] = frozenset(),
@@ -118,7 +119,7 @@ def judge(rule: BoundedRule, value: Fraction, flags: frozenset[str] = frozenset(
     under = at_least is not None and value < at_least
     threshold = getattr(rule, "threshold", False)
     within = threshold or not (over or under)
-    shown = f"{_num(value)} {rule.unit}"
+    shown = f"{_num(value)} {unit_words(value, rule.unit)}"
     if used and used.other_reading_at_most is not None and (value <= used.other_reading_at_most) != (not (over or under)):
         verdict = "within it" if value <= used.other_reading_at_most else "more than allowed"
         warnings.append(f"other reading ({used.other_reading}): at most {used.other_reading_at_most} {rule.unit}, "
@@ -188,7 +189,7 @@ def _other_reading(rule: BoundedRule, value: Fraction, kept: bool, other_value: 
         return []
     bound = _bound_words(least, most)
     verdict = f"{'more' if over else 'fewer'} than allowed ({bound})" if over or under else f"within {bound}"
-    return [f"other reading ({reading.summary}): {_num(v)} {rule.unit}{other_detail}, which would be {verdict}"]
+    return [f"other reading ({reading.summary}): {_num(v)} {unit_words(v, rule.unit)}{other_detail}, which would be {verdict}"]
 
 
 def _lc(text: str) -> str:
@@ -272,20 +273,21 @@ def check_interval(rs: Ruleset, rule: LimitRule, dates: dict[str, dt.date], flag
     earliest, how = shift(first, rule.min_interval, rs.head.day_counting, rs.calendar)
     cites = [c.label() for c in rule.cites()]
     used = _exception_for(rule, flags)
-    span = f"{rule.min_interval.describe()} {rule.interval_from} {first}"
+    later, earlier = rs.spec.words(rule.interval_to), rs.spec.words(rule.interval_from)
+    span = f"{rule.min_interval.describe()} {earlier} on {first}"
     if then >= earliest:
         severity, within = "ok", True
         comparison = f"{then} ≥ {earliest} ({how})"
-        message = f"{rule.interval_to} {then} is on or after {earliest} ({span})"
+        message = f"{later} on {then} is on or after {earliest} ({span})"
     elif used:
         cites.append(used.cite.label())
         severity, within = "ok", True
         comparison = f"{then} < {earliest} ({how}); exception {used.when}"
-        message = f"{rule.interval_to} {then} is before {earliest} ({span}), but {_lc(used.summary)} ({used.modality})"
+        message = f"{later} on {then} is before {earliest} ({span}), but {_lc(used.summary)} ({used.modality})"
     else:
         severity, within = SEVERITY[rule.modality], False
         comparison = f"{then} < {earliest} ({how})"
-        message = f"{rule.interval_to} {then} is before {earliest} ({span}) — {_lc(rule.summary)}"
+        message = f"{later} on {then} is before {earliest} ({span}) — {_lc(rule.summary)}"
         if rule.exception:
             message += f"; exception: {exception_words(rule)}"
     result = LimitResult(rule, then, None, earliest, within, severity, message, _unique(cites), comparison,

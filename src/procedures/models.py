@@ -16,7 +16,7 @@ from typing import Annotated, ClassVar, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from procedures.vocabulary import VALUE
+from procedures.vocabulary import VALUE, did_you_mean
 
 Modality = Literal["shall", "should", "may"]
 #: What missing a rule of each modality is (SEMANTICS § 4), in findings and limit checks.
@@ -26,6 +26,12 @@ Direction = Literal["before", "after"]
 MonthEnd = Literal["clip", "reject"]
 NonWorkingDayPolicy = Literal["keep", "next-working-day", "previous-working-day"]
 DayCounting = Literal["date-minus-n", "clear-days"]
+#: Who must act by a deadline: the secretariat (an obligation: a date on a non-working day is met by
+#: acting on the last working day before it, its "act by" date) or the membership (a cut-off for
+#: contributors, Member States, delegations and participants, never moved).
+Who = Literal["secretariat", "membership"]
+#: The ``who`` whose dates are obligations to act on a working day (an "act by" date where they are not).
+SECRETARIAT: Who = "secretariat"
 
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.\-]*[a-z0-9]$", max_length=80)]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9\-]*$", max_length=60)]
@@ -35,7 +41,8 @@ Paragraph = Annotated[
     StringConstraints(pattern=r"^(\d+(\.\d+)*|Annex \d+(, item \d+)?|item \d+|instructs \d+)$"),
 ]
 Summary = Annotated[str, StringConstraints(min_length=8, max_length=200, pattern=r"^[^\n]+$")]
-CountUnit = Annotated[str, StringConstraints(max_length=40, pattern=r"^[a-z][a-z \-]*[a-z]$")]
+#: Lower-case but for names that keep their capitals ("study Questions").
+CountUnit = Annotated[str, StringConstraints(max_length=40, pattern=r"^[a-z][A-Za-z \-]*[a-z]$")]
 #: A name people give (a meeting, a study period) that goes into calendar files and tables: one line, no control characters.
 Label = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]+$")]
 
@@ -176,6 +183,8 @@ class DeadlineRule(RuleBase):
     anchor: Name | RuleId
     offset: Offset
     non_working_day: NonWorkingDayPolicy = "keep"
+    #: Who must act by the date (``Who``); a secretariat obligation on a non-working day gets an "act by" date.
+    who: Who | None = None
     #: Whether the base rule applies; an exception may say otherwise in its circumstance (§ 3.7.2).
     applies: bool = True
     exception: list[DeadlineException] = []
@@ -545,6 +554,12 @@ class WindowRule(RuleBase):
             return f"the last {'/'.join(self.anchor_meeting.kinds)} meeting before {self.anchor_meeting.last_before}"
         return self.anchor or ""
 
+    def anchor_words(self, spec: RulesetFile) -> str:
+        """What the window is measured from, as a sentence writes it ("the last TDAG meeting before the opening of WTDC")."""
+        if self.anchor_meeting:
+            return f"the last {spec.kinds_words(self.anchor_meeting.kinds)} meeting before {spec.words(self.anchor_meeting.last_before)}"
+        return spec.words(self.anchor) if self.anchor else ""
+
 
 class FrequencyRule(RuleBase):
     """How often meetings of a kind happen in each calendar year of the study period."""
@@ -890,6 +905,26 @@ class RulesetFile(Strict):
     #: Named inputs a limit reads (measure, added_to), with their meaning.
     measures: dict[Name, Summary] = {}
     example: ExampleMeeting | None = None
+    #: How a meeting kind, event or procedure is written inside a sentence where its id is not ("TDAG", not "tdag").
+    names: dict[Name, Label] = {}
+
+    @model_validator(mode="after")
+    def _names_known(self) -> RulesetFile:
+        known = [*self.meeting_kinds, *self.events, *self.procedures]
+        for name in self.names:
+            if name not in known:
+                raise ValueError(f"names gives '{name}', which is not a meeting kind, event or procedure{did_you_mean(name, known)}; "
+                                 "correct its spelling or remove it")
+        return self
+
+    def words(self, name: str) -> str:
+        """A meeting kind, event or procedure as written in a sentence: its entry in [names], else its id."""
+        return self.names.get(name, name)
+
+    def kinds_words(self, kinds: list[str]) -> str:
+        """Several meeting kinds in a sentence: "study group, rapporteur group or TDAG"."""
+        words = [self.words(k) for k in kinds]
+        return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
 class SectionHead(Strict):

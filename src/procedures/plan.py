@@ -65,12 +65,27 @@ class WTDCDates(Strict):
     closes: dt.date | None = None
 
 
+class CoveredYears(Strict):
+    """The calendar years a plan lists the meetings of (both included)."""
+
+    first_year: int
+    last_year: int
+
+    @model_validator(mode="after")
+    def _order(self) -> CoveredYears:
+        if self.last_year < self.first_year:
+            raise ValueError(f"covers.last_year {self.last_year} is before covers.first_year {self.first_year}; correct one of the two")
+        return self
+
+
 class StudyPeriod(Strict):
     name: Label
     #: The closing day of the WTDC that began the study period.
     wtdc_closed: dt.date
     next_wtdc: WTDCDates
     done: dict[Name, dt.date] = {}
+    #: The years the plan covers, when it covers less than the study period; else inferred from its meetings.
+    covers: CoveredYears | None = None
 
     @model_validator(mode="after")
     def _order(self) -> StudyPeriod:
@@ -92,6 +107,24 @@ class PlanFile(Strict):
     study_period: StudyPeriod
     meeting: list[PlanMeeting] = Field(min_length=1)
     year: list[PlanYear] = []
+
+    def covered(self) -> tuple[range, bool]:
+        """The years of the study period the plan covers, and whether it declares them.
+
+        Declared (``study_period.covers``), or inferred: from the year of its first meeting to the
+        year of its last, within the study period's years; a year without meetings between two that
+        have some is covered (a gap in a plan is a finding, not a plan of less).
+        """
+        whole = self.study_period.years()
+        if self.study_period.covers:
+            return range(self.study_period.covers.first_year, self.study_period.covers.last_year + 1), True
+        years = [m.opens.year for m in self.meeting]
+        return range(max(min(years), whole.start), min(max(years), whole.stop - 1) + 1), False
+
+    def covers_whole(self) -> bool:
+        """Whether the plan reaches the study period's last year, so "the last meeting before WTDC" is in it."""
+        years, whole = self.covered()[0], self.study_period.years()
+        return bool(years) and years[-1] >= whole[-1]
 
 
 def load_plan(path: Path, rs_for) -> tuple[PlanFile, Ruleset]:
@@ -121,6 +154,15 @@ def parse_plan(data: dict, path: str, rs_for) -> tuple[PlanFile, Ruleset]:
                 problems.append(RuleFileError(path, m.name, f"unknown condition '{c}'", f"use one of {sorted(rs.spec.conditions)}", "meeting"))
         if not plan.study_period.wtdc_closed < m.opens < plan.study_period.next_wtdc.opens:
             problems.append(RuleFileError(path, m.name, f"opens {m.opens}, outside the study period", "move it between the two WTDCs or correct the study period", "meeting"))
+    covers, whole = plan.study_period.covers, plan.study_period.years()
+    if covers and not (whole.start <= covers.first_year and covers.last_year < whole.stop):
+        problems.append(RuleFileError(path, "study_period", f"covers {covers.first_year}–{covers.last_year}, outside the study period's years "
+                                      f"({whole.start}–{whole.stop - 1})", "correct covers or the study period's dates", "entry"))
+    elif covers:
+        for m in plan.meeting:
+            if m.opens.year in whole and not covers.first_year <= m.opens.year <= covers.last_year:
+                problems.append(RuleFileError(path, m.name, f"opens {m.opens}, outside the years the plan covers ({covers.first_year}–{covers.last_year})",
+                                              "widen study_period.covers or correct the meeting's dates", "meeting"))
     known_done = {r.done_in_plan for r in rs.deadlines().values() if r.done_in_plan}
     for where, done in [(m.name, m.done) for m in plan.meeting] + [("study_period", plan.study_period.done)] + [(f"year {y.year}", y.done) for y in plan.year]:
         for key in done:

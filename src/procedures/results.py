@@ -139,6 +139,7 @@ class ScheduleResult(Answer):
     time_zone: str
     day_counting: str
     other_reading: Optional[OtherCounting] = Field(None, description="the other day-counting reading, when it moves a date (SEMANTICS § 6)")
+    earliest: Optional[dict[str, Any]] = Field(None, description="with earliest_from: how the opening was chosen (the binding rule, each lead time)")
     deadlines: list[Deadline]
     skipped: list[Skipped]
     warnings: list[str]
@@ -319,6 +320,7 @@ class AgendaResult(Answer):
     from_: Optional[Date] = Field(alias="from")
     to: Optional[Date]
     items: list[AgendaItem]
+    warnings: list[str] = Field(description="meetings of the span opening on a day headquarters is closed")
     undated: list[Undated]
     today: Date = Field(description="the day `days_left` counts from: --today, else $PROCEDURES_TODAY, else today at headquarters")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from procedures.findings import unit_words
 from procedures.loader import Ruleset
 from procedures.vocabulary import VALUE
 from procedures.models import (
@@ -78,7 +79,8 @@ def _bound_words(at_least, at_most, unit: str) -> str:
         parts.append(f"at least {at_least}")
     if at_most is not None:
         parts.append(f"at most {at_most}")
-    return f"{' and '.join(parts) or 'no bound'} {unit}"
+    last = at_most if at_most is not None else at_least
+    return f"{' and '.join(parts) or 'no bound'} {unit_words(last, unit)}"
 
 
 def parameters(rs: Ruleset, rule: Rule) -> list[str]:
@@ -94,6 +96,9 @@ def _deadline_lines(rs: Ruleset, rule: DeadlineRule, out: list[str]) -> None:
     out.append({"keep": "a weekend or closed day is kept, and flagged",
                 "next-working-day": "a weekend or closed day moves to the next working day",
                 "previous-working-day": "a weekend or closed day moves to the previous working day"}[rule.non_working_day])
+    if rule.who:
+        out.append({"secretariat": "an obligation of the secretariat: on a weekend or closed day, results show the last working day before it to act by",
+                    "membership": "a cut-off for the membership (contributors, Member States, delegations): no act-by date"}[rule.who])
     if not rule.applies:
         out.append("the base rule does not apply; only an exception makes it apply")
     for x in rule.exception:
@@ -114,7 +119,7 @@ def _deadline_lines(rs: Ruleset, rule: DeadlineRule, out: list[str]) -> None:
         out.append(f"{rule.anchor} is halfway from {first} to {last} (the earlier day when the span is odd)")
     if rule.overlap:
         ov = rule.overlap
-        assumed = "".join(f"; without {e}, it is taken as {src} (the earliest)" for e, src in ov.assume.items())
+        assumed = "".join(f"; without {rs.spec.words(e)}, it is taken as {rs.spec.words(src)} (the earliest)" for e, src in ov.assume.items())
         out.append(f"a timeline notes when this date comes on or before that of {ov.rule}{assumed}: {ov.note}")
 
 
@@ -168,20 +173,20 @@ def _tally_lines(rs: Ruleset, rule: TallyRule, out: list[str]) -> None:
 def _window_lines(rs: Ruleset, rule: WindowRule, out: list[str]) -> None:
     which = "the last" if rule.select == "last-before" else "each"
     group = " of each group" if rule.per_group else ""
-    before = "" if rule.select == "each" else f" before {rule.anchor_name}"
+    before = "" if rule.select == "each" else f" before {rule.anchor_words(rs.spec)}"
     am = rule.anchor_meeting
-    base = f"the {'first' if am.date_of == 'opens' else 'last'} day of {rule.anchor_name}" if am else rule.anchor
+    base = f"the {'first' if am.date_of == 'opens' else 'last'} day of {rule.anchor_words(rs.spec)}" if am else rule.anchor
     bounds = []
     if rule.earliest:
         bounds.append(f"no earlier than {offset_words(rs, rule.earliest, rule.anchor) if rule.anchor else f'{rule.earliest.describe()} {base}'}")
     if rule.latest:
         bounds.append(f"no later than {offset_words(rs, rule.latest, rule.anchor) if rule.anchor else f'{rule.latest.describe()} {base}'}")
     if bounds:
-        out.append(f"{which} {'/'.join(rule.applies_to)} meeting{group}{before} {rule.date_of} {' and '.join(bounds)}")
+        out.append(f"{which} {rs.spec.kinds_words(rule.applies_to)} meeting{group}{before} {rule.date_of} {' and '.join(bounds)}")
     if rule.other_reading_date_of:
         out.append(f"other reading, shown when it changes the answer: the meeting's {'first' if rule.other_reading_date_of == 'opens' else 'last'} day")
     if rule.in_conjunction:
-        out.append(f"{which} {'/'.join(rule.applies_to)} meeting in conjunction with {rule.anchor_name} ({_nearness_words(rule.in_conjunction)})")
+        out.append(f"{which} {rs.spec.kinds_words(rule.applies_to)} meeting in conjunction with {rule.anchor_words(rs.spec)} ({_nearness_words(rule.in_conjunction)})")
 
 
 def _frequency_lines(rs: Ruleset, rule: FrequencyRule, out: list[str]) -> None:
@@ -190,12 +195,12 @@ def _frequency_lines(rs: Ruleset, rule: FrequencyRule, out: list[str]) -> None:
         out.append(f"meetings{group} in each calendar year of the study period: {_bound_words(rule.at_least, rule.at_most, 'meeting(s)')}")
     if rule.in_conjunction:
         c = rule.in_conjunction
-        out.append(f"at least {rule.in_conjunction_at_least} of them a year in conjunction with {'the parent ' if c.relation == 'parent' else 'a '}{'/'.join(c.kinds)} meeting ({_nearness_words(c)})")
+        out.append(f"at least {rule.in_conjunction_at_least} of them a year in conjunction with {'the parent ' if c.relation == 'parent' else 'a '}{rs.spec.kinds_words(c.kinds)} meeting ({_nearness_words(c)})")
     if rule.not_in_conjunction:
         c = rule.not_in_conjunction
-        out.append(f"none in conjunction with a {'/'.join(c.kinds)} meeting ({_nearness_words(c)})")
+        out.append(f"none in conjunction with a {rs.spec.kinds_words(c.kinds)} meeting ({_nearness_words(c)})")
     if rule.before_each:
-        out.append(f"one before each {'/'.join(rule.before_each)} meeting, opening after the previous one closed and before its first day")
+        out.append(f"one before each {rs.spec.kinds_words(rule.before_each)} meeting, opening after the previous one closed and before its first day")
 
 
 def _role_lines(rs: Ruleset, rule: RoleRule, out: list[str]) -> None:

@@ -36,9 +36,17 @@ def _as_list(v: Any) -> Any:
 
 class TimetableMeeting(Strict):
     kind: Name
-    opens: dt.date
+    opens: dt.date | None = None
+    #: Instead of opens: the earliest opening for which every "shall" lead time counted from this date can be met.
+    earliest_from: dt.date | None = None
     closes: dt.date | None = None
     events: dict[Name, dt.date] = {}
+
+    @model_validator(mode="after")
+    def _one_start(self) -> TimetableMeeting:
+        if (self.opens is None) == (self.earliest_from is None):
+            raise ValueError("a timetable's meeting gives opens or earliest_from (one of the two); add or remove one")
+        return self
 
 
 class ExpectedDate(Strict):
@@ -48,10 +56,19 @@ class ExpectedDate(Strict):
     cutoff: str | None = None
     modality: Literal["shall", "should", "may"] | None = None
     non_working_day: bool | None = None
+    #: The last working day on or before the date, for a secretariat obligation on a non-working day; false: none shown.
+    act_by: dt.date | Literal[False] | None = None
 
 
 class RuleRef(Strict):
     rule: RuleId
+
+
+class ExpectedEarliest(Strict):
+    """The earliest opening found from ``earliest_from``, and every rule whose lead time decides it."""
+
+    opens: dt.date
+    binding: list[RuleId] = Field(min_length=1)
 
 
 class TimetableScenario(Strict):
@@ -59,9 +76,21 @@ class TimetableScenario(Strict):
     expect: list[ExpectedDate] = []
     absent: list[RuleRef] = []
     skipped: list[RuleRef] = []
+    earliest: ExpectedEarliest | None = None
+    #: Texts the timetable's warnings contain (or do not).
+    warning: Texts
+    no_warning: Texts
+
+    _lists = field_validator("warning", "no_warning", mode="before")(_as_list)
+
+    @model_validator(mode="after")
+    def _earliest(self) -> TimetableScenario:
+        if (self.earliest is None) != (self.meeting.earliest_from is None):
+            raise ValueError("earliest_from and [earliest] go together; give both or neither")
+        return self
 
     def asserted(self, lib) -> list[list[str]]:
-        return [[e.rule] for e in [*self.expect, *self.absent, *self.skipped]]
+        return [[e.rule] for e in [*self.expect, *self.absent, *self.skipped]] + ([self.earliest.binding] if self.earliest else [])
 
 
 # --- contributions -----------------------------------------------------------------------------
@@ -234,8 +263,17 @@ class PlanScenario(Strict):
     add: list[dict[str, Any]] = []
     year_change: list[dict[str, Any]] = []
     study_period_done: dict[Name, dt.date] = {}
+    #: Keys of [study_period] set or replaced (e.g. covers).
+    study_period_change: dict[str, Any] = {}
     expect: PlanExpect | None = None
     finding: list[PlanFinding] = []
+    #: Texts the audit's warnings (not findings: e.g. a meeting opening on a closed day) contain (or do not).
+    warning: Texts
+    no_warning: Texts
+    #: Texts the checks the audit skipped (years or rules the plan does not cover) contain; ``not_checked = []``: none skipped.
+    not_checked: list[str] | None = None
+
+    _lists = field_validator("warning", "no_warning", mode="before")(_as_list)
 
     @model_validator(mode="after")
     def _expects(self) -> PlanScenario:

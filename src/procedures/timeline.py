@@ -18,6 +18,7 @@ from procedures.findings import Finding, late_finding
 from procedures.loader import Ruleset
 from procedures.models import TallyRule
 from procedures.timetable import check_events, provisional_warnings
+from procedures.timetable import acting
 
 
 @dataclass
@@ -47,7 +48,7 @@ class Timeline:
             "ruleset": self.ruleset.id,
             "procedure": self.procedure,
             "start": {"event": self.start_event, "date": self.start.isoformat()},
-            "deadlines": [d.as_dict() for d in self.deadlines],
+            "deadlines": [d.as_dict() | acting(self.ruleset, d) for d in self.deadlines],  # who acts; act_by (issue 18 item 2)
             "assumptions": self.assumptions,
             "skipped": [{"id": i, "cite": c, "reason": r} for i, c, r in self.skipped],
             "warnings": self.warnings,
@@ -129,7 +130,7 @@ def overlaps(rs: Ruleset, found: list[Deadline], events: dict[str, dt.date]) -> 
             continue
         what = f"sent ({name}) on {day}" if given else f"due by {day}"
         when = "before" if day < other.date else "on the same day as"
-        basis = "".join(f"; {e} not given: taken as {src} ({events[src]}), the earliest it can be" for e, src in ov.assume.items() if e in assumed)
+        basis = "".join(f"; {rs.spec.words(e)} not given: taken as {rs.spec.words(src)} ({events[src]}), the earliest it can be" for e, src in ov.assume.items() if e in assumed)
         out.append(Finding(
             d.id, d.cite, d.rule.modality,
             f"{_lower(d.rule.summary)} {what}, {when} {other.date}: {_lower(other.rule.summary)} ({other.cite}){basis}; {ov.note}",

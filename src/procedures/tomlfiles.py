@@ -7,6 +7,7 @@ with ``tomllib``; nothing in a file is ever executed.
 
 from __future__ import annotations
 
+import re
 import tomllib
 import types
 import typing
@@ -15,6 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from procedures.errors import RuleFileError, RuleSetErrors
+from procedures.vocabulary import did_you_mean
 
 #: What to write when a required key is missing, by key name.
 _MISSING_HINTS = {
@@ -151,7 +153,8 @@ def validation_errors(model: type[BaseModel], data: dict, file: str, label: str 
                 msg = err["msg"].removeprefix("Value error, ")
                 out.append(error(rule, f"{where or 'file'}: {msg.split(';')[0]}", msg.split("; ", 1)[1] if "; " in msg else "correct the value"))
             elif kind == "literal_error":
-                out.append(error(rule, f"'{where}' = {err['input']!r} is not allowed", f"use {err['msg'].removeprefix('Input should be ')}"))
+                near = did_you_mean(str(err["input"]), re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", ""))))
+                out.append(error(rule, f"'{where}' = {err['input']!r} is not allowed{near}", f"use {err['msg'].removeprefix('Input should be ')}"))
             elif kind == "string_pattern_mismatch":
                 out.append(error(rule, f"'{where}' = {err['input']!r} is not well formed", _pattern_hint(key)))
             else:

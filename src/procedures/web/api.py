@@ -35,15 +35,22 @@ def add_api(app: FastAPI) -> None:
 def _timetable(app: FastAPI) -> None:
     library = app.state.library
 
-    def request(kind, opens, closes, opening_time, today="") -> jobs.ScheduleRequest:
-        return jobs.ScheduleRequest.parse(jobs.WEB, need=("kind", "opens"), kind=kind, opens=opens, closes=closes, opening_time=opening_time,
-                                          today=today)
+    def request(kind, opens, closes, opening_time, today="", earliest_from="") -> jobs.ScheduleRequest:
+        need = ("kind", "earliest_from") if earliest_from.strip() else ("kind", "opens")
+        return jobs.ScheduleRequest.parse(jobs.WEB, need=need, kind=kind, opens=opens, closes=closes, opening_time=opening_time,
+                                          today=today, earliest_from=earliest_from)
 
     @app.get("/api/timetable", summary="Every deadline of a meeting (as `procedures schedule --format json`)", response_model=results.ScheduleResult)
     def api_timetable(kind: str = Query(..., description="meeting kind, e.g. study-group"),
-                      opens: str = Query(..., description="first day, YYYY-MM-DD"),
-                      closes: str = "", opening_time: str = "", today: str = Query("", description=TODAY)):
-        req = request(kind, opens, closes, opening_time, today)
+                      opens: str = Query("", description="first day, YYYY-MM-DD (or earliest_from)"),
+                      closes: str = "", opening_time: str = "", today: str = Query("", description=TODAY),
+                      earliest_from: str = Query("", description="instead of opens: the earliest opening for which every 'shall' lead "
+                                                 "time counted from this date can be met (as `schedule --earliest-from`)")):
+        if not opens.strip() and not earliest_from.strip():
+            from fastapi.exceptions import RequestValidationError
+
+            raise RequestValidationError([{"loc": ("query", "opens"), "msg": "Field required (or earliest_from)", "type": "missing"}])
+        req = request(kind, opens, closes, opening_time, today, earliest_from)
         result, _ = jobs.schedule(library, req)
         return _answer(app, "schedule", result, req)
 
