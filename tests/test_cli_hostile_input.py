@@ -66,7 +66,6 @@ CASES = [
     ("rules validate {d}/rules-with-binary", "1 problem(s) in"),
     ("schedule --rules {d}/rules-with-binary", "is not UTF-8 text"),
     ("check --kind", "requires an argument"),
-    ("calendar", "Missing option '--year'"),
     ("calendar --year 2026 --bogus", "No such option: --bogus"),
     ("tally --procedure question-approval --replies x.csv --electorate-size ²", "--electorate-size: '²' is not a whole number"),
     ("schedule --opens 2026-09-14 --format ics --name SG1\x1b[31m", "has a control character or line break"),

@@ -34,7 +34,7 @@ def run(*args: str):
 @pytest.mark.parametrize(
     "args,message",
     [
-        (["document", "check", "--type", "memo", "--pages", "3"], "unknown document type 'memo'; use one of contribution, output-report, revised-report"),
+        (["document", "check", "--type", "memo", "--pages", "3"], "unknown document type 'memo'; use one of: contribution, output-report, revised-report"),
         (["document", "check", "--type", "contribution", "--pages", "seven"], "--pages 'seven' is not a whole number"),
         (["document", "check", "--type", "contribution", "--pages", "0"], "--pages 0 is below 1"),
         (["document", "check", "--type", "contribution", "--pages", "4", "--question-total", "9"], "--question-total does not apply to a contribution"),

@@ -295,8 +295,9 @@ def _calendar_ruleset(lib, year: int):
 @calendar_app.callback(invoke_without_command=True)
 def calendar_cmd(
     ctx: typer.Context,
-    year: Annotated[Optional[int], typer.Option("--year", help="Calendar year to list.", parser=whole_number(1, 9999, "2026"), metavar="YEAR")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="Calendar year to list (default: this year, as --today gives it).", parser=whole_number(1, 9999, "2026"), metavar="YEAR")] = None,
     fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
+    today: TodayOption = None,
     rules: RulesOption = None,
 ) -> None:
     """Days ITU headquarters in Geneva is closed in a year, with their source.
@@ -305,13 +306,14 @@ def calendar_cmd(
     """
     if ctx.invoked_subcommand is not None:
         return
-    if year is None:
-        raise clicks.MissingParameter(ctx=ctx, param=next(p for p in ctx.command.params if p.name == "year"))
     with reporting():
         from procedures import jobs
         from procedures.output import table
+        from procedures.timestamps import parse_date
 
         lib = _library(rules)
+        if year is None:
+            year = jobs.today(lib, parse_date(today, "--today") if today else None).year
         found = jobs.calendar(lib, _request("CalendarRequest", year=year))
         if fmt == TableFormat.json:
             typer.echo(_json("calendar", found, lib))
@@ -974,6 +976,13 @@ def usage_line(exc: clicks.UsageError) -> str:
     if isinstance(exc, clicks.BadParameter) and not isinstance(exc, clicks.MissingParameter) and exc.param is not None:
         opts = "/".join(getattr(exc.param, "opts", None) or [exc.param.human_readable_name])
         text = f"{opts}: {exc.message.removeprefix('Value error, ')}"
+        import re
+
+        found = re.match(r"'(.*?)' is not one of (.*)$", exc.message.removeprefix('Value error, ').strip())  # a closed set of values: name the nearest
+        if found:
+            from procedures.vocabulary import did_you_mean
+
+            text = text.rstrip(".") + did_you_mean(found.group(1), re.findall(r"'([^']*)'", found.group(2)))
     else:
         text = exc.format_message()
     return f"{' '.join(text.split())} (see '{command} --help')"

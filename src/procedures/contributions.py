@@ -93,7 +93,9 @@ def _find_rule(rs: Ruleset, meeting: Meeting) -> TiersRule:
         purposes = sorted({p for r in rs.of_kind(TiersRule) if meeting.kind in r.applies_to for p in r.purposes})
         if not purposes:
             raise InputError(f"ruleset {rs.id} has no contribution rules for a meeting of kind '{meeting.kind}'")
-        raise InputError(f"unknown purpose '{meeting.purpose}' for a {meeting.kind}; use one of: {', '.join(purposes)}")
+        from procedures.vocabulary import not_one_of
+
+        raise InputError(not_one_of("purpose", meeting.purpose, purposes, f" for a {meeting.kind}"))
     if len(found) > 1:
         raise InputError(f"rules {', '.join(r.id for r in found)} all apply to a {meeting.kind} for {meeting.purpose}; keep one")
     return found[0]

@@ -67,7 +67,9 @@ def check_document(rs: Ruleset, doc_type: str, inputs: dict[str, int], flags: fr
     types = document_types(rs)
     doc_type = doc_type.strip()
     if doc_type not in types:
-        raise InputError(f"unknown document type '{doc_type}'; use one of {', '.join(types)}")
+        from procedures.vocabulary import not_one_of
+
+        raise InputError(not_one_of("document type", doc_type, types))
     unknown = [k for k in inputs if k not in INPUTS]
     if unknown:
         raise InputError(f"unknown input(s) {', '.join(unknown)}; use {', '.join(INPUTS)}")

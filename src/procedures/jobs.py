@@ -463,7 +463,15 @@ class RulesListRequest(Request):
 def rules_list(lib, req: RulesListRequest) -> dict:
     from procedures.rulesdoc import rule_rows
 
-    return {"list": [r for rs in lib.rulesets for r in rule_rows(rs) if req.applies_to is None or req.applies_to in r["applies_to"]]}
+    rows = [r for rs in lib.rulesets for r in rule_rows(rs)]
+    if req.applies_to is not None:
+        names = sorted({a for r in rows for a in r["applies_to"]})
+        if req.applies_to not in names:
+            from procedures.vocabulary import not_one_of
+
+            raise InputError(f"{req.name('applies_to')}: " + not_one_of("meeting kind or procedure", req.applies_to, names))
+        rows = [r for r in rows if req.applies_to in r["applies_to"]]
+    return {"list": rows}
 
 
 class RuleShowRequest(Request):

@@ -213,9 +213,16 @@ def _bound_words(at_least, at_most) -> str:
 
 
 def unknown_flags(rules: list[BoundedRule], flags: frozenset[str]) -> list[str]:
-    """A warning for each --when flag that no exception of these rules names."""
-    known = {x.when for r in rules for x in getattr(r, "exception", [])}
-    return [f"--when {w} does not apply to {', '.join(r.id for r in rules)}" for w in sorted(flags - known)]
+    """--when flags must be circumstances an exception of these rules names: another is refused (one line, the nearest
+    one named), never a warning after an answer computed without it. Returns no warning (kept for its callers)."""
+    from procedures.vocabulary import did_you_mean
+
+    known = sorted({x.when for r in rules for x in getattr(r, "exception", [])})
+    for w in sorted(flags - set(known)):
+        to = ", ".join(r.id for r in rules)
+        raise InputError(f"--when {w} does not apply to {to}{did_you_mean(w, known)}; "
+                         + (f"use one of: {', '.join(known)}" if known else "these rules name no circumstance"))
+    return []
 
 
 def check_limit(rs: Ruleset, rule_id: str, value: Fraction, flags: frozenset[str] = frozenset()) -> LimitResult:
@@ -223,7 +230,9 @@ def check_limit(rs: Ruleset, rule_id: str, value: Fraction, flags: frozenset[str
     rule = rs.rules.get(rule_id)
     if not isinstance(rule, (LimitRule, RoleRule)):
         limits = [r.id for r in rs.of_kind(LimitRule) + rs.of_kind(RoleRule)]
-        raise InputError(f"'{rule_id}' is not a limit or role rule; they are: {', '.join(limits)}")
+        from procedures.vocabulary import did_you_mean
+
+        raise InputError(f"'{rule_id}' is not a limit or role rule{did_you_mean(rule_id, limits)}; they are: {', '.join(limits)}")
     if isinstance(rule, LimitRule) and rule.min_interval is not None:
         raise InputError(f"{rule_id} compares two dates ({rule.interval_from}, {rule.interval_to}), not a number; "
                          f"check it with dates, e.g. procedures recommendation check-revision")

@@ -182,7 +182,9 @@ def check_condition(cond: PassCondition, counts: dict[str, int], base: int) -> t
 
 def find_rule(rs: Ruleset, procedure: str) -> TallyRule:
     if procedure not in rs.spec.procedures:
-        raise InputError(f"unknown procedure '{procedure}'; use one of: {', '.join(procedure_names(rs))}")
+        from procedures.vocabulary import not_one_of
+
+        raise InputError(not_one_of("procedure", procedure, procedure_names(rs)))
     rules = [r for r in rs.of_kind(TallyRule) if procedure in r.applies_to]
     if not rules:
         raise InputError(f"procedure '{procedure}' has no tally rule in ruleset {rs.id}")
@@ -250,7 +252,10 @@ class _Reader:
             self.participant_ignored, person = True, None
         answer = self.answers.get(term(reply.answer or ""))
         if answer is None:
-            return Unreadable(f"unknown answer '{reply.answer}'; answers for {self.procedure}: {', '.join(rule.answers)}")
+            from procedures.vocabulary import did_you_mean
+
+            near = did_you_mean(term(reply.answer or ""), list(self.answers))
+            return Unreadable(f"unknown answer '{reply.answer}'{near}; answers for {self.procedure}: {', '.join(rule.answers)}")
         received = None
         if reply.received and reply.received.strip():
             try:

@@ -58,7 +58,9 @@ class Timeline:
 
 def start_event(rs: Ruleset, procedure: str) -> str:
     if procedure not in rs.spec.procedures:
-        raise InputError(f"unknown procedure '{procedure}'; use one of: {', '.join(timeline_procedures(rs))}")
+        from procedures.vocabulary import not_one_of
+
+        raise InputError(not_one_of("procedure", procedure, timeline_procedures(rs)))
     for rule in rs.of_kind(TallyRule):
         if procedure in rule.applies_to and rule.starts_with:
             return rule.starts_with

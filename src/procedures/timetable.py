@@ -42,7 +42,9 @@ class Meeting:
 
 def check_kind(rs: Ruleset, kind: str) -> None:
     if kind not in rs.spec.meeting_kinds:
-        raise InputError(f"unknown meeting kind '{kind}'; use one of: {', '.join(rs.spec.meeting_kinds)}")
+        from procedures.vocabulary import not_one_of
+
+        raise InputError(not_one_of("meeting kind", kind, rs.spec.meeting_kinds))
 
 
 def check_events(rs: Ruleset, names, reserved: tuple[str, ...] = ()) -> None:

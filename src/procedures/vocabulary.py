@@ -82,3 +82,11 @@ def did_you_mean(name: str, choices: Iterable[str]) -> str:
 
     close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.75)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def not_one_of(what: str, name: str, choices: Iterable[str], where: str = "") -> str:
+    """The one-line refusal of a value outside a closed set: "unknown meeting kind 'x' (did you mean 'y'?); use one of: …"."""
+    from procedures.inputs import shown
+
+    choices = list(choices)
+    return f"unknown {what} '{shown(name)}'{where}{did_you_mean(name, choices)}; use one of: {', '.join(choices)}"
