@@ -310,8 +310,8 @@ def test_the_plan_form_shows_a_breach_and_a_broken_plan_is_one_line(client):
 
 
 @pytest.mark.parametrize("fields,status,expected", [
-    ({"received_date": "2026-07-31", "received_time": "23:59:59"}, "on-time", "2026-07-31T23:59:59"),
-    ({"received_date": "2026-08-01", "received_time": "00:00"}, "delayed", "2026-08-01T00:00:00"),
+    ({"received_date": "2026-07-31", "received_time": "23:59:59"}, "on-time", "2026-07-31T23:59:59+02:00"),
+    ({"received_date": "2026-08-01", "received_time": "00:00"}, "delayed", "2026-08-01T00:00:00+02:00"),
     ({"received_date": "2026-07-31", "received_time": "18:00", "received_zone": "America/New_York"}, "delayed", "2026-07-31T18:00:00-04:00"),
     ({"received_date": "2026-07-31", "received_time": "17:59", "received_zone": "America/New_York"}, "on-time", "2026-07-31T17:59:00-04:00"),
     ({"received_date": "2026-07-31", "received_time": "21:59:59", "received_zone": "UTC"}, "on-time", "2026-07-31T21:59:59+00:00"),

@@ -63,9 +63,8 @@ def received_text(received: str, date: str, time: str, zone: str, home: str) -> 
             raise InputError(f"received_time is required with a time zone other than {home}: a date alone is a day at headquarters")
         return day.isoformat()
     local = f"{day.isoformat()}T{parse_time(time, 'received_time').isoformat()}"
-    if zone == home:
-        return local  # without an offset: read in the rules' zone, as the API and the command line read it
-    return parse_received(local, zone, f"received (in {zone})").moment.isoformat()
+    # with the offset the zone gives that day (a time skipped or repeated by a change of clocks is refused)
+    return parse_received(local, zone, "received" if zone == home else f"received (in {zone})").moment.isoformat()
 
 
 def in_words(value) -> str:
