@@ -398,3 +398,23 @@ def test_the_index_and_plan_pages_share_one_style_sheet():
     styles = [re.search(r"<style>.*?</style>", (templates / name).read_text(encoding="utf-8"), re.S).group(0)
               for name in ("index.html", "plan.html")]
     assert styles[0] == styles[1] and "table.reflow" in styles[0] and "@media (max-width: 40rem)" in styles[0]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(a=JUNK, b=JUNK, c=JUNK, d=JUNK, body=st.binary(max_size=300) | JUNK.map(str.encode))
+def test_junk_in_the_new_forms_is_never_a_5xx_and_is_one_line_on_the_page(client, a, b, c, d, body):
+    answers = [
+        client.get("/check", params={"kind": "study-group", "opens": "2026-09-14", "received_date": a, "received_time": b, "received_zone": c, "received": d}),
+        client.get("/check", params={"kind": "study-group", "opens": "2026-09-14", "received_date": "2026-07-31", "received_time": b, "received_zone": c}),
+        client.get("/revision", params={"approved": a, "proposed": b, "complements": c}),
+        client.get("/timetable", params={"kind": "study-group", "opens": "2026-09-14", "name": a}),
+        client.post("/appointments", data={"date_order": a}, files={"appointments": ("a.csv", b"person,nominated_by,role,study_group\n" + body, "text/csv")}),
+        client.post("/plan", data={"from": a, "to": b}, files={"plan": ("p.toml", body, "application/toml")}),
+        client.post("/plan.ics", data={"plan_text": d, "from": a}),
+    ]
+    for r in answers:
+        assert r.status_code < 500, (r.url, r.text[:300])
+        if r.status_code >= 400:
+            assert r.headers["content-type"].startswith("text/html")
+            error = r.text.split('id="error-message">')[1].split("</p>")[0]
+            assert error.strip() and "\n" not in error, error
