@@ -361,7 +361,8 @@ def test_the_page_puts_the_result_first_and_every_form_points_to_it(client):
     page = client.get("/").text
     actions = re.findall(r'<form action="([^"]+)"', page)
     assert actions == ["/timetable#result", "/check#result", "/document#result", "/revision#result", "/tally#result",
-                       "/appointments#result", "/plan#result"]
+                       "/appointments#result", "/plan#result", "/timeline#result", "/check-batch#result", "/limit#result",
+                       "/calendar#result", "/rules#result"]
     r = client.get("/revision", params={"approved": "2026-05-10", "proposed": "2029-09-15"}).text
     assert r.index('id="result"') < r.index('id="revision-result"') < r.index('id="timetable-title"')
     assert "YYYY-MM-DD" not in re.sub(r"<section.*?</section>", "", page, flags=re.S)  # the browser shows dates in its own format
@@ -386,6 +387,8 @@ def test_every_result_folds_its_trace_under_how_this_was_worked_out(client):
                     files={"replies": ("q.csv", (EXAMPLES / "question-replies.csv").read_bytes(), "text/csv")}),
         client.post("/appointments", files={"appointments": ("a.csv", (EXAMPLES / "appointments-sg1.csv").read_bytes(), "text/csv")}),
         client.post("/plan", files={"plan": ("p.toml", PLAN_FILE.read_bytes(), "application/toml")}),
+        client.get("/timeline", params={"procedure": "recommendation-approval", "start": "2026-01-31"}),
+        client.get("/limit", params={"rule_id": "res1.5.2.4.questions-per-study-group", "value": "6"}),
     ]
     for r in answers:
         assert r.status_code == 200 and r.text.count("<details><summary>How this was worked out</summary>") == 1, r.url
@@ -411,6 +414,14 @@ def test_junk_in_the_new_forms_is_never_a_5xx_and_is_one_line_on_the_page(client
         client.post("/appointments", data={"date_order": a}, files={"appointments": ("a.csv", b"person,nominated_by,role,study_group\n" + body, "text/csv")}),
         client.post("/plan", data={"from": a, "to": b}, files={"plan": ("p.toml", body, "application/toml")}),
         client.post("/plan.ics", data={"plan_text": d, "from": a}),
+        client.get("/timeline", params={"procedure": a, "start": b, "event_name": c, "event_date": d}),
+        client.get("/timeline", params={"procedure": "question-approval", "start": "2026-03-02", "event_name": c, "event_date": d}),
+        client.get("/limit", params={"rule_id": a, "value": b, "when": c}),
+        client.get("/limit", params={"rule_id": "res1.5.2.4.questions-per-study-group", "value": b, "when": c}),
+        client.get("/calendar", params={"year": a}),
+        client.get("/rules", params={"applies_to": a}),
+        client.post("/check-batch", data={"date_order": a}, files={"file": ("r.csv", b"id,kind,opens,received\n" + body, "text/csv")}),
+        client.post("/check-batch.csv", files={"file": ("r.csv", body, "text/csv")}),
     ]
     for r in answers:
         assert r.status_code < 500, (r.url, r.text[:300])
@@ -418,3 +429,48 @@ def test_junk_in_the_new_forms_is_never_a_5xx_and_is_one_line_on_the_page(client
             assert r.headers["content-type"].startswith("text/html")
             error = r.text.split('id="error-message">')[1].split("</p>")[0]
             assert error.strip() and "\n" not in error, error
+
+
+def test_the_timeline_form_answers_as_the_cli(client):
+    params = {"procedure": "recommendation-approval", "start": "2026-01-31"}
+    text = _text(client.get("/timeline", params=params).text)
+    assert "Approval of a draft new or revised Recommendation by consultation: sg-adoption Sat 31 Jan 2026" in text
+    assert "Thu 28 May 2026 Member States' replies to the consultation due Res. 1 § 7.3.5.3 shall" in text.replace("&#39;", "'")
+    assert "Note: consultation-request-sent not given: assumed on 2026-02-28" in text
+    late = {**params, "event_name": "consultation-request-sent", "event_date": "2026-03-10"}
+    text = _text(client.get("/timeline", params=late).text)
+    assert "BREACH : consultation-request-sent: request to Member States" in text and "10 days after 2026-02-28 (Res. 1 § 7.3.5.3, shall)" in text
+    in_time = {**params, "event_name": "consultation-request-sent", "event_date": "2026-02-28"}
+    assert "BREACH" not in client.get("/timeline", params=in_time).text
+    r = client.get("/timeline", params={**params, "event_name": "consultation-request-sent"})
+    assert r.status_code == 400 and "give both the later event and its date" in r.text
+
+
+def test_the_registry_form_shows_every_row_and_downloads_them_as_csv(client):
+    files = {"file": ("r.csv", (EXAMPLES / "registry.csv").read_bytes(), "text/csv")}
+    r = client.post("/check-batch", files=files)
+    text = _text(r.text)
+    assert r.status_code == 200 and "8 row(s) read, 2 delayed, 1 late, 1 late-admitted, 2 on-time, 1 refused, 1 error(s)." in text
+    assert "C-102 delayed Res. 1 § 4.2.1.3 received 2026-08-01 05:30 CEST" in text and "unknown meeting kind 'plenary'" in text.replace("&#39;", "'")
+    csv = client.post("/check-batch.csv", files=files)
+    assert csv.status_code == 200 and csv.headers["content-disposition"] == 'attachment; filename="results.csv"'
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("id,kind,opens,received") and len(lines) == 9 and lines[2].startswith("C-102,") and ",delayed," in lines[2]
+    r = client.post("/check-batch", data={"date_order": "dmy"}, files={"file": ("r.csv", b"id,kind\n1,x\n", "text/csv")})
+    assert r.status_code == 400 and 'id="error-message"' in r.text
+
+
+def test_the_limit_calendar_and_rules_forms(client):
+    text = _text(client.get("/limit", params={"rule_id": "res1.5.2.4.questions-per-study-group", "value": "6"}).text)
+    assert "Not within the limit" in text and "WARNING : 6 questions: more than allowed (at most 5)" in text and "(Res. 1 § 5.2.4, should)" in text
+    assert "Within the limit" in client.get("/limit", params={"rule_id": "res1.5.2.4.questions-per-study-group", "value": "5"}).text
+    r = client.get("/limit", params={"rule_id": "res1.4.1.3.6.contribution-pages", "value": "7", "when": "chair-consulted"})
+    assert "Within the limit" in r.text and "the exception lifts the bound" in r.text
+    page = client.get("/").text
+    assert 'value="res1.7.1.2.revision-interval"' not in page  # dates: the revision form's
+    r = client.get("/calendar", params={"year": "2026"})
+    assert "ITU headquarters, Geneva, 2026" in r.text and '<time datetime="2026-04-03">Fri 3 Apr 2026</time>' in r.text and "Good Friday" in r.text
+    assert client.get("/calendar", params={"year": "0"}).status_code == 400
+    r = client.get("/rules", params={"applies_to": "tdag"})
+    assert "rule(s) that apply to tdag" in r.text and 'href="/api/rules/res1.11.8.contributions-to-tdag"' in r.text
+    assert client.get("/rules").text.count('href="/api/rules/') > 50

@@ -28,6 +28,7 @@ def page(request: Request, context: dict, status: int = 200):
     """index.html with the forms' choices (from the latest ruleset), the values given, and ``context``."""
     from procedures.documents import document_types
     from procedures.tally import procedure_names
+    from procedures.timeline import timeline_procedures
 
     rs = request.app.state.library.latest()
     base = {
@@ -36,6 +37,9 @@ def page(request: Request, context: dict, status: int = 200):
         "procedures": [(p, rs.spec.procedures[p]) for p in procedure_names(rs)],
         "document_types": [(t, rs.spec.subjects.get(t, t)) for t in document_types(rs)],
         "home_zone": rs.head.time_zone,
+        "timeline_procedures": [(p, rs.spec.procedures[p]) for p in timeline_procedures(rs)],
+        "events": [(e, d.summary) for e, d in rs.spec.events.items()],
+        "limit_rules": [(r.id, r.cite.label(), r.summary) for r in limit_rules(rs)],
         "zones": [z for z in COMMON_ZONES if z != rs.head.time_zone],
         "form": dict(request.query_params),
         "max_kib": MAX_UPLOAD_BYTES // 1024,
@@ -50,7 +54,7 @@ def add_pages(app: FastAPI) -> None:
     def index(request: Request):
         return page(request, {})
 
-    for group in (_meetings, _limits, _uploads, _plans):
+    for group in (_meetings, _limits, _uploads, _plans, _procedures, _batch, _reference):
         group(app)
 
 
@@ -168,3 +172,93 @@ def _plans(app: FastAPI) -> None:
         data = await plan_bytes(plan, plan_text)
         req = jobs.AgendaRequest.parse(jobs.WEB, plan=data, start=start, end=end)
         return await run_in_threadpool(lambda: agenda_calendar(jobs.plan_agenda(library, req)))
+
+
+#: The rows of a registry shown on the page; the CSV to download has them all.
+SHOWN_ROWS = 500
+
+
+def limit_rules(rs) -> list:
+    """The rules `procedures limit` checks a number against (limits on dates are the revision form's)."""
+    from procedures.models import LimitRule, RoleRule
+
+    return [r for r in rs.of_kind(LimitRule) + rs.of_kind(RoleRule) if getattr(r, "min_interval", None) is None]
+
+
+def _procedures(app: FastAPI) -> None:
+    library = app.state.library
+
+    @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
+    def page_timeline(request: Request, procedure: str = "", start: str = "", event_name: str = "", event_date: str = ""):
+        from procedures.errors import InputError
+
+        if bool(event_name.strip()) != bool(event_date.strip()):
+            raise InputError("event: give both the later event and its date, or neither")
+        event = [f"{event_name.strip()}={event_date.strip()}"] if event_name.strip() else []
+        req = jobs.TimelineRequest.parse(jobs.WEB, need=("procedure", "start"), procedure=procedure, start=start, event=event)
+        result = jobs.timeline(library, req)
+        return page(request, {"timeline": result, "procedure_text": result.ruleset.spec.procedures[result.procedure]})
+
+
+def _batch(app: FastAPI) -> None:
+    library = app.state.library
+
+    def run(data: bytes, date_order: str, fmt: str):
+        from contextlib import nullcontext
+        import io
+
+        from procedures.batch import check_table
+        from procedures.tables import open_table
+
+        order = jobs.parse_date_order(date_order, "date_order")
+        sink = io.StringIO()
+        with open_table(io.BytesIO(data), "file") as table:
+            summary = check_table(library, table, lambda: nullcontext(sink), fmt, workers=1, date_order=order)
+        return summary, sink.getvalue()
+
+    @app.post("/check-batch", response_class=HTMLResponse, include_in_schema=False)
+    async def page_check_batch(request: Request, file: Annotated[UploadFile | None, File()] = None,
+                               date_order: Annotated[str, Form()] = "iso"):
+        import json
+
+        data = await read_upload(file, "file")
+
+        def work():
+            summary, text = run(data, date_order, "json")
+            rows = json.loads(text or "[]")
+            return page(request, {"batch": summary, "batch_rows": rows[:SHOWN_ROWS], "form": {"date_order": date_order}})
+
+        return await run_in_threadpool(work)
+
+    @app.post("/check-batch.csv", include_in_schema=False)
+    async def page_check_batch_csv(file: Annotated[UploadFile | None, File()] = None, date_order: Annotated[str, Form()] = "iso"):
+        from fastapi.responses import Response
+
+        data = await read_upload(file, "file")
+
+        def work():
+            _, text = run(data, date_order, "csv")
+            return Response(text.encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": 'attachment; filename="results.csv"'})
+
+        return await run_in_threadpool(work)
+
+
+def _reference(app: FastAPI) -> None:
+    library = app.state.library
+
+    @app.get("/limit", response_class=HTMLResponse, include_in_schema=False)
+    def page_limit(request: Request, rule_id: str = "", value: str = "", when: str = ""):
+        circumstances = [w.strip() for w in when.split(";") if w.strip()]
+        req = jobs.LimitRequest.parse(jobs.WEB, need=("rule_id", "value"), rule_id=rule_id, value=value, when=circumstances)
+        return page(request, {"limit": jobs.limit(library, req)})
+
+    @app.get("/calendar", response_class=HTMLResponse, include_in_schema=False)
+    def page_calendar(request: Request, year: str = ""):
+        req = jobs.CalendarRequest.parse(jobs.WEB, need=("year",), year=year)
+        return page(request, {"calendar": jobs.calendar(library, req)})
+
+    @app.get("/rules", response_class=HTMLResponse, include_in_schema=False)
+    def page_rules(request: Request, applies_to: str = ""):
+        found = jobs.rules_list(library, jobs.RulesListRequest.parse(jobs.WEB, applies_to=applies_to))
+        return page(request, {"rules": found["list"], "rules_for": applies_to.strip()})
