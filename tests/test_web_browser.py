@@ -336,3 +336,50 @@ def test_tables_reflow_on_a_phone_and_not_on_a_desk(server, browser):
         assert browser.execute_script("return getComputedStyle(arguments[0]).display", td) == "table-cell"
     finally:
         browser.set_window_size(420, 900)
+
+
+def test_timeline_form_with_a_later_event(server, browser):
+    browser.get(server + "/")
+    Select(browser.find_element(By.ID, "tn-procedure")).select_by_value("recommendation-approval")
+    _set(browser, "tn-start", "2026-01-31")
+    Select(browser.find_element(By.ID, "tn-event")).select_by_value("consultation-request-sent")
+    _set(browser, "tn-event-date", "2026-03-10")
+    browser.find_element(By.ID, "tn-submit").click()
+    result = browser.find_element(By.ID, "timeline-result").text
+    assert "sg-adoption Sat 31 Jan 2026" in result and "Wed 10 Jun 2026" in result
+    assert "BREACH: consultation-request-sent" in result and "Res. 1 § 7.3.5.3" in result
+    assert _result_is_in_view(browser, "timeline-result")
+
+
+def test_registry_form_shows_the_rows_and_downloads_them(server, browser):
+    registry = str(REPO / "docs" / "examples" / "registry.csv")
+    browser.get(server + "/")
+    browser.find_element(By.ID, "cb-file").send_keys(registry)
+    browser.find_element(By.ID, "cb-submit").click()
+    assert browser.find_element(By.ID, "batch-summary").text.startswith("8 row(s) read, 2 delayed")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#batch-rows tbody tr")) == 8
+    assert _result_is_in_view(browser, "batch-result")
+    browser.find_element(By.ID, "cb-file").send_keys(registry)
+    _empty_downloads(browser)
+    browser.find_element(By.ID, "cb-csv").click()
+    rows = _downloaded(browser, ".csv").decode("utf-8-sig").splitlines()
+    assert len(rows) == 9 and rows[0].startswith("id,kind,opens,received") and ",late-admitted," in rows[4]
+
+
+def test_limit_calendar_and_rules_forms(server, browser):
+    browser.get(server + "/")
+    Select(browser.find_element(By.ID, "lm-rule")).select_by_value("res1.5.2.4.questions-per-study-group")
+    browser.find_element(By.ID, "lm-value").send_keys("6")
+    browser.find_element(By.ID, "lm-submit").click()
+    assert "WARNING: 6 questions: more than allowed (at most 5)" in browser.find_element(By.ID, "limit-result").text
+    browser.get(server + "/")
+    browser.find_element(By.ID, "cl-year").send_keys("2027")
+    browser.find_element(By.ID, "cl-submit").click()
+    result = browser.find_element(By.ID, "calendar-result").text
+    assert "ITU headquarters, Geneva, 2027" in result and "Fri 1 Jan 2027" in result
+    browser.get(server + "/")
+    Select(browser.find_element(By.ID, "rl-for")).select_by_value("tdag")
+    browser.find_element(By.ID, "rl-submit").click()
+    assert "rule(s) that apply to tdag" in browser.find_element(By.ID, "rules-result").text
+    browser.find_element(By.LINK_TEXT, "res31.6.last-tdag-before-wtdc").click()
+    assert json.loads(browser.find_element(By.TAG_NAME, "body").text)["rule"]["id"] == "res31.6.last-tdag-before-wtdc"
