@@ -423,6 +423,8 @@ def test_junk_in_the_new_forms_is_never_a_5xx_and_is_one_line_on_the_page(client
         client.post("/check-batch", data={"date_order": a}, files={"file": ("r.csv", b"id,kind,opens,received\n" + body, "text/csv")}),
         client.post("/check-batch.csv", files={"file": ("r.csv", body, "text/csv")}),
     ]
+    api = client.post("/api/plan-agenda.ics", data={"from": a, "to": b}, files={"plan": ("p.toml", body, "application/toml")})
+    assert 400 <= api.status_code < 500 and list(api.json()) == ["error"] and "\n" not in api.json()["error"]
     for r in answers:
         assert r.status_code < 500, (r.url, r.text[:300])
         if r.status_code >= 400:
