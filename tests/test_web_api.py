@@ -154,7 +154,7 @@ def test_the_page_renders_results_without_javascript(client):
     assert page.status_code == 200 and "<script" not in page.text
     assert 'label for="tt-opens"' in page.text and 'name="viewport"' in page.text
     r = client.get("/timetable", params={"kind": "study-group", "opens": "2026-09-14"})
-    assert "Fri 2026-07-31" in r.text and "Res. 1 § 4.2.1.1" in r.text and "/api/timetable.ics?" in r.text
+    assert '<time datetime="2026-07-31">Fri 31 Jul 2026</time>' in r.text and "Res. 1 § 4.2.1.1" in r.text and "/api/timetable.ics?" in r.text
     assert "only if the meeting was not planned or scheduled in advance" in r.text
     r = client.get("/check", params={"kind": "study-group", "opens": "2026-09-14", "received": "2026-09-03"})
     assert 'id="check-status">late<' in r.text and "Res. 1 § 4.2.1.4" in r.text
@@ -223,3 +223,256 @@ def test_any_date_in_any_year_gives_an_answer_or_a_4xx(client, kind, opens, clos
     ):
         r = client.get(path, params=params)
         assert r.status_code < 500, (path, params, r.text)
+
+
+# --- every job on the page (issue 19 item 2), inputs people can type (item 4), phones (item 5) -------------
+
+EXAMPLES = REPO / "docs" / "examples"
+PLAN_FILE = REPO / "docs" / "example-plan-2026-2029.toml"
+
+
+def _text(html: str) -> str:
+    import re
+
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_revision_form_answers_as_the_cli(client):
+    r = client.get("/revision", params={"approved": "2026-05-10", "proposed": "2027-09-15"})
+    text = _text(r.text)
+    assert r.status_code == 200 and "Too soon after its approval" in text
+    assert "WARNING : revision-considered 2027-09-15 is before 2028-05-10" in text and "(Res. 1 § 7.1.2, should)" in text
+    assert "What can be done: wait until two years have passed" in text
+    assert '<time datetime="2026-05-10">Sun 10 May 2026</time>' in r.text
+    assert "<summary>How this was worked out</summary>" in r.text and "2027-09-15 &lt; 2028-05-10" in r.text
+    r = client.get("/revision", params={"approved": "2026-05-10", "proposed": "2027-09-15", "complements": "yes"})
+    assert "Not too soon" in r.text
+    r = client.get("/revision", params={"approved": "2026-05-10"})
+    assert r.status_code == 400 and "proposed is required" in r.text and 'role="alert"' in r.text
+
+
+def test_the_appointments_form_answers_as_the_cli(client):
+    files = {"appointments": ("a.csv", (EXAMPLES / "appointments-sg1.csv").read_bytes(), "text/csv"),
+             "attendance": ("b.csv", (EXAMPLES / "attendance-sg1.csv").read_bytes(), "text/csv")}
+    r = client.post("/appointments", files=files)
+    text = _text(r.text)
+    assert r.status_code == 200
+    assert "21 post(s) of 16 people: 3 breach(es), 2 warning(s) in 32 checks; 0 row(s) in error." in text
+    assert "Per person" in text and "Per Question" in text
+    assert "BREACH : Kofi Mensah (vice-chair SG1; nominated by Ghana): 3 posts" in text and "(Res. 1 § 3.2.4, shall)" in text
+    assert "What can be done: the study group appoints someone else to the extra post" in text
+    assert "<summary>How this was worked out</summary>" in r.text and "OK — Li Wei" in text
+    # without the attendance (a form sends an empty file field): the absences are not checked
+    r = client.post("/appointments", files={**files, "attendance": ("", b"", "application/octet-stream")})
+    assert r.status_code == 200 and "Not checked: res1.3.2.1.consecutive-absences" in r.text
+    r = client.post("/appointments", data={"date_order": "ymd"}, files=files)
+    assert r.status_code == 400 and "date_order" in r.text
+
+
+def test_the_plan_form_gives_the_audit_the_agenda_and_its_calendar_file(client):
+    from icalendar import Calendar
+
+    plan = PLAN_FILE.read_bytes()
+    r = client.post("/plan", data={"from": "2026-03-01", "to": "2026-03-31"}, files={"plan": ("p.toml", plan, "application/toml")})
+    text = _text(r.text)
+    assert r.status_code == 200 and "clean: 2026–2029 passes all 66 checks of ruleset res1-rev-baku-2025" in text
+    assert '<time datetime="2026-03-06">Fri 6 Mar 2026</time>' in r.text and "SG1 RGs spring 2026" in text
+    assert "2026-04" not in r.text.split('id="plan-agenda"')[1].split("</table>")[0]  # only the dates asked for
+    assert "28 deadline(s) hang on a date a plan does not give" in text
+    assert "<summary>How this was worked out</summary>" in r.text
+    # the result's download form sends the plan back: a calendar file, as `plan agenda --format ics`
+    import html
+    import re
+
+    sent = html.unescape(re.search(r'name="plan_text" value="([^"]*)"', r.text, re.S).group(1))
+    ics = client.post("/plan.ics", data={"plan_text": sent, "from": "2026-03-01", "to": "2026-03-31"})
+    assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
+    assert 'attachment; filename="deadlines-2026-2029.ics"' == ics.headers["content-disposition"]
+    events = [e for e in Calendar.from_ical(ics.content).walk("VEVENT")]
+    assert len(events) == 4 and all(str(e["SUMMARY"]).startswith("SG") for e in events)
+    api = client.post("/api/plan-agenda.ics", data={"from": "2026-03-01", "to": "2026-03-31"}, files={"plan": ("p.toml", plan, "application/toml")})
+    assert api.status_code == 200 and api.content.count(b"BEGIN:VEVENT") == 4
+    # the form's own download button posts the upload
+    direct = client.post("/plan.ics", files={"plan": ("p.toml", plan, "application/toml")})
+    assert direct.status_code == 200 and direct.content.count(b"BEGIN:VEVENT") > 100
+
+
+def test_the_plan_form_shows_a_breach_and_a_broken_plan_is_one_line(client):
+    text = PLAN_FILE.read_text(encoding="utf-8").replace("opens = 2029-06-11\ncloses = 2029-06-14", "opens = 2029-09-03\ncloses = 2029-09-06")
+    r = client.post("/plan", files={"plan": ("p.toml", text.encode(), "application/toml")})
+    assert r.status_code == 200 and "BREACH</strong>: TDAG-29 opens 2029-09-03" in r.text and "(Res. 31 item 6, shall)" in r.text
+    r = client.post("/plan", files={"plan": ("p.toml", b"[study_period\n", "application/toml")})
+    assert r.status_code == 400 and "not valid TOML" in r.text and 'id="error-message"' in r.text
+    r = client.post("/plan.ics", data={"plan_text": "x = "})
+    assert r.status_code == 400 and 'id="error-message"' in r.text
+    r = client.post("/api/plan-agenda.ics")
+    assert r.status_code == 400 and "plan" in r.json()["error"]
+
+
+@pytest.mark.parametrize("fields,status,expected", [
+    ({"received_date": "2026-07-31", "received_time": "23:59:59"}, "on-time", "2026-07-31T23:59:59+02:00"),
+    ({"received_date": "2026-08-01", "received_time": "00:00"}, "delayed", "2026-08-01T00:00:00+02:00"),
+    ({"received_date": "2026-07-31", "received_time": "18:00", "received_zone": "America/New_York"}, "delayed", "2026-07-31T18:00:00-04:00"),
+    ({"received_date": "2026-07-31", "received_time": "17:59", "received_zone": "America/New_York"}, "on-time", "2026-07-31T17:59:00-04:00"),
+    ({"received_date": "2026-07-31", "received_time": "21:59:59", "received_zone": "UTC"}, "on-time", "2026-07-31T21:59:59+00:00"),
+    ({"received_date": "2026-07-31", "received_time": "22:00", "received_zone": "UTC"}, "delayed", "2026-07-31T22:00:00+00:00"),
+    ({"received_date": "2026-07-31"}, "on-time", "2026-07-31"),
+    ({"received_date": "2026-08-01"}, "delayed", "2026-08-01"),
+    ({"received": "2026-07-31T23:30:00-04:00"}, "delayed", "2026-07-31T23:30:00-04:00"),
+])
+def test_received_as_a_date_a_time_and_a_zone(client, fields, status, expected):
+    r = client.get("/check", params={"kind": "study-group", "opens": "2026-09-14", **fields})
+    assert r.status_code == 200, r.text
+    assert f'id="check-status">{status}<' in r.text and f'id="check-received">{expected}<' in r.text
+
+
+@pytest.mark.parametrize("fields,message", [
+    ({"received": "2026-07-31", "received_date": "2026-07-31"}, "not both"),
+    ({}, "received is required"),
+    ({"received_time": "10:00"}, "received_date is required"),
+    ({"received_date": "2026-07-31", "received_zone": "UTC"}, "received_time is required"),
+    ({"received_date": "2026-07-31", "received_time": "10:00", "received_zone": "Mars/Olympus"}, "is not a time zone"),
+    ({"received_date": "2026-07-31", "received_time": "10:00", "received_zone": "../../etc/passwd"}, "is not a time zone"),
+    ({"received_date": "31/07/2026"}, "received_date"),
+    ({"received_date": "2026-07-31", "received_time": "25:00"}, "received_time"),
+    ({"received_date": "2026-03-29", "received_time": "02:30"}, "does not exist in Europe/Zurich"),
+    ({"received_date": "2026-03-08", "received_time": "02:30", "received_zone": "America/New_York"}, "does not exist in America/New_York"),
+])
+def test_received_fields_that_cannot_be_used_are_one_line(client, fields, message):
+    r = client.get("/check", params={"kind": "study-group", "opens": "2026-09-14", **fields})
+    assert r.status_code == 400 and message in r.text
+    error = r.text.split('id="error-message">')[1].split("</p>")[0]
+    assert "\n" not in error
+
+
+def test_the_timetable_name_goes_into_the_calendar_file(client):
+    r = client.get("/timetable", params={"kind": "study-group", "opens": "2026-09-14", "name": "SG1 September"})
+    assert "Deadlines of SG1 September, a study-group opening <time datetime=\"2026-09-14\">Mon 14 Sep 2026</time>" in r.text
+    assert 'href="/api/timetable.ics?kind=study-group&amp;opens=2026-09-14&amp;name=SG1+September"' in r.text
+    ics = client.get("/api/timetable.ics", params={"kind": "study-group", "opens": "2026-09-14", "name": "SG1 September"})
+    assert b"SUMMARY:SG1 September: " in ics.content
+    r = client.get("/timetable", params={"kind": "study-group", "opens": "2026-09-14", "name": "x" * 81})
+    assert r.status_code == 400 and "at most 80" in r.text
+
+
+def test_the_page_puts_the_result_first_and_every_form_points_to_it(client):
+    import re
+
+    page = client.get("/").text
+    actions = re.findall(r'<form action="([^"]+)"', page)
+    assert actions == ["/timetable#result", "/check#result", "/document#result", "/revision#result", "/tally#result",
+                       "/appointments#result", "/plan#result", "/timeline#result", "/check-batch#result", "/limit#result",
+                       "/calendar#result", "/rules#result"]
+    r = client.get("/revision", params={"approved": "2026-05-10", "proposed": "2029-09-15"}).text
+    assert r.index('id="result"') < r.index('id="revision-result"') < r.index('id="timetable-title"')
+    assert "YYYY-MM-DD" not in re.sub(r"<section.*?</section>", "", page, flags=re.S)  # the browser shows dates in its own format
+
+
+def test_every_input_of_the_page_has_a_label(client):
+    import re
+
+    page = client.get("/").text
+    ids = re.findall(r'<(?:input|select)[^>]* id="([^"]+)"', page)
+    assert len(ids) >= 30
+    assert [i for i in ids if f'for="{i}"' not in page] == []
+
+
+def test_every_result_folds_its_trace_under_how_this_was_worked_out(client):
+    answers = [
+        client.get("/timetable", params={"kind": "study-group", "opens": "2026-09-14"}),
+        client.get("/check", params={"kind": "study-group", "opens": "2026-09-14", "received_date": "2026-09-03"}),
+        client.get("/document", params={"type": "contribution", "pages": "7"}),
+        client.get("/revision", params={"approved": "2026-05-10", "proposed": "2027-09-15"}),
+        client.post("/tally", data={"procedure": "question-approval"},
+                    files={"replies": ("q.csv", (EXAMPLES / "question-replies.csv").read_bytes(), "text/csv")}),
+        client.post("/appointments", files={"appointments": ("a.csv", (EXAMPLES / "appointments-sg1.csv").read_bytes(), "text/csv")}),
+        client.post("/plan", files={"plan": ("p.toml", PLAN_FILE.read_bytes(), "application/toml")}),
+        client.get("/timeline", params={"procedure": "recommendation-approval", "start": "2026-01-31"}),
+        client.get("/limit", params={"rule_id": "res1.5.2.4.questions-per-study-group", "value": "6"}),
+    ]
+    for r in answers:
+        assert r.status_code == 200 and r.text.count("<details><summary>How this was worked out</summary>") == 1, r.url
+
+
+def test_the_index_and_plan_pages_share_one_style_sheet():
+    import re
+
+    templates = REPO / "src" / "procedures" / "web" / "templates"
+    styles = [re.search(r"<style>.*?</style>", (templates / name).read_text(encoding="utf-8"), re.S).group(0)
+              for name in ("index.html", "plan.html")]
+    assert styles[0] == styles[1] and "table.reflow" in styles[0] and "@media (max-width: 40rem)" in styles[0]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(a=JUNK, b=JUNK, c=JUNK, d=JUNK, body=st.binary(max_size=300) | JUNK.map(str.encode))
+def test_junk_in_the_new_forms_is_never_a_5xx_and_is_one_line_on_the_page(client, a, b, c, d, body):
+    answers = [
+        client.get("/check", params={"kind": "study-group", "opens": "2026-09-14", "received_date": a, "received_time": b, "received_zone": c, "received": d}),
+        client.get("/check", params={"kind": "study-group", "opens": "2026-09-14", "received_date": "2026-07-31", "received_time": b, "received_zone": c}),
+        client.get("/revision", params={"approved": a, "proposed": b, "complements": c}),
+        client.get("/timetable", params={"kind": "study-group", "opens": "2026-09-14", "name": a}),
+        client.post("/appointments", data={"date_order": a}, files={"appointments": ("a.csv", b"person,nominated_by,role,study_group\n" + body, "text/csv")}),
+        client.post("/plan", data={"from": a, "to": b}, files={"plan": ("p.toml", body, "application/toml")}),
+        client.post("/plan.ics", data={"plan_text": d, "from": a}),
+        client.get("/timeline", params={"procedure": a, "start": b, "event_name": c, "event_date": d}),
+        client.get("/timeline", params={"procedure": "question-approval", "start": "2026-03-02", "event_name": c, "event_date": d}),
+        client.get("/limit", params={"rule_id": a, "value": b, "when": c}),
+        client.get("/limit", params={"rule_id": "res1.5.2.4.questions-per-study-group", "value": b, "when": c}),
+        client.get("/calendar", params={"year": a}),
+        client.get("/rules", params={"applies_to": a}),
+        client.post("/check-batch", data={"date_order": a}, files={"file": ("r.csv", b"id,kind,opens,received\n" + body, "text/csv")}),
+        client.post("/check-batch.csv", files={"file": ("r.csv", body, "text/csv")}),
+    ]
+    api = client.post("/api/plan-agenda.ics", data={"from": a, "to": b}, files={"plan": ("p.toml", body, "application/toml")})
+    assert 400 <= api.status_code < 500 and list(api.json()) == ["error"] and "\n" not in api.json()["error"]
+    for r in answers:
+        assert r.status_code < 500, (r.url, r.text[:300])
+        if r.status_code >= 400:
+            assert r.headers["content-type"].startswith("text/html")
+            error = r.text.split('id="error-message">')[1].split("</p>")[0]
+            assert error.strip() and "\n" not in error, error
+
+
+def test_the_timeline_form_answers_as_the_cli(client):
+    params = {"procedure": "recommendation-approval", "start": "2026-01-31"}
+    text = _text(client.get("/timeline", params=params).text)
+    assert "Approval of a draft new or revised Recommendation by consultation: sg-adoption Sat 31 Jan 2026" in text
+    assert "Thu 28 May 2026 Member States' replies to the consultation due Res. 1 § 7.3.5.3 shall" in text.replace("&#39;", "'")
+    assert "Note: consultation-request-sent not given: assumed on 2026-02-28" in text
+    late = {**params, "event_name": "consultation-request-sent", "event_date": "2026-03-10"}
+    text = _text(client.get("/timeline", params=late).text)
+    assert "BREACH : consultation-request-sent: request to Member States" in text and "10 days after 2026-02-28 (Res. 1 § 7.3.5.3, shall)" in text
+    in_time = {**params, "event_name": "consultation-request-sent", "event_date": "2026-02-28"}
+    assert "BREACH" not in client.get("/timeline", params=in_time).text
+    r = client.get("/timeline", params={**params, "event_name": "consultation-request-sent"})
+    assert r.status_code == 400 and "give both the later event and its date" in r.text
+
+
+def test_the_registry_form_shows_every_row_and_downloads_them_as_csv(client):
+    files = {"file": ("r.csv", (EXAMPLES / "registry.csv").read_bytes(), "text/csv")}
+    r = client.post("/check-batch", files=files)
+    text = _text(r.text)
+    assert r.status_code == 200 and "8 row(s) read, 2 delayed, 1 late, 1 late-admitted, 2 on-time, 1 refused, 1 error(s)." in text
+    assert "C-102 delayed Res. 1 § 4.2.1.3 received 2026-08-01 05:30 CEST" in text and "unknown meeting kind 'plenary'" in text.replace("&#39;", "'")
+    csv = client.post("/check-batch.csv", files=files)
+    assert csv.status_code == 200 and csv.headers["content-disposition"] == 'attachment; filename="results.csv"'
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("id,kind,opens,received") and len(lines) == 9 and lines[2].startswith("C-102,") and ",delayed," in lines[2]
+    r = client.post("/check-batch", data={"date_order": "dmy"}, files={"file": ("r.csv", b"id,kind\n1,x\n", "text/csv")})
+    assert r.status_code == 400 and 'id="error-message"' in r.text
+
+
+def test_the_limit_calendar_and_rules_forms(client):
+    text = _text(client.get("/limit", params={"rule_id": "res1.5.2.4.questions-per-study-group", "value": "6"}).text)
+    assert "Not within the limit" in text and "WARNING : 6 questions: more than allowed (at most 5)" in text and "(Res. 1 § 5.2.4, should)" in text
+    assert "Within the limit" in client.get("/limit", params={"rule_id": "res1.5.2.4.questions-per-study-group", "value": "5"}).text
+    r = client.get("/limit", params={"rule_id": "res1.4.1.3.6.contribution-pages", "value": "7", "when": "chair-consulted"})
+    assert "Within the limit" in r.text and "the exception lifts the bound" in r.text
+    page = client.get("/").text
+    assert 'value="res1.7.1.2.revision-interval"' not in page  # dates: the revision form's
+    r = client.get("/calendar", params={"year": "2026"})
+    assert "ITU headquarters, Geneva, 2026" in r.text and '<time datetime="2026-04-03">Fri 3 Apr 2026</time>' in r.text and "Good Friday" in r.text
+    assert client.get("/calendar", params={"year": "0"}).status_code == 400
+    r = client.get("/rules", params={"applies_to": "tdag"})
+    assert "rule(s) that apply to tdag" in r.text and 'href="/api/rules/res1.11.8.contributions-to-tdag"' in r.text
+    assert client.get("/rules").text.count('href="/api/rules/') > 50

@@ -140,6 +140,28 @@ def _plan(app: FastAPI) -> None:
         req = jobs.AgendaRequest.parse(jobs.WEB, plan=data, start=start, end=end, today=today)
         return await run_in_threadpool(lambda: _answer(app, "plan-agenda", jobs.plan_agenda(app.state.library, req), req))
 
+    @app.post("/api/plan-agenda.ics", summary="A plan's deadlines as an iCalendar file (as `procedures plan agenda --format ics`)",
+              response_class=Response, responses={200: {"content": {"text/calendar": {}}}})
+    async def api_plan_agenda_ics(plan: Annotated[UploadFile | None, File(description=PLAN)] = None,
+                                  start: Annotated[str, Form(alias="from", description="first date to list, YYYY-MM-DD")] = "",
+                                  end: Annotated[str, Form(alias="to", description="last date to list, YYYY-MM-DD")] = ""):
+        data = await read_upload(plan, "plan", "a plan file (TOML)")
+        req = jobs.AgendaRequest.parse(jobs.WEB, plan=data, start=start, end=end)
+        return await run_in_threadpool(lambda: agenda_calendar(jobs.plan_agenda(app.state.library, req)))
+
+
+def agenda_calendar(result: jobs.AgendaSpan) -> Response:
+    """A plan's agenda as a calendar file to download, as `procedures plan agenda --format ics` writes it."""
+    import re
+
+    from procedures.calfiles import deadline_entry, to_ics
+
+    body = to_ics([deadline_entry(result.ruleset.id, i.meeting, i.deadline, i.done) for i in result.items],
+                  f"ITU-D {result.study_period} — deadlines")
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", result.study_period).strip("-.") or "plan"
+    return Response(body, media_type="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="deadlines-{stem}.ics"'})
+
 
 def _limits(app: FastAPI) -> None:
     library = app.state.library
