@@ -241,7 +241,7 @@ def test_the_revision_form_answers_as_the_cli(client):
     r = client.get("/revision", params={"approved": "2026-05-10", "proposed": "2027-09-15"})
     text = _text(r.text)
     assert r.status_code == 200 and "Too soon after its approval" in text
-    assert "WARNING : revision-considered 2027-09-15 is before 2028-05-10" in text and "(Res. 1 § 7.1.2, should)" in text
+    assert "WARNING : the revision&#39;s consideration on 2027-09-15 is before 2028-05-10" in text and "(Res. 1 § 7.1.2, should)" in text
     assert "What can be done: wait until two years have passed" in text
     assert '<time datetime="2026-05-10">Sun 10 May 2026</time>' in r.text
     assert "<summary>How this was worked out</summary>" in r.text and "2027-09-15 &lt; 2028-05-10" in r.text
@@ -436,7 +436,7 @@ def test_junk_in_the_new_forms_is_never_a_5xx_and_is_one_line_on_the_page(client
 def test_the_timeline_form_answers_as_the_cli(client):
     params = {"procedure": "recommendation-approval", "start": "2026-01-31"}
     text = _text(client.get("/timeline", params=params).text)
-    assert "Approval of a draft new or revised Recommendation by consultation: sg-adoption Sat 31 Jan 2026" in text
+    assert "Approval of a draft new or revised Recommendation by consultation: the study group&#39;s adoption on Sat 31 Jan 2026" in text.replace("'", "&#39;")
     assert "Thu 28 May 2026 Member States' replies to the consultation due Res. 1 § 7.3.5.3 shall" in text.replace("&#39;", "'")
     assert "Note: consultation-request-sent not given: assumed on 2026-02-28" in text
     late = {**params, "event_name": "consultation-request-sent", "event_date": "2026-03-10"}
@@ -464,7 +464,7 @@ def test_the_registry_form_shows_every_row_and_downloads_them_as_csv(client):
 
 def test_the_limit_calendar_and_rules_forms(client):
     text = _text(client.get("/limit", params={"rule_id": "res1.5.2.4.questions-per-study-group", "value": "6"}).text)
-    assert "Not within the limit" in text and "WARNING : 6 questions: more than allowed (at most 5)" in text and "(Res. 1 § 5.2.4, should)" in text
+    assert "Not within the limit" in text and "WARNING : 6 study Questions: more than allowed (at most 5)" in text and "(Res. 1 § 5.2.4, should)" in text
     assert "Within the limit" in client.get("/limit", params={"rule_id": "res1.5.2.4.questions-per-study-group", "value": "5"}).text
     r = client.get("/limit", params={"rule_id": "res1.4.1.3.6.contribution-pages", "value": "7", "when": "chair-consulted"})
     assert "Within the limit" in r.text and "the exception lifts the bound" in r.text

@@ -346,7 +346,7 @@ def test_timeline_form_with_a_later_event(server, browser):
     _set(browser, "tn-event-date", "2026-03-10")
     browser.find_element(By.ID, "tn-submit").click()
     result = browser.find_element(By.ID, "timeline-result").text
-    assert "sg-adoption Sat 31 Jan 2026" in result and "Wed 10 Jun 2026" in result
+    assert "the study group's adoption on Sat 31 Jan 2026" in result and "Wed 10 Jun 2026" in result
     assert "BREACH: consultation-request-sent" in result and "Res. 1 § 7.3.5.3" in result
     assert _result_is_in_view(browser, "timeline-result")
 
@@ -371,7 +371,7 @@ def test_limit_calendar_and_rules_forms(server, browser):
     Select(browser.find_element(By.ID, "lm-rule")).select_by_value("res1.5.2.4.questions-per-study-group")
     browser.find_element(By.ID, "lm-value").send_keys("6")
     browser.find_element(By.ID, "lm-submit").click()
-    assert "WARNING: 6 questions: more than allowed (at most 5)" in browser.find_element(By.ID, "limit-result").text
+    assert "WARNING: 6 study Questions: more than allowed (at most 5)" in browser.find_element(By.ID, "limit-result").text
     browser.get(server + "/")
     browser.find_element(By.ID, "cl-year").send_keys("2027")
     browser.find_element(By.ID, "cl-submit").click()
