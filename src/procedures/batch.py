@@ -181,9 +181,26 @@ class Evaluator:
         #: JSON rows are written from rendered pieces when every key is distinct (else as a dict would keep them).
         self.pieces = len(set(names)) == len(names)
         self.input_names = names[: columns.width]
+        #: Where the cells a check reads are in a full row (None: no such column).
+        self.places = tuple(columns.at.get(c) for c in ("kind", "opens", "purpose", "opening_time", "closes", "received", "chair_admitted"))
 
     def checked(self, number: int, fields: list[str]) -> tuple[Verdict, Received, Plan] | str:
         """A record's verdict, its receipt and plan, or the one-line reason it cannot be checked."""
+        if len(fields) == self.columns.width:  # the usual row: every column there
+            kind, opens, purpose, opening_time, closes, received, chair = (fields[i] if i is not None else None for i in self.places)
+            planned = self.plans.get(kind, opens, purpose, opening_time, closes)
+            if planned.__class__ is str:
+                return planned
+            p, alt = planned
+            try:
+                got = read_received(received, p.rs.head.time_zone, "received", self.date_order)
+                flags = CHAIR if chair and yes_no(chair, "chair_admitted") else NO_FLAGS
+                return verdict(p, got, flags, alt), got, p
+            except ProceduresError as exc:
+                return str(exc)
+        return self._checked(number, fields)
+
+    def _checked(self, number: int, fields: list[str]) -> tuple[Verdict, Received, Plan] | str:
         at = self.columns.at
         width = len(fields)
 
@@ -243,7 +260,7 @@ class Evaluator:
             if render:
                 lines.append(render(echoed, cells, v, received, p))
             else:
-                row = [text_cell(c) for c in echoed]
+                row = echoed if _UNSAFE.search("\n".join(echoed)) is None else [text_cell(c) for c in echoed]
                 row += cells
                 row[width + MARGIN] = text_cell(margin(received, v))
                 if received.assumed_local:
@@ -467,6 +484,9 @@ def _write_workbook(sink: IO[bytes], chunks, columns: Columns, summary: Summary)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Somewhere in a row's cells joined by new lines, what text_cell would change (or a new line followed by a formula
+#: character, which may be one inside a cell: then each cell is looked at on its own).
+_UNSAFE = re.compile(r"(?:\A|\n)[=+\-@\t\r]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: A text that needs neither: no leading formula character, no control character (the common case, tested once).
 _PLAIN = re.compile(r"(?![=+\-@\t\r])[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*\Z")
 
