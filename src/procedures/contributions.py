@@ -180,8 +180,10 @@ class Result:
     deadlines: list[dict] = field(default_factory=list)
     trace: list[Step] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    #: The bound that decided the status, the one the margin is measured to (met, or the last one missed).
+    #: The bound that decided the status for the batch's "cutoff" column (met in the first tier, else the last one missed).
     decided_by: Bound | None = None
+    #: The cut-offs the margin names (``_measured``): the one that decided, after the one missed when that is nearer.
+    margin_to: list[Measured] = field(default_factory=list)
 
     def sentence(self) -> str:
         follows = self.what_follows
@@ -222,25 +224,69 @@ class Result:
             },
             "deadlines": self.deadlines,
             "margin": self.margin,
+            "margin_to": [m.as_dict() for m in self.margin_to],
             "trace": [s.as_dict() for s in self.trace],
             "warnings": self.warnings,
         }
 
 
-def _margin(received: Received, bound: Bound, inside: bool) -> str:
-    """How far the receipt is from the bound that decided, in words, to the whole second."""
-    got = f"received {received.describe()}"
+@dataclass(frozen=True)
+class Measured:
+    """One cut-off a margin names: on which side of it the receipt was ("before", "after", "at"), and by how much."""
+
+    bound: Bound
+    side: str
+    by: str
+
+    def as_dict(self) -> dict:
+        b = self.bound
+        return {"label": b.label, "cutoff": b.moment.isoformat(), "cite": b.deadline.cite if b.deadline else b.tier.cite.label(),
+                "received": self.side, "by": self.by}
+
+
+def _measure(received: Received, bound: Bound, inside: bool) -> tuple[Measured, object]:
+    """How far the receipt is from a bound, to the whole second (a bare date: in days), and that gap to compare."""
     if received.moment is None:
-        days = abs((bound.day - received.day).days)
-        if days == 0:
-            return f"{got}, on the day of the {bound.label} ({bound.day})"
-        rel = "before" if inside else "after"
-        return f"{got}, {days} day{'s' if days != 1 else ''} {rel} the day of the {bound.label} ({bound.day})"
-    # a second counts whole: 23:59:59.600 is in the cut-off's own second
-    delta = bound.moment - received.moment.replace(microsecond=0)
-    if delta == dt.timedelta(0):
-        return f"{got}, exactly at the {bound.label} of {bound.shown}"
-    return f"{got}, {_duration(delta)} {'before' if inside else 'after'} the {bound.label} of {bound.shown}"
+        gap = abs((bound.day - received.day).days)
+        by = f"{gap} day{'s' if gap != 1 else ''}"
+    else:
+        # a second counts whole: 23:59:59.600 is in the cut-off's own second
+        gap = abs(bound.moment - received.moment.replace(microsecond=0))
+        by = _duration(gap)
+    return Measured(bound, "at" if not gap else "before" if inside else "after", by if gap else ""), gap
+
+
+def _measured(received: Received, v: Verdict) -> list[Measured]:
+    """The cut-offs the margin names: the one that decided the status (met, else the last one missed), and
+    first the one missed when it is nearer than the one met."""
+    met = _measure(received, v.met, True) if v.met is not None else None
+    missed = _measure(received, v.missed, False) if v.missed is not None else None
+    if met is None:
+        return [missed[0]]
+    if missed is not None and missed[1] < met[1]:
+        return [missed[0], met[0]]
+    return [met[0]]
+
+
+def _words(m: Measured, received: Received, short: bool = False) -> str:
+    b = m.bound
+    label = b.label.removesuffix("cut-off") + "one" if short else b.label
+    if received.moment is None:
+        if m.side == "at":
+            return f"on the day of the {label} ({b.day})"
+        return f"{m.by} {m.side} the day of the {label} ({b.day})"
+    if m.side == "at":
+        return f"exactly at the {label} of {b.shown}"
+    return f"{m.by} {m.side} the {label}" + ("" if short else f" of {b.shown}")
+
+
+def _margin(received: Received, named: list[Measured]) -> str:
+    """How far the receipt is from the cut-offs named, in words, to the whole second."""
+    parts = [_words(named[0], received)]
+    if len(named) > 1:
+        first, second = named[0].bound.label, named[1].bound.label
+        parts.append(_words(named[1], received, short=first.endswith("cut-off") and second.endswith("cut-off")))
+    return f"received {received.describe()}, " + ", ".join(parts)
 
 
 def _matching_exception(rule: TiersRule, kind: str, status: str, flags: frozenset[str]) -> TierException | None:
@@ -372,9 +418,11 @@ class Verdict:
     passed: Deadline | None
     cites: tuple[str, ...]
     warnings: tuple[str, ...]
-    #: The bound the margin is measured to: inside the first tier's, or past the previous tier's.
+    #: The bound of the batch's "cutoff": the tier's own when it is the first, else the previous tier's (missed).
     decided_by: Bound
-    inside: bool
+    #: The tier's own bound, which the receipt met (None for the last tier), and the previous one, which it missed.
+    met: Bound | None
+    missed: Bound | None
 
 
 #: Verdicts kept per plan at most (a memo, not a store).
@@ -436,13 +484,14 @@ def _verdict(p: Plan, day: dt.date, i: int, placed: Placed, within: bool, other:
         warnings.append(f"the publication date {passed.date} ({passed.cite}, {passed.rule.modality}) had passed when the contribution was received: it can no longer be met{instead}")
     if publish and publish.non_working:
         warnings.append(f"the publication date {publish.date} is not a working day ({publish.non_working})")
-    decided_by = p.bounds[i] if i == 0 else p.bounds[i - 1]
-    return Verdict(i, placed, within, publish, passed, tuple(cites), tuple(warnings), decided_by, inside=i == 0)
+    own, missed = p.bounds[i], p.bounds[i - 1] if i > 0 else None
+    met = own if own.end is not None else None
+    return Verdict(i, placed, within, publish, passed, tuple(cites), tuple(warnings), missed or own, met, missed)
 
 
 def margin(received: Received, v: Verdict) -> str:
     """How far the receipt is from the cut-off that decided its verdict, in words."""
-    return _margin(received, v.decided_by, v.inside)
+    return _margin(received, _measured(received, v))
 
 
 def receipt_warning(rs: Ruleset, received: Received) -> str | None:
@@ -463,6 +512,7 @@ def classify(p: Plan, received: Received, flags: frozenset[str] = frozenset(), a
 
 def _result(p: Plan, v: Verdict, received: Received) -> Result:
     placed = v.placed
+    named = _measured(received, v)
     warnings = list(v.warnings)
     extra = receipt_warning(p.rs, received)
     if extra:
@@ -475,7 +525,8 @@ def _result(p: Plan, v: Verdict, received: Received) -> Result:
         what_follows=placed.outcome.what_follows,
         modality=placed.modality,
         cite=list(v.cites),
-        margin=margin(received, v),
+        margin=_margin(received, named),
+        margin_to=named,
         received=received,
         meeting=p.meeting,
         rule_id=p.rule.id,
