@@ -8,7 +8,9 @@ order, followed by the check's own columns (``ADDED``). Records come from the
 one table reader, are evaluated in chunks (in forked worker processes when
 there are several cores: they receive parsed records, never bytes) and
 written in input order, so memory stays flat; each distinct meeting's
-deadlines are computed once, and a bounded number are kept. A record that
+deadlines are computed once, and a bounded number are kept; each verdict
+(``contributions.verdict``: all of a row's answer but its margin) is rendered
+once, and only the margin is written per row. A record that
 cannot be read or evaluated still yields its output row, with the reason in
 the ``error`` column: rows in = rows out.
 
