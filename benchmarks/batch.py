@@ -17,11 +17,12 @@ quote inside an unquoted field, a NUL byte; every row must still come out
 
 from __future__ import annotations
 
+import argparse
 import csv
 import datetime as dt
 import os
 import random
-import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -69,25 +70,44 @@ def generate(path: Path, n: int, seed: int = 1, mixed: bool = False) -> None:
             w.writerow(row)
 
 
+def _timed(command: list[str]) -> tuple[float, float, float, int]:
+    """Run a command: (wall seconds, CPU seconds of it and the processes it waited for, peak MiB, exit code)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.stderr.close()
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
 def main() -> None:
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    n = int(args[0]) if args else 100_000
-    mixed = "--mixed" in sys.argv
+    parser = argparse.ArgumentParser(description="check-batch on N generated rows, timed against the floor (benchmarks/floor.py) in the same run.")
+    parser.add_argument("rows", type=int, nargs="?", default=200_000)
+    parser.add_argument("--mixed", action="store_true", help="one row in ten bad, the way registry exports are")
+    parser.add_argument("--runs", type=int, default=5, help="runs of each, in turn (floor, check-batch, floor, ...)")
+    a = parser.parse_args()
+    floor = Path(__file__).resolve().parent / "floor.py"
     with tempfile.TemporaryDirectory() as tmp:
-        src, out = Path(tmp) / "in.csv", Path(tmp) / "out.csv"
-        generate(src, n, mixed=mixed)
-        start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "procedures", "check-batch", str(src), "--out", str(out)], capture_output=True, text=True)
-        elapsed = time.perf_counter() - start
-        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        if proc.returncode not in (0, 1):
-            sys.exit(f"check-batch failed: {proc.stderr.strip()}")
+        src, out, floor_out = Path(tmp) / "in.csv", Path(tmp) / "out.csv", Path(tmp) / "floor.csv"
+        generate(src, a.rows, mixed=a.mixed)
+        runs: dict[str, list] = {"floor": [], "check-batch": []}
+        for _ in range(a.runs):
+            runs["floor"].append(_timed([sys.executable, str(floor), str(src), str(floor_out)]))
+            got = _timed([sys.executable, "-m", "procedures", "check-batch", str(src), "--out", str(out)])
+            if got[3] not in (0, 1):
+                sys.exit("check-batch failed")
+            runs["check-batch"].append(got)
         with out.open(newline="") as fh:
             rows_out = sum(1 for _ in csv.reader(fh)) - 1
-        print(f"rows: {n} in, {rows_out} out")
-        print(f"time: {elapsed:.2f} s end to end, {n / elapsed:,.0f} rows/s")
-        print(f"peak memory (max RSS of the check-batch process): {peak_kib / 1024:.1f} MiB")
-        print(f"summary: {proc.stderr.strip()}")
+        print(f"rows: {a.rows} in, {rows_out} out; median of {a.runs} runs, taken in turn")
+        print("| command | wall time | CPU time | rows per second (wall) | peak memory |")
+        print("|---|---|---|---|---|")
+        for name, measured in runs.items():
+            wall, cpu, peak = (statistics.median(m[i] for m in measured) for i in range(3))
+            print(f"| {name} | {wall:.2f} s | {cpu:.2f} s | {a.rows / wall:,.0f} | {peak:.0f} MiB |")
+        pairs = list(zip(runs["check-batch"], runs["floor"]))
+        print(f"check-batch / floor: {statistics.median(c[0] / f[0] for c, f in pairs):.1f}x wall, "
+              f"{statistics.median(c[1] / f[1] for c, f in pairs):.1f}x CPU (median of the pairs)")
 
 
 if __name__ == "__main__":

@@ -171,3 +171,18 @@ def test_batch_without_a_closes_column_still_reads(tmp_path):
     res = batch(tmp_path, "id,kind,opens,received,chair_admitted\nT1,tdag,2027-03-01,2027-03-01T11:00:00+01:00,yes\n")
     got = list(csv.DictReader(io.StringIO(res.stdout)))
     assert got[0]["status"] == "late-admitted" and res.exit_code == 0
+
+
+def test_the_json_margin_names_the_cut_offs_it_is_measured_to():
+    """Issue 18 item 4: `margin_to` gives the cut-offs the margin names, in its order (the one that decided last)."""
+    near_the_12_day = json.loads(run("check", "--kind", "study-group", "--opens", "2026-09-14",
+                                     "--received", "2026-09-02T23:44:59+02:00", "--format", "json").stdout)
+    assert near_the_12_day["margin_to"] == [{"label": "12-day cut-off", "cutoff": "2026-09-02T23:59:59+02:00",
+                                             "cite": "Res. 1 § 4.2.1.3", "received": "before", "by": "15 min"}]
+    near_the_45_day = json.loads(run("check", "--kind", "study-group", "--opens", "2026-09-14",
+                                     "--received", "2026-08-02", "--format", "json").stdout)
+    assert [(m["label"], m["received"], m["by"]) for m in near_the_45_day["margin_to"]] == [
+        ("45-day cut-off", "after", "2 days"), ("12-day cut-off", "before", "31 days")]
+    exactly = json.loads(run("check", "--kind", "study-group", "--opens", "2026-09-14",
+                             "--received", "2026-07-31T23:59:59.600+02:00", "--format", "json").stdout)
+    assert [(m["received"], m["by"]) for m in exactly["margin_to"]] == [("at", "")]

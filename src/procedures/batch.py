@@ -8,7 +8,9 @@ order, followed by the check's own columns (``ADDED``). Records come from the
 one table reader, are evaluated in chunks (in forked worker processes when
 there are several cores: they receive parsed records, never bytes) and
 written in input order, so memory stays flat; each distinct meeting's
-deadlines are computed once, and a bounded number are kept. A record that
+deadlines are computed once, and a bounded number are kept; each verdict
+(``contributions.verdict``: all of a row's answer but its margin) is rendered
+once, and only the margin is written per row. A record that
 cannot be read or evaluated still yields its output row, with the reason in
 the ``error`` column: rows in = rows out.
 
@@ -29,13 +31,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from procedures.contributions import Meeting, Plan, Result, classify, plan
+from procedures.contributions import Meeting, Plan, Verdict, margin, plan, receipt_warning, verdict
 from procedures.deadlines import other_counting
 from procedures.errors import InputError, ProceduresError
 from procedures.outfiles import is_stdout, output_file
 from procedures.tables import Record, Table, open_table, resolve, term, yes_no
 from procedures.loader import Library
-from procedures.timestamps import parse_date, parse_received, parse_time
+from procedures.timestamps import Received, parse_date, parse_time, read_received
 from procedures.vocabulary import CHAIR_ADMITTED
 
 REQUIRED = ("id", "kind", "opens", "received")
@@ -112,6 +114,7 @@ class Summary:
 class _Plans:
     """Each distinct meeting's plans (and the other reading's), computed once; a bounded number kept.
 
+    Keyed by the cells as written, so a row of a known meeting costs one look-up.
     A meeting that cannot be planned is remembered by its message, not by an
     exception (a re-raised exception would grow its traceback on every row).
     """
@@ -124,25 +127,28 @@ class _Plans:
         self.date_order = date_order
         self.cache: dict[tuple, tuple[Plan, Plan] | str] = {}
 
-    def get(self, kind: str, opens: str, purpose: str, opening_time: str, closes: str) -> tuple[Plan, Plan] | str:
-        """The plans, or the one-line reason the meeting cannot be planned."""
+    def get(self, kind: str, opens: str, purpose: str | None, opening_time: str | None, closes: str | None) -> tuple[Plan, Plan] | str:
+        """The plans for a meeting's cells as written (None: no such cell), or the one-line reason it cannot be planned."""
         key = (kind, opens, purpose, opening_time, closes)
         hit = self.cache.get(key)
         if hit is None:
-            try:
-                meeting = Meeting(
-                    kind, parse_date(opens, "opens", self.date_order), purpose or "action",
-                    parse_time(opening_time, "opening_time") if opening_time else None,
-                    parse_date(closes, "closes", self.date_order) if closes else None,
-                )
-                rs = self.lib.in_force(meeting.opens)
-                hit = (plan(rs, meeting), plan(rs, meeting, other_counting(rs)))
-            except ProceduresError as exc:
-                hit = str(exc)
+            hit = self._plan(term(kind), opens.strip(), term(purpose or ""), (opening_time or "").strip(), (closes or "").strip())
             if len(self.cache) >= self.LIMIT:
                 self.cache.clear()
             self.cache[key] = hit
         return hit
+
+    def _plan(self, kind: str, opens: str, purpose: str, opening_time: str, closes: str) -> tuple[Plan, Plan] | str:
+        try:
+            meeting = Meeting(
+                kind, parse_date(opens, "opens", self.date_order), purpose or "action",
+                parse_time(opening_time, "opening_time") if opening_time else None,
+                parse_date(closes, "closes", self.date_order) if closes else None,
+            )
+            rs = self.lib.in_force(meeting.opens)
+            return plan(rs, meeting), plan(rs, meeting, other_counting(rs))
+        except ProceduresError as exc:
+            return str(exc)
 
 
 class Columns:
@@ -154,16 +160,49 @@ class Columns:
         self.output = output_header(header)
 
 
+#: Where the cells that depend on the exact receipt are among the ADDED ones.
+MARGIN, WARNINGS, ERROR, STATUS = (ADDED.index(c) for c in ("margin", "warnings", "error", "status"))
+
+
 class Evaluator:
-    """Turns input rows (lists of strings) into output rows: the input's cells, then the ADDED columns."""
+    """Turns input rows (lists of strings) into output rows: the input's cells, then the ADDED columns.
+
+    Each verdict (``contributions.verdict``: all but the margin and a time read
+    as local) is rendered once per format and reused for every row that has it.
+    """
+
+    #: Rendered verdicts remembered at once; past it, the memo starts again.
+    LIMIT = 16384
 
     def __init__(self, lib: Library, columns: Columns, date_order: str | None = None):
         self.plans = _Plans(lib, date_order)
         self.columns = columns
         self.date_order = date_order
+        self.rendered: dict[tuple, list] = {}
+        names = columns.output
+        #: JSON rows are written from rendered pieces when every key is distinct (else as a dict would keep them).
+        self.pieces = len(set(names)) == len(names)
+        self.input_names = names[: columns.width]
+        #: Where the cells a check reads are in a full row (None: no such column).
+        self.places = tuple(columns.at.get(c) for c in ("kind", "opens", "purpose", "opening_time", "closes", "received", "chair_admitted"))
 
-    def row(self, number: int, fields: list[str]) -> list:
-        """The ADDED columns for one record."""
+    def checked(self, number: int, fields: list[str]) -> tuple[Verdict, Received, Plan] | str:
+        """A record's verdict, its receipt and plan, or the one-line reason it cannot be checked."""
+        if len(fields) == self.columns.width:  # the usual row: every column there
+            kind, opens, purpose, opening_time, closes, received, chair = (fields[i] if i is not None else None for i in self.places)
+            planned = self.plans.get(kind, opens, purpose, opening_time, closes)
+            if planned.__class__ is str:
+                return planned
+            p, alt = planned
+            try:
+                got = read_received(received, p.rs.head.time_zone, "received", self.date_order)
+                flags = CHAIR if chair and yes_no(chair, "chair_admitted") else NO_FLAGS
+                return verdict(p, got, flags, alt), got, p
+            except ProceduresError as exc:
+                return str(exc)
+        return self._checked(number, fields)
+
+    def _checked(self, number: int, fields: list[str]) -> tuple[Verdict, Received, Plan] | str:
         at = self.columns.at
         width = len(fields)
 
@@ -180,53 +219,119 @@ class Evaluator:
                 hint = (f"; its quoted field runs over {spans + 1} lines: a quote opened here and not closed "
                         "may have taken in the rows after it") if spans else ""
                 raise InputError(f"line {number} has no value for {', '.join(missing)}{hint}")
-            planned = self.plans.get(
-                term(cell("kind")), cell("opens").strip(), term(cell("purpose") or ""),
-                (cell("opening_time") or "").strip(), (cell("closes") or "").strip(),
-            )
-            if isinstance(planned, str):
-                return _error_row(planned)
+            planned = self.plans.get(cell("kind"), cell("opens"), cell("purpose"), cell("opening_time"), cell("closes"))
+            if planned.__class__ is str:
+                return planned
             p, alt = planned
-            received = parse_received(cell("received"), p.rs.head.time_zone, "received", self.date_order)
+            received = read_received(cell("received"), p.rs.head.time_zone, "received", self.date_order)
             flags = CHAIR if yes_no(cell("chair_admitted"), "chair_admitted") else NO_FLAGS
-            result = classify(p, received, flags, alt, explain=False)
+            return verdict(p, received, flags, alt), received, p
         except ProceduresError as exc:
-            return _error_row(str(exc))
-        return _added(result)
+            return str(exc)
+
+    def row(self, number: int, fields: list[str]) -> list:
+        """The ADDED columns for one record, as values."""
+        got = self.checked(number, fields)
+        if got.__class__ is str:
+            return _error_row(got)
+        v, received, p = got
+        return _values(v, margin(received, v), _warnings(v, p, received))
 
     def chunk(self, records: list[Record], fmt: str) -> Rendered:
         """Evaluate and render a chunk of records: the output and its counts (one output row each)."""
+        if fmt == "xlsx":
+            return self._values_chunk(records)
+        width = self.columns.width
+        lines, by_status, errors = [], Counter(), 0
+        render = self._json_line if fmt == "json" else None
+        rows = []
+        for r in records:
+            echoed = [""] * width if r.fields is None else (r.fields + [""] * (width - len(r.fields)))[:width]
+            got = self.checked(r.line, r.fields) if r.problem is None else r.problem
+            if got.__class__ is str:
+                errors += 1
+                added = _error_row(got)
+                if render:
+                    lines.append(self._json_generic(echoed + added))
+                else:
+                    rows.append([text_cell(v) for v in echoed + added])
+                continue
+            v, received, p = got
+            cells = self._cells(v, fmt)
+            by_status[v.placed.status] += 1
+            if render:
+                lines.append(render(echoed, cells, v, received, p))
+            else:
+                row = echoed if _UNSAFE.search("\n".join(echoed)) is None else [text_cell(c) for c in echoed]
+                row += cells
+                row[width + MARGIN] = text_cell(margin(received, v))
+                if received.assumed_local:
+                    row[width + WARNINGS] = text_cell(_warnings(v, p, received))
+                rows.append(row)
+        if render:
+            return Rendered(",\n".join(lines), len(records), by_status, errors)
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
+        return Rendered(buffer.getvalue(), len(records), by_status, errors)
+
+    def _values_chunk(self, records: list[Record]) -> Rendered:
         width = self.columns.width
         out = []
         for r in records:
             echoed = [""] * width if r.fields is None else (r.fields + [""] * (width - len(r.fields)))[:width]
             added = self.row(r.line, r.fields) if r.problem is None else _error_row(r.problem)
             out.append(echoed + added)
-        status, error = width + ADDED.index("status"), width + ADDED.index("error")
-        by_status = Counter(r[status] for r in out if r[error] is None)
-        errors = sum(1 for r in out if r[error] is not None)
-        if fmt == "json":
-            names = self.columns.output
-            text = ",\n".join(json.dumps(dict(zip(names, [_json(v) for v in r])), ensure_ascii=False) for r in out)
-            return Rendered(text, len(out), by_status, errors)
-        if fmt == "xlsx":
-            return Rendered("", len(out), by_status, errors, out)
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows([text_cell(v) for v in r] for r in out)
-        return Rendered(buffer.getvalue(), len(out), by_status, errors)
+        by_status = Counter(row[width + STATUS] for row in out if row[width + ERROR] is None)
+        errors = sum(1 for row in out if row[width + ERROR] is not None)
+        return Rendered("", len(out), by_status, errors, out)
+
+    def _cells(self, v: Verdict, fmt: str) -> list:
+        """A verdict's ADDED cells, rendered once: CSV text cells, or JSON's '"name": value' pieces."""
+        key = (v, fmt)
+        hit = self.rendered.get(key)
+        if hit is None:
+            if len(self.rendered) >= self.LIMIT:
+                self.rendered.clear()
+            values = _values(v, "", list(v.warnings))
+            if fmt == "json":
+                hit = [f"{json.dumps(name, ensure_ascii=False)}: {json.dumps(_json(value), ensure_ascii=False)}"
+                       for name, value in zip(ADDED, values)]
+            else:
+                hit = [text_cell(value) for value in values]
+            self.rendered[key] = hit
+        return hit
+
+    def _json_line(self, echoed: list[str], cells: list[str], v: Verdict, received: Received, p: Plan) -> str:
+        if not self.pieces:
+            return self._json_generic(echoed + _values(v, margin(received, v), _warnings(v, p, received)))
+        pieces = list(cells)
+        pieces[MARGIN] = f'"margin": {json.dumps(margin(received, v), ensure_ascii=False)}'
+        if received.assumed_local:
+            pieces[WARNINGS] = f'"warnings": {json.dumps(_warnings(v, p, received), ensure_ascii=False)}'
+        head = json.dumps(dict(zip(self.input_names, echoed)), ensure_ascii=False)
+        return f"{head[:-1]}, {', '.join(pieces)}}}"
+
+    def _json_generic(self, row: list) -> str:
+        return json.dumps(dict(zip(self.columns.output, [_json(v) for v in row])), ensure_ascii=False)
 
 
-def _added(result: Result) -> list:
+def _warnings(v: Verdict, p: Plan, received: Received) -> list[str]:
+    extra = receipt_warning(p.rs, received)
+    return [*v.warnings, extra] if extra else list(v.warnings)
+
+
+def _values(v: Verdict, margin_text: str, warnings: list[str]) -> list:
     """The ADDED columns of a checked record, as values (dates as dates, lists as lists)."""
-    decided = result.decided_by
+    decided = v.decided_by
     cutoff = cutoff_cite = None
     if decided is not None and decided.moment is not None:
         cutoff = decided.moment
         cutoff_cite = decided.deadline.cite if decided.deadline else decided.tier.cite.label()
+    outcome = v.placed.outcome
     return [
-        result.status, result.cite, cutoff, cutoff_cite,
-        result.publish_by.date if result.publish_by else None,
-        result.on_agenda, result.translated, result.margin, result.warnings, None, result.modality,
+        v.placed.status, list(v.cites), cutoff, cutoff_cite,
+        v.publish.date if v.publish else None,
+        outcome.on_agenda, outcome.translated, margin_text, warnings, None, v.placed.modality,
     ]
 
 
@@ -381,6 +486,9 @@ def _write_workbook(sink: IO[bytes], chunks, columns: Columns, summary: Summary)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Somewhere in a row's cells joined by new lines, what text_cell would change (or a new line followed by a formula
+#: character, which may be one inside a cell: then each cell is looked at on its own).
+_UNSAFE = re.compile(r"(?:\A|\n)[=+\-@\t\r]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: A text that needs neither: no leading formula character, no control character (the common case, tested once).
 _PLAIN = re.compile(r"(?![=+\-@\t\r])[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*\Z")
 

@@ -1,17 +1,25 @@
 """Is this contribution late? Evaluating tiers rules over a received moment (SEMANTICS § 2).
 
-Two stages, so a batch computes each meeting's deadlines once:
+Stages, so a batch computes each meeting's deadlines once and each outcome once:
 
 - ``plan`` evaluates the bounds of the tiers that apply to a meeting (kind,
   opening date and time, purpose) into cut-off moments;
-- ``classify`` places one received moment in the first tier whose bound holds,
-  applies named exceptions, and works out the publication date and margin.
+- ``verdict`` places one received moment in the first tier whose bound holds
+  (``_place``), gives the tier its meaning under the flags and named exceptions
+  (``_placed``), and works out the publication date, the paragraphs and the
+  warnings (``_verdict``): all that depends only on the place in the tiers (and
+  in the other reading's), the flags and, where a date counts from it, the
+  receipt's day, so it is memoised on the plan;
+- ``margin`` and ``receipt_warning`` add what depends on the exact receipt;
+- ``classify`` puts them together into a ``Result`` and, for a single check,
+  explains it (``_explain``: every cut-off and the trace).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from procedures.deadlines import Deadline, Step, end_of, evaluate, evaluate_cached, other_counting, zone
 from procedures.errors import InputError
@@ -57,6 +65,11 @@ class Bound:
     deadline: Deadline | None
     label: str
 
+    @cached_property
+    def shown(self) -> str:
+        """The bound's moment as margins show it."""
+        return f"{self.moment:%Y-%m-%d %H:%M:%S %Z}"
+
     def holds(self, received: Received) -> bool:
         if self.end is None:
             return True
@@ -84,6 +97,8 @@ class Plan:
     #: The windows of exceptions that hold only until an event's day, by exception id.
     windows: dict[str, Window] = field(default_factory=dict, compare=False, hash=False)
     placed_cache: dict = field(default_factory=dict, compare=False, hash=False)
+    #: Each verdict once (``verdict``), by what it depends on.
+    verdicts: dict = field(default_factory=dict, compare=False, hash=False)
 
 
 def _find_rule(rs: Ruleset, meeting: Meeting) -> TiersRule:
@@ -168,8 +183,10 @@ class Result:
     deadlines: list[dict] = field(default_factory=list)
     trace: list[Step] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    #: The bound that decided the status, the one the margin is measured to (met, or the last one missed).
+    #: The bound that decided the status for the batch's "cutoff" column (met in the first tier, else the last one missed).
     decided_by: Bound | None = None
+    #: The cut-offs the margin names (``_measured``): the one that decided, after the one missed when that is nearer.
+    margin_to: list[Measured] = field(default_factory=list)
 
     def sentence(self) -> str:
         follows = self.what_follows
@@ -210,27 +227,70 @@ class Result:
             },
             "deadlines": self.deadlines,
             "margin": self.margin,
+            "margin_to": [m.as_dict() for m in self.margin_to],
             "trace": [s.as_dict() for s in self.trace],
             "warnings": self.warnings,
         }
 
 
-def _margin(received: Received, bound: Bound, inside: bool) -> str:
-    """How far the receipt is from the bound that decided, in words, to the whole second."""
-    got = f"received {received.describe()}"
+@dataclass(frozen=True)
+class Measured:
+    """One cut-off a margin names: on which side of it the receipt was ("before", "after", "at"), and by how much."""
+
+    bound: Bound
+    side: str
+    by: str
+
+    def as_dict(self) -> dict:
+        b = self.bound
+        return {"label": b.label, "cutoff": b.moment.isoformat(), "cite": b.deadline.cite if b.deadline else b.tier.cite.label(),
+                "received": self.side, "by": self.by}
+
+
+def _measure(received: Received, bound: Bound, inside: bool) -> tuple[Measured, object]:
+    """How far the receipt is from a bound, to the whole second (a bare date: in days), and that gap to compare."""
+    if received.moment is None:
+        gap = abs((bound.day - received.day).days)
+        by = f"{gap} day{'s' if gap != 1 else ''}"
+    else:
+        # a second counts whole: 23:59:59.600 is in the cut-off's own second
+        gap = abs(bound.moment - received.moment.replace(microsecond=0))
+        by = _duration(gap)
+    return Measured(bound, "at" if not gap else "before" if inside else "after", by if gap else ""), gap
+
+
+def _measured(received: Received, v: Verdict) -> list[Measured]:
+    """The cut-offs the margin names: the one that decided the status (met, else the last one missed), and
+    first the one missed when it is nearer than the one met."""
+    met = _measure(received, v.met, True) if v.met is not None else None
+    missed = _measure(received, v.missed, False) if v.missed is not None else None
+    if met is None:
+        return [missed[0]]
+    if missed is not None and missed[1] < met[1]:
+        return [missed[0], met[0]]
+    return [met[0]]
+
+
+def _words(m: Measured, received: Received, short: bool = False) -> str:
+    b = m.bound
+    label = b.label.removesuffix("cut-off") + "one" if short else b.label
     if received.moment is None:  # compared as dates: the cut-off's day, or the opening day (issue 18 item 10)
-        days = abs((bound.day - received.day).days)
-        day = bound.label if bound.deadline is not None else "opening day"
-        if days == 0:
-            return f"{got}, on the {'day of the ' if bound.deadline is not None else ''}{day} ({bound.day})"
-        rel = "before" if inside else "after"
-        return f"{got}, {days} day{'s' if days != 1 else ''} {rel} the {day} ({bound.day})"
-    at = f"{bound.moment:%Y-%m-%d %H:%M:%S %Z}"
-    # a second counts whole: 23:59:59.600 is in the cut-off's own second
-    delta = bound.moment - received.moment.replace(microsecond=0)
-    if delta == dt.timedelta(0):
-        return f"{got}, exactly at the {bound.label} of {at}"
-    return f"{got}, {_duration(delta)} {'before' if inside else 'after'} the {bound.label} of {at}"
+        day = label if b.deadline is not None else "opening day"
+        if m.side == "at":
+            return f"on the {'day of the ' if b.deadline is not None else ''}{day} ({b.day})"
+        return f"{m.by} {m.side} the {day} ({b.day})"
+    if m.side == "at":
+        return f"exactly at the {label} of {b.shown}"
+    return f"{m.by} {m.side} the {label}" + ("" if short else f" of {b.shown}")
+
+
+def _margin(received: Received, named: list[Measured]) -> str:
+    """How far the receipt is from the cut-offs named, in words, to the whole second."""
+    parts = [_words(named[0], received)]
+    if len(named) > 1:
+        first, second = named[0].bound.label, named[1].bound.label
+        parts.append(_words(named[1], received, short=first.endswith("cut-off") and second.endswith("cut-off")))
+    return f"received {received.describe()}, " + ", ".join(parts)
 
 
 def _matching_exception(rule: TiersRule, kind: str, status: str, flags: frozenset[str]) -> TierException | None:
@@ -258,6 +318,8 @@ class Placed:
     modality: str
     cites: tuple[str, ...]
     warnings: tuple[str, ...]
+    #: The exception the flags call for when its window had closed on receipt (it then has no effect).
+    lapsed: TierException | None = None
 
 
 def _labels(*cites) -> list[str]:
@@ -275,21 +337,6 @@ def _placed(p: Plan, i: int, flags: frozenset[str], lapsed: bool = False) -> Pla
         cites = _labels(tier.cite, tier.via)
         if exception:
             cites += [c for c in _labels(exception.cite, exception.via) if c not in cites]
-        warnings = []
-        if tier.missed_advice and i > 0:
-            prev = p.bounds[i - 1]
-            warnings.append(f"the advice of {tier.cite.label()} was not followed: the {prev.label} of {prev.day} was missed (a warning, not a refusal)")
-        if lapsed:
-            w = p.windows[matched.id]
-            what = p.rs.spec.events[w.event].summary
-            warnings.append(f"{matched.when} has no effect: {matched.cite.label()} admits it only up to the end of {what} ({w.day}), and it was received after")
-        elif flags and not exception:
-            warnings.append(f"{', '.join(sorted(flags))} has no effect on a contribution that is {tier.status}")
-        if exception and exception.provided:
-            warnings.append(
-                f"{exception.cite.label()} allows this only provided {exception.provided}: '{exception.when}' is read as saying so; "
-                f"if it is not, the status would be {tier.status}, not {exception.status}"
-            )
         hit = p.placed_cache[key] = Placed(
             tier=tier,
             exception=exception,
@@ -297,9 +344,32 @@ def _placed(p: Plan, i: int, flags: frozenset[str], lapsed: bool = False) -> Pla
             status=exception.status if exception else tier.status,
             modality=exception.modality if exception else tier.modality,
             cites=tuple(cites),
-            warnings=tuple(warnings),
+            warnings=tuple(_tier_warnings(p, i, flags, matched, exception, lapsed)),
+            lapsed=matched if lapsed else None,
         )
     return hit
+
+
+def _tier_warnings(p: Plan, i: int, flags: frozenset[str], matched: TierException | None,
+                   exception: TierException | None, lapsed: bool) -> list[str]:
+    """What a tier's meaning warns of: advice not followed, a flag without effect, a proviso read."""
+    tier = p.bounds[i].tier
+    warnings = []
+    if tier.missed_advice and i > 0:
+        prev = p.bounds[i - 1]
+        warnings.append(f"the advice of {tier.cite.label()} was not followed: the {prev.label} of {prev.day} was missed (a warning, not a refusal)")
+    if lapsed:
+        w = p.windows[matched.id]
+        what = p.rs.spec.events[w.event].summary
+        warnings.append(f"{matched.when} has no effect: {matched.cite.label()} admits it only up to the end of {what} ({w.day}), and it was received after")
+    elif flags and not exception:
+        warnings.append(f"{', '.join(sorted(flags))} has no effect on a contribution that is {tier.status}")
+    if exception and exception.provided:
+        warnings.append(
+            f"{exception.cite.label()} allows this only provided {exception.provided}: '{exception.when}' is read as saying so; "
+            f"if it is not, the status would be {tier.status}, not {exception.status}"
+        )
+    return warnings
 
 
 def _within(p: Plan, x: TierException, received: Received) -> bool | None:
@@ -333,65 +403,150 @@ def _cannot_tell(p: Plan, x: TierException, received: Received) -> InputError:
     )
 
 
-def classify(p: Plan, received: Received, flags: frozenset[str] = frozenset(), alternative: Plan | None = None, explain: bool = True) -> Result:
-    """Place a received moment in the plan's tiers. ``alternative`` is the other counting reading."""
-    rs, rule, meeting = p.rs, p.rule, p.meeting
+@dataclass(frozen=True, eq=False)
+class Verdict:
+    """What a receipt's place means: everything but the exact moment (margin, a time read as local).
+
+    The same for every receipt with the same place in the tiers (and in the
+    other reading's), the same flags and, where the publication date counts
+    from the receipt or is compared with it, the same day: a batch computes
+    and renders each once (``verdict`` memoises them on the plan). Compared
+    by identity, so a renderer may key its own memo on one.
+    """
+
+    index: int
+    placed: Placed
+    #: Within the exception's window (False: it had closed on receipt, and the exception lapsed).
+    within: bool
+    publish: Deadline | None
+    passed: Deadline | None
+    cites: tuple[str, ...]
+    warnings: tuple[str, ...]
+    #: The bound of the batch's "cutoff": the tier's own when it is the first, else the previous tier's (missed).
+    decided_by: Bound
+    #: The tier's own bound, which the receipt met (None for the last tier), and the previous one, which it missed.
+    met: Bound | None
+    missed: Bound | None
+
+
+#: Verdicts kept per plan at most (a memo, not a store).
+VERDICT_LIMIT = 4096
+
+
+def verdict(p: Plan, received: Received, flags: frozenset[str] = frozenset(), alternative: Plan | None = None) -> Verdict:
+    """The verdict for a receipt, memoised on the plan by the only things it depends on."""
     i, placed, within = _outcome(p, received, flags)
     if within is None:
         raise _cannot_tell(p, placed.exception, received)
-    tier, exception, outcome = placed.tier, placed.exception, placed.outcome
-    bound = p.bounds[i]
-    cites = list(placed.cites)
-    publish = passed = None
-    if outcome.publish_by:
-        due = evaluate_cached(rs, outcome.publish_by, {OPENS: meeting.opens, RECEIVED: received.day}, p.counting)
-        # a date already past on receipt is never one to meet (SEMANTICS § 2)
-        if received.day > due.date:
-            passed = due
-        else:
-            publish = due
-        if due.cite not in cites:
-            cites.append(due.cite)
-    # The margin is measured to the bound that decided: inside the first tier's,
-    # or past the previous tier's.
-    decided_by = bound if i == 0 else p.bounds[i - 1]
-    margin = _margin(received, decided_by, inside=i == 0)
-    status = placed.status
-    result = Result(
-        status=status,
-        translated=outcome.translated,
-        on_agenda=outcome.on_agenda,
-        publish_by=publish,
-        what_follows=outcome.what_follows,
-        modality=placed.modality,
-        cite=cites,
-        margin=margin,
-        received=received,
-        meeting=meeting,
-        rule_id=rule.id,
-        exception=exception.id if exception else None,
-        publish_by_passed=passed,
-        warnings=list(placed.warnings),
-        decided_by=decided_by,
-    )
-    warnings = result.warnings
+    other = None
     if alternative is not None:
         _, other, other_within = _outcome(alternative, received, flags)
-        if other_within is not None and other.status != status:
-            warnings.append(f"under the {alternative.counting} reading of the day counts the status would be {other.status}, not {status}")
+        if other_within is None:
+            other = None
+    key = (i, within, flags, placed.status if other is None else other.status,
+           None if alternative is None else alternative.counting, _publication_key(p, placed, received.day))
+    hit = p.verdicts.get(key)
+    if hit is None:
+        if len(p.verdicts) >= VERDICT_LIMIT:
+            p.verdicts.clear()
+        hit = p.verdicts[key] = _verdict(p, received.day, i, placed, within, other, alternative)
+    return hit
+
+
+def _publication_key(p: Plan, placed: Placed, day: dt.date) -> object:
+    """What of the receipt's day the publication part depends on: the day, whether it is past the date, or nothing."""
+    rule_id = placed.outcome.publish_by
+    if not rule_id:
+        return None
+    if RECEIVED in p.rs.events_behind(rule_id):
+        return day
+    due = p.placed_cache.get(rule_id)
+    if due is None:
+        due = p.placed_cache[rule_id] = evaluate_cached(p.rs, rule_id, {OPENS: p.meeting.opens, RECEIVED: day}, p.counting)
+    return day > due.date
+
+
+def _publication(p: Plan, placed: Placed, day: dt.date) -> tuple[Deadline | None, Deadline | None]:
+    """The publication date to meet, or the one that had passed on receipt (SEMANTICS § 2)."""
+    if not placed.outcome.publish_by:
+        return None, None
+    due = evaluate_cached(p.rs, placed.outcome.publish_by, {OPENS: p.meeting.opens, RECEIVED: day}, p.counting)
+    # a date already past on receipt is never one to meet
+    return (None, due) if day > due.date else (due, None)
+
+
+def _verdict(p: Plan, day: dt.date, i: int, placed: Placed, within: bool, other: Placed | None, alternative: Plan | None) -> Verdict:
+    publish, passed = _publication(p, placed, day)
+    cites = list(placed.cites)
+    if (publish or passed) and (publish or passed).cite not in cites:
+        cites.append((publish or passed).cite)
+    warnings = list(placed.warnings)
+    if other is not None and other.status != placed.status:
+        warnings.append(f"under the {alternative.counting} reading of the day counts the status would be {other.status}, not {placed.status}")
     if passed:
         instead = f"; the text asks instead: {passed.rule.once_passed}" if passed.rule.once_passed else ""
         warnings.append(f"the publication date {passed.date} ({passed.cite}, {passed.rule.modality}) had passed when the contribution was received: it can no longer be met{instead}")
     if publish and publish.non_working:
-        warnings.append(f"the publication date {publish.date} is not a working day ({day_note(rs, publish)})")
-    if opening := opening_warning(rs, meeting.opens):  # a weekend or closure day: a warning, never an error
+        warnings.append(f"the publication date {publish.date} is not a working day ({day_note(p.rs, publish)})")
+    if opening := opening_warning(p.rs, p.meeting.opens):  # a weekend or closure day: a warning, never an error
         warnings.append(opening)
+    own, missed = p.bounds[i], p.bounds[i - 1] if i > 0 else None
+    met = own if own.end is not None else None
+    return Verdict(i, placed, within, publish, passed, tuple(cites), tuple(warnings), missed or own, met, missed)
+
+
+def margin(received: Received, v: Verdict) -> str:
+    """How far the receipt is from the cut-off that decided its verdict, in words."""
+    return _margin(received, _measured(received, v))
+
+
+def receipt_warning(rs: Ruleset, received: Received) -> str | None:
+    """The warning the exact receipt adds to its verdict's: a time without an offset, read as local time."""
     if received.assumed_local:
-        warnings.append(f"the received time has no offset: read as {rs.head.time_zone} local time ({received.describe()})")
-    if not explain:
-        return result
+        return f"the received time has no offset: read as {rs.head.time_zone} local time ({received.describe()})"
+    return None
+
+
+def classify(p: Plan, received: Received, flags: frozenset[str] = frozenset(), alternative: Plan | None = None, explain: bool = True) -> Result:
+    """Place a received moment in the plan's tiers. ``alternative`` is the other counting reading."""
+    v = verdict(p, received, flags, alternative)
+    result = _result(p, v, received)
+    if explain:
+        _explain(p, v, received, result)
+    return result
+
+
+def _result(p: Plan, v: Verdict, received: Received) -> Result:
+    placed = v.placed
+    named = _measured(received, v)
+    warnings = list(v.warnings)
+    extra = receipt_warning(p.rs, received)
+    if extra:
+        warnings.append(extra)
+    return Result(
+        status=placed.status,
+        translated=placed.outcome.translated,
+        on_agenda=placed.outcome.on_agenda,
+        publish_by=v.publish,
+        what_follows=placed.outcome.what_follows,
+        modality=placed.modality,
+        cite=list(v.cites),
+        margin=_margin(received, named),
+        margin_to=named,
+        received=received,
+        meeting=p.meeting,
+        rule_id=p.rule.id,
+        exception=placed.exception.id if placed.exception else None,
+        publish_by_passed=v.passed,
+        warnings=warnings,
+        decided_by=v.decided_by,
+    )
+
+
+def _explain(p: Plan, v: Verdict, received: Received, result: Result) -> None:
+    """What only a single check shows: every cut-off, and the trace."""
     if received.moment is None:
-        warnings.append("received was given as a date without a time: compared as a date")
+        result.warnings.append("received was given as a date without a time: compared as a date")
     result.deadlines = [
         {
             "tier": b.tier.status,
@@ -405,11 +560,21 @@ def classify(p: Plan, received: Received, flags: frozenset[str] = frozenset(), a
         for b in p.bounds
         if b.moment is not None
     ]
+    rule, meeting = p.rule, p.meeting
     trace = result.trace
     trace.append(Step(rule.id, rule.cite.label(), f"{meeting.kind} opening {meeting.opens.isoformat()}, contribution for {meeting.purpose}, {_received_words(received)}"))
+    trace.extend(_tier_steps(p, v.index, received))
+    trace.extend(_exception_steps(p, v))
+    if v.publish or v.passed:
+        trace.extend((v.publish or v.passed).trace)
+
+
+def _tier_steps(p: Plan, i: int, received: Received) -> list[Step]:
+    """The tiers tried, in order, up to the one the receipt falls in, each with its comparison."""
+    steps = []
     for j, b in enumerate(p.bounds[: i + 1]):
         if b.deadline:
-            trace.extend(b.deadline.trace)
+            steps.extend(b.deadline.trace)
         if b.end is None:
             text = f"tier '{b.tier.status}': no bound, it takes every later receipt"
         else:
@@ -420,21 +585,25 @@ def classify(p: Plan, received: Received, flags: frozenset[str] = frozenset(), a
                 cmp, lhs, rhs = "<", received.moment.isoformat(), b.end.isoformat()
                 what = f"the end of the {b.label} day, {b.moment:%H:%M:%S} included" if b.deadline else f"the {b.label}"
             text = f"tier '{b.tier.status}': received {lhs} {cmp} {rhs} ({what})? {verdict}"
-        trace.append(Step(rule.id, b.tier.cite.label(), text))
+        steps.append(Step(p.rule.id, b.tier.cite.label(), text))
+    return steps
+
+
+def _exception_steps(p: Plan, v: Verdict) -> list[Step]:
+    """Whether an exception turned the tier's status into its own, and why (not)."""
+    rs, exception, tier = p.rs, v.placed.exception, v.placed.tier
     if exception:
         text = f"exception '{exception.when}' applies: {tier.status} becomes {exception.status}"
         if exception.until_end_of:
             w = p.windows[exception.id]
             text += (f" (received by the end of {rs.spec.events[w.event].summary}, {w.day.isoformat()})" if w.day
                      else " (received on the first day, within the meeting whatever its last day)")
-        trace.append(Step(exception.id, exception.cite.label(), text))
-    elif within is False:
-        x = _matching_exception(rule, meeting.kind, tier.status, flags)
+        return [Step(exception.id, exception.cite.label(), text)]
+    x = v.placed.lapsed
+    if x is not None:
         w = p.windows[x.id]
-        trace.append(Step(x.id, x.cite.label(), f"exception '{x.when}' does not apply: received after the end of {rs.spec.events[w.event].summary}, {w.day.isoformat()}"))
-    if publish or passed:
-        trace.extend((publish or passed).trace)
-    return result
+        return [Step(x.id, x.cite.label(), f"exception '{x.when}' does not apply: received after the end of {rs.spec.events[w.event].summary}, {w.day.isoformat()}")]
+    return []
 
 
 def _received_words(received: Received) -> str:

@@ -49,7 +49,7 @@ Label = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=r"
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Citation(Strict):
