@@ -117,3 +117,44 @@ def test_two_plans_with_one_name_or_a_broken_plan_stop_the_service_before_it_sta
     r = subprocess.run([sys.executable, "-m", "procedures", "serve", "--port", "8999", "--plan", str(broken)],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "broken.toml" in r.stderr and r.stdout == ""
+
+
+def test_worker_processes_get_every_path_whole_even_with_a_colon(tmp_path):
+    from procedures.web.plans import paths_for_workers, paths_from_env
+
+    odd = [tmp_path / "c:d.toml", tmp_path / "a;b, c.toml"]
+    assert paths_from_env(paths_for_workers(odd)) == [p.resolve() for p in odd]
+    assert paths_from_env("") == []
+
+
+def test_a_worker_started_after_the_file_broke_shows_the_error_instead_of_crashing(tmp_path):
+    plan = tmp_path / "broken.toml"
+    plan.write_text("not toml = [\n", encoding="utf-8")
+    app = create_app(REPO / "rules")
+    publish(app, [plan], strict=False)
+    client = TestClient(app, raise_server_exceptions=False)
+    page = client.get("/plans/broken")
+    assert page.status_code == 200 and "The plan file has an error" in page.text
+    feed = client.get("/plans/broken.ics")
+    assert feed.status_code == 503 and "cannot be read now" in feed.text
+
+
+def test_a_file_named_like_a_feed_gets_a_name_of_its_own():
+    from pathlib import Path
+
+    from procedures.web.plans import plan_name
+
+    assert plan_name(Path("x.ics.toml")) == "x-ics"
+    assert plan_name(Path("2026-2029.toml")) == "2026-2029"
+
+
+def test_the_agenda_gives_the_act_by_date_as_the_command_line_does(published):
+    client, _ = published
+    assert "act by" in client.get("/plans/study-period").text
+
+
+def test_the_content_security_policy_names_each_style_once():
+    client = TestClient(create_app(REPO / "rules"))
+    policy = client.get("/").headers["content-security-policy"]
+    hashes = [w for w in policy.replace(";", " ").split() if w.startswith("'sha256-")]
+    assert hashes and len(hashes) == len(set(hashes))

@@ -33,7 +33,8 @@ def style_hashes(templates: Path) -> list[str]:
     for page in sorted(templates.glob("*.html")):
         for block in _STYLE.findall(page.read_text(encoding="utf-8")):
             digest = base64.b64encode(hashlib.sha256(block.encode("utf-8")).digest()).decode("ascii")
-            found.append(f"'sha256-{digest}'")
+            if f"'sha256-{digest}'" not in found:  # pages sharing one style block list it once
+                found.append(f"'sha256-{digest}'")
     return found
 
 

@@ -24,6 +24,15 @@ TEMPLATES = Jinja2Templates(directory=str(TEMPLATE_DIR))
 TEMPLATES.env.filters["day"] = day_element
 TEMPLATES.env.filters["in_words"] = in_words
 
+
+def _day_note(rs, deadline) -> str:
+    from procedures.timetable import day_note
+
+    return day_note(rs, deadline)
+
+
+TEMPLATES.env.globals["day_note"] = _day_note  # "Saturday; act by Fri 2026-05-08", as the command line's column
+
 def page(request: Request, context: dict, status: int = 200):
     """index.html with the forms' choices (from the latest ruleset), the values given, and ``context``."""
     from procedures.documents import document_types

@@ -84,11 +84,14 @@ class PublishedPlan:
 
 
 def plan_name(path: Path) -> str:
-    return _NAME.sub("-", path.stem).strip("-.") or "plan"
+    """The name a plan is published under: its file's stem in URL-safe characters (never ending '.ics', the feed's)."""
+    name = _NAME.sub("-", path.stem).strip("-.") or "plan"
+    return name[:-4] + "-ics" if name.lower().endswith(".ics") else name
 
 
-def published(paths: list[Path], library) -> dict[str, PublishedPlan]:
-    """Each plan under its name; a plan that does not read, or two with one name, stop the service before it starts."""
+def published(paths: list[Path], library, strict: bool = True) -> dict[str, PublishedPlan]:
+    """Each plan under its name; a plan that does not read, or two with one name, stop the service before it starts.
+    A worker process started later (``strict=False``) serves a plan broken since then with its error instead."""
     plans: dict[str, PublishedPlan] = {}
     for path in paths:
         name = plan_name(path)
@@ -96,7 +99,7 @@ def published(paths: list[Path], library) -> dict[str, PublishedPlan]:
             raise InputError(f"--plan {path}: another plan ({plans[name].path}) is published as '{name}'; rename one file")
         p = PublishedPlan(name, path.resolve(), library)
         good, error = p.current()
-        if good is None:
+        if good is None and strict:
             raise InputError(error or f"--plan {path}: cannot be read")
         plans[name] = p
     return plans
@@ -112,27 +115,42 @@ def feed(p: PublishedPlan, version: Version) -> bytes:
 
 
 def page_context(p: PublishedPlan, version: Version | None, error: str | None, today: dt.date) -> dict:
+    from procedures.timetable import day_note
+
     items = []
     if version is not None:
         for i in version.agenda.items:
             d = i.deadline
             items.append({"date": d.date.isoformat(), "day": d.date.strftime("%a"), "meeting": i.meeting,
                           "due": d.rule.summary, "cite": d.cite, "modality": d.rule.modality,
-                          "done": i.done.isoformat() if i.done else "", "past": d.date < today})
+                          "done": i.done.isoformat() if i.done else "", "past": d.date < today,
+                          "note": day_note(version.ruleset, d)})
     return {"name": p.name, "version": version, "error": error, "items": items,
             "findings": [f.line() for f in version.audit.findings] if version else [],
             "undated": len(version.agenda.undated) if version else 0}
 
 
-#: Where `serve` tells its worker processes which plans to publish (paths joined by os.pathsep).
+#: Where `serve` tells its worker processes which plans to publish (a JSON list of paths: a path may hold any character).
 PLANS_ENV = "PROCEDURES_PLANS"
 
 
-def publish(app, paths: list[Path]) -> None:
+def publish(app, paths: list[Path], strict: bool = True) -> None:
     """Publish the plans on an app made by ``create_app`` (its rules folder is the plans' too)."""
     from procedures.web.pages import TEMPLATES
 
-    add_routes(app, published(paths, app.state.library), TEMPLATES)
+    add_routes(app, published(paths, app.state.library, strict), TEMPLATES)
+
+
+def paths_for_workers(paths: list[Path]) -> str:
+    import json
+
+    return json.dumps([str(p.resolve()) for p in paths])
+
+
+def paths_from_env(text: str) -> list[Path]:
+    import json
+
+    return [Path(p) for p in json.loads(text)] if text.strip() else []
 
 
 def add_routes(app, plans: dict[str, PublishedPlan], templates) -> None:
@@ -145,7 +163,9 @@ def add_routes(app, plans: dict[str, PublishedPlan], templates) -> None:
     @app.get("/plans/{name}.ics", summary="A published plan's deadlines as a calendar feed to subscribe to")
     def plan_feed(name: str):
         p = find(name)
-        version, _ = p.current()
+        version, error = p.current()
+        if version is None:  # a worker started after the file broke has no good version to serve
+            raise HTTPException(503, f"the plan '{name}' cannot be read now: {error}")
         return Response(feed(p, version), media_type="text/calendar; charset=utf-8",
                          headers={"Content-Disposition": f'inline; filename="{p.name}.ics"', "Cache-Control": "no-cache"})
 

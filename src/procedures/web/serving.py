@@ -73,10 +73,11 @@ def logged_app():
     """What each worker process serves: the app over the rules in $PROCEDURES_RULES, the plans in
     $PROCEDURES_PLANS, with its request log."""
     from procedures.web.app import create_app
-    from procedures.web.plans import PLANS_ENV, publish
+    from procedures.web.plans import PLANS_ENV, paths_from_env, publish
 
     app = create_app()
-    publish(app, [Path(p) for p in os.environ.get(PLANS_ENV, "").split(os.pathsep) if p])
+    # a worker (re)started while a plan file is broken serves the plan's error, not a crash loop
+    publish(app, paths_from_env(os.environ.get(PLANS_ENV, "")), strict=False)
     return RequestLog(app)
 
 
@@ -111,7 +112,9 @@ def serve(host: str, port: int, rules: Path | None, workers: int = 1, plans: lis
 
     if rules is not None:
         os.environ[RULES_ENV] = str(rules.resolve())
-    os.environ[PLANS_ENV] = os.pathsep.join(str(p.resolve()) for p in plans)
+    from procedures.web.plans import paths_for_workers
+
+    os.environ[PLANS_ENV] = paths_for_workers(list(plans))
     config = uvicorn.Config(APP_FACTORY, factory=True, workers=workers, host=host, port=port, log_level="warning",
                             access_log=False)
     Multiprocess(config, sockets=[sock]).run()
