@@ -175,7 +175,7 @@ def test_the_page_shows_errors_as_4xx(client):
 JUNK = st.text(alphabet=string.printable + "éü€\u2028", max_size=40)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(kind=JUNK, opens=JUNK, received=JUNK, purpose=JUNK, opening_time=JUNK, closes=JUNK)
 def test_junk_query_parameters_never_give_a_5xx(client, kind, opens, received, purpose, opening_time, closes):
     for path, params in (
@@ -191,7 +191,7 @@ def test_junk_query_parameters_never_give_a_5xx(client, kind, opens, received, p
         assert client.get(path, params=params).status_code < 500, (path, params)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=st.binary(max_size=400) | st.text(alphabet="member_state,answer,received\n\"FRA;approve 2026-13-01x", max_size=300).map(str.encode),
        procedure=st.sampled_from(["question-approval", "recommendation-approval", "information-translation", "nope", ""]),
        circulated=JUNK, size=JUNK)
@@ -210,7 +210,7 @@ ANY_DATE = st.dates().map(lambda d: d.isoformat())
 ANY_MOMENT = st.datetimes(timezones=st.sampled_from([None, __import__("datetime").timezone.utc, __import__("datetime").timezone(__import__("datetime").timedelta(hours=-12))])).map(lambda d: d.isoformat())
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=75, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(kind=KINDS, opens=ANY_DATE, closes=ANY_DATE, received=ANY_MOMENT | ANY_DATE,
        procedure=st.sampled_from(["recommendation-approval", "question-approval", "question-deletion", "consultation-decision"]))
 def test_any_date_in_any_year_gives_an_answer_or_a_4xx(client, kind, opens, closes, received, procedure):
@@ -403,7 +403,7 @@ def test_the_index_and_plan_pages_share_one_style_sheet():
     assert styles[0] == styles[1] and "table.reflow" in styles[0] and "@media (max-width: 40rem)" in styles[0]
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(a=JUNK, b=JUNK, c=JUNK, d=JUNK, body=st.binary(max_size=300) | JUNK.map(str.encode))
 def test_junk_in_the_new_forms_is_never_a_5xx_and_is_one_line_on_the_page(client, a, b, c, d, body):
     answers = [

@@ -239,7 +239,7 @@ def test_a_bad_value_in_any_field_of_the_page_is_a_4xx_shown_on_the_page(client,
 ENDPOINTS = sorted({(c[0], c[1]) for c in API_CASES + PAGE_CASES})
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(endpoint=st.sampled_from(ENDPOINTS + [("GET", "/"), ("GET", "/api/rules"), ("GET", "/docs"), ("GET", "/nowhere/{x}")]),
        fields=st.dictionaries(st.sampled_from(["kind", "opens", "closes", "received", "name", "pages", "year", "procedure", "x", "rule_id",
                                                "@file", "@replies", "@appointments"]),
@@ -273,7 +273,7 @@ def _csv(header: list[str], rows: list[list[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=ROWS)
 def test_check_batch_gives_one_row_out_per_row_in_in_order(client, rows):
     body = _csv(["id", "kind", "opens", "received", "purpose", "opening_time", "chair_admitted"], rows)
@@ -285,7 +285,7 @@ def test_check_batch_gives_one_row_out_per_row_in_in_order(client, rows):
     assert data["summary"]["errors"] == sum(1 for o in data["rows"] if o["error"] is not None)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.lists(st.one_of(st.sampled_from(["France", "FRA", "Brazil", "Narnia", "approve", "object", "no-objection",
                                                            "formal-opposition", "2026-03-10", "2026-02-01", ""]), CELL),
                               min_size=1, max_size=4), max_size=30),
