@@ -197,6 +197,21 @@ def _raw_ids(raw: dict) -> set[str]:
 
 def _load_data_files(rs: Ruleset, head_path: Path) -> list[RuleFileError]:
     """Read the calendar and the members-format lists the head names, so a ruleset that loads is complete."""
+    return _load_rosters(rs, head_path) + _load_provisions(rs) + _load_paragraphs(rs, head_path)
+
+
+def _read_into(read, path: Path, errors: list[RuleFileError]):
+    """What ``read`` gives for ``path``, or None with its errors added to ``errors``."""
+    try:
+        return read(path)
+    except RuleFileError as exc:
+        errors.append(exc)
+    except RuleSetErrors as exc:
+        errors.extend(exc.errors)
+    return None
+
+
+def _load_rosters(rs: Ruleset, head_path: Path) -> list[RuleFileError]:
     errors: list[RuleFileError] = []
     readers = {"calendar": load_calendar, "members": load_members, "regional_organizations": load_members}
     for key, read in readers.items():
@@ -207,26 +222,27 @@ def _load_data_files(rs: Ruleset, head_path: Path) -> list[RuleFileError]:
         if not path.is_file():
             errors.append(RuleFileError(str(head_path), None, f"{key.replace('_', ' ')} file '{name}' not found", f"create it or correct [ruleset].{key}"))
             continue
-        try:
-            loaded = read(path)
-        except RuleFileError as exc:
-            errors.append(exc)
-            continue
-        except RuleSetErrors as exc:
-            errors.extend(exc.errors)
+        loaded = _read_into(read, path, errors)
+        if loaded is None:
             continue
         if key == "calendar":
             rs._calendar = loaded
         else:
             rs._rosters[key] = loaded
+    return errors
+
+
+def _load_provisions(rs: Ruleset) -> list[RuleFileError]:
+    errors: list[RuleFileError] = []
     if rs.head.provisions is not None:
-        path = rs.folder / rs.head.provisions
-        try:
-            rs.provisions = read_checked(ProvisionsFile, path, "provision").provision
-        except RuleFileError as exc:
-            errors.append(exc)
-        except RuleSetErrors as exc:
-            errors.extend(exc.errors)
+        read = _read_into(lambda path: read_checked(ProvisionsFile, path, "provision"), rs.folder / rs.head.provisions, errors)
+        if read is not None:
+            rs.provisions = read.provision
+    return errors
+
+
+def _load_paragraphs(rs: Ruleset, head_path: Path) -> list[RuleFileError]:
+    errors: list[RuleFileError] = []
     for short, instrument in rs.spec.instruments.items():
         if instrument.paragraphs is None:
             continue
@@ -235,12 +251,9 @@ def _load_data_files(rs: Ruleset, head_path: Path) -> list[RuleFileError]:
             errors.append(RuleFileError(str(head_path), None, f"paragraphs file '{instrument.paragraphs}' of {short} not found",
                                         f"create it or remove paragraphs from [instruments.\"{short}\"]"))
             continue
-        try:
-            rs.paragraphs[short] = read_checked(ParagraphsFile, path).paragraphs.labels()
-        except RuleFileError as exc:
-            errors.append(exc)
-        except RuleSetErrors as exc:
-            errors.extend(exc.errors)
+        read = _read_into(lambda p: read_checked(ParagraphsFile, p), path, errors)
+        if read is not None:
+            rs.paragraphs[short] = read.paragraphs.labels()
     return errors
 
 
