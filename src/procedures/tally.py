@@ -230,25 +230,64 @@ def threshold_words(cond: PassCondition) -> str:
 
 
 def check_condition(cond: PassCondition, counts: dict[str, int], base: int) -> tuple[bool, Fraction | None, str]:
-    """Apply a pass condition in exact arithmetic; returns (passes, share, the comparison in words)."""
+    """Apply a pass condition in exact arithmetic; returns (passes, share, the comparison as a sentence)."""
     n = counts.get(cond.answer, 0)
     c = cond.comparison()
+    who = _respondents(n, base if cond.of == "electorate" else None, cond.answer, cond.of)
     if c in ("count_below", "count_at_least"):
         limit = int(cond.threshold())
-        ok = n < limit if c == "count_below" else n >= limit
-        op = "<" if c == "count_below" else "≥"
-        return ok, None, f"{n} '{cond.answer}' {op} {limit}? {'yes' if ok else 'no'}"
+        if c == "count_below":
+            ok = n < limit
+            return ok, None, f"{who}: fewer than {limit}, as required" if ok else f"{who}: not fewer than {limit}"
+        ok = n >= limit
+        return ok, None, f"{who}: at least the {limit} required" if ok else f"{who}: fewer than the {limit} required"
     frac = cond.threshold()
     if base == 0:
-        return False, None, f"no base to take a share of ({cond.of}): fails"
+        nothing = "no replies counted" if cond.of == "replies" else "an electorate of none"
+        return False, None, f"{nothing}, so there is no share to take: it fails"
     share = Fraction(n, base)
+    ok = _share_passes(c, n, base, frac)
+    if c == "share_at_least":
+        verdict = "at least" if ok else "less than"
+    else:
+        verdict = "more than" if ok else "not more than"
+    return ok, share, f"{_respondents(n, base, cond.answer, cond.of)}: {percent(share)}, {verdict} the {percent(frac)} required"
+
+
+def _share_passes(comparison: str, n: int, base: int, frac: Fraction) -> bool:
+    """n/base ≥ p/q (or >) in whole numbers: n·q ≥ p·base."""
     lhs, rhs = n * frac.denominator, frac.numerator * base
-    ok = lhs >= rhs if c == "share_at_least" else lhs > rhs
-    op = "≥" if c == "share_at_least" else ">"
-    return ok, share, (
-        f"{n}/{base} {op} {fraction_text(frac)}? {n} × {frac.denominator} = {lhs} {op} "
-        f"{frac.numerator} × {base} = {rhs}: {'yes' if ok else 'no'}"
-    )
+    return lhs >= rhs if comparison == "share_at_least" else lhs > rhs
+
+
+def exact_comparison(cond: PassCondition, counts: dict[str, int], base: int) -> str | None:
+    """A share's comparison in whole numbers, as checked ("7 × 10 ≥ 7 × 10 (70 ≥ 70)"); None for a count or no base."""
+    c = cond.comparison()
+    if c not in ("share_at_least", "share_more_than") or base == 0:
+        return None
+    n, frac = counts.get(cond.answer, 0), cond.threshold()
+    lhs, rhs = n * frac.denominator, frac.numerator * base
+    ok = _share_passes(c, n, base, frac)
+    op = {("share_at_least", True): "≥", ("share_at_least", False): "<",
+          ("share_more_than", True): ">", ("share_more_than", False): "≤"}[(c, ok)]
+    return f"in whole numbers: {n} × {frac.denominator} {op} {frac.numerator} × {base} ({lhs} {op} {rhs})"
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _respondents(n: int, base: int | None, answer: str, of: str = "replies") -> str:
+    """"7 of 10 replies approve", "1 reply objects", "6 of the 11 in the electorate request", "2 replies answer 'no-objection'"."""
+    if "-" in answer:
+        verb = f"{'answers' if n == 1 else 'answer'} '{answer}'"
+    else:
+        verb = f"{answer}s" if n == 1 else answer
+    if base is None:
+        return f"{_plural(n, 'reply', 'replies')} {verb}"
+    if of == "electorate":
+        return f"{n} of the {base} in the electorate {verb}"
+    return f"{n} of {_plural(base, 'reply', 'replies')} {verb}"
 
 
 def find_rule(rs: Ruleset, procedure: str) -> TallyRule:
@@ -425,6 +464,8 @@ class Decision:
     share: Fraction | None
     comparison: str
     outcome: Outcome
+    #: The share's comparison in whole numbers, as checked (None: a count, or no comparison made).
+    exact: str | None = None
 
 
 def admit(reader: _Reader, replies: Iterable[Reply]) -> Admitted:
@@ -488,7 +529,9 @@ def _decide(rule: TallyRule, counts: dict[str, int], replies_counted: int, base:
 def decide(rule: TallyRule, n: Count) -> Decision:
     """The outcome: the rule's pass condition on the counts."""
     passed, share, comparison = _decide(rule, n.counts, n.replies_counted, n.base)
-    return Decision(passed, share, comparison, rule.on_pass if passed else rule.on_fail)
+    silent_fail = n.replies_counted == 0 and rule.when_no_replies == "fail"
+    exact = None if silent_fail else exact_comparison(rule.passes_when, n.counts, n.base)
+    return Decision(passed, share, comparison, rule.on_pass if passed else rule.on_fail, exact)
 
 
 def _silence_warnings(rule: TallyRule, n: Count, d: Decision) -> list[str]:
@@ -643,11 +686,11 @@ def _entitled_step(rule: TallyRule, reader: _Reader) -> list[Step]:
 def _count_steps(rule: TallyRule, admitted: Admitted, kept: Kept, n: Count, d: Decision) -> list[Step]:
     cite = rule.cite.label()
     return [
-        Step(rule.id, cite, f"{admitted.rows_read} row(s) read: {len(kept.counted)} counted, {len(kept.excluded)} excluded "
-                            f"({len(kept.superseded)} superseded)"),
+        Step(rule.id, cite, f"{_plural(admitted.rows_read, 'row', 'rows')} read: {len(kept.counted)} counted, {len(kept.excluded)} excluded "
+                            f"({len(kept.superseded) or 'none'} superseded)"),
         Step(rule.id, cite, "counts: " + ", ".join(f"{a} {k}" for a, k in n.counts.items()) + f"; replies counted: {n.replies_counted}"),
         Step(rule.id, cite, f"passes when {threshold_words(rule.passes_when)}: {d.comparison}"),
-    ]
+    ] + ([Step(rule.id, cite, d.exact)] if d.exact else [])
 
 
 def _reader_warnings(rs: Ruleset, rule: TallyRule, procedure: str, reader: _Reader, d: Decision) -> list[str]:
