@@ -582,3 +582,150 @@ def test_the_comparison_reads_as_a_sentence(condition, counts, base, passes, wor
 )
 def test_the_exact_arithmetic_is_one_line_of_the_trace(condition, counts, base, line):
     assert exact_comparison(condition, counts, base) == line
+
+
+def test_an_answer_after_the_meeting_from_a_delegation_that_did_not_ask_is_excluded_with_who_may(ruleset):
+    from procedures.tally import tally
+
+    rows = [("Germany", "object", "2026-04-01"), ("France", "no-objection", "2026-03-20"), ("Italy", "object", "2026-04-02")]
+    r = tally(ruleset, "consultation-decision", _replies(rows), dt.date(2026, 3, 20), requested_by=["Italy"])
+    assert (r.outcome.outcome, r.comparison) == ("to-next-wtdc", "1 reply objects: not fewer than 1")
+    assert [e.reason for e in r.excluded] == [
+        "'object' received 2026-04-01, after the last day of the meeting (2026-03-20): only the delegations that asked for more time "
+        "at the meeting may still give it (Res. 1 § 7.3.5.2), and Germany (DEU) is not among them"]
+    assert ("after the last day of the meeting (2026-03-20), only the delegations that asked for more time at the meeting may still "
+            "give 'object': Italy (ITA)") in [s.text for s in r.trace]
+    assert r.requested_by == ["Italy (ITA)"] and r.warnings == [] and r.other_readings == []
+
+
+def test_an_answer_after_the_meeting_from_someone_not_named_counts_and_the_other_reading_is_shown(ruleset):
+    from procedures.tally import tally
+
+    r = tally(ruleset, "consultation-decision", _replies([("Germany", "object", "2026-04-01"), ("France", "no-objection", "2026-03-20")]),
+              dt.date(2026, 3, 20))
+    assert r.outcome.outcome == "to-next-wtdc"
+    assert r.warnings == [
+        "the input cannot tell which answers come from the delegations that asked for more time at the meeting (Res. 1 § 7.3.5.2): "
+        "1 'object' after the last day of the meeting (line 2) counted as if from them (the reading used; give --requested-by to say "
+        "who asked, or 'none'); if none were, it would be consultation-proceeds (0 replies object: fewer than 1, as required)"]
+    assert [o.as_dict() for o in r.other_readings] == [{
+        "reading": "none of the answers after the last day of the meeting from the delegations that asked for more time at the meeting",
+        "replies_counted": 1, "share": None, "outcome": "consultation-proceeds", "comparison": "0 replies object: fewer than 1, as required"}]
+
+
+def test_participants_are_named_in_json_and_a_delegation_named_twice_shows_the_other_reading(ruleset):
+    from procedures.tally import Reply, tally
+
+    rows = [Reply(2, "France", "request", None, None, "Ana"), Reply(3, "France", "request"), Reply(4, "France", "no-request"),
+            Reply(5, "Kenya", "no-request")]
+    d = tally(ruleset, "information-translation", rows, electorate_size=5).as_dict()
+    assert d["comparison"] == "2 of the 5 in the electorate request: 40 %, not more than the 50 % required"
+    assert [c.get("participant") for c in d["counted"]] == ["Ana", None, None, None]
+    assert d["warnings"] == [
+        "the file names delegations, not participants: 2 answers come from delegations named more than once (lines 3, 4) and count as "
+        "separate participants (the reading used: Res. 1 § 4.2.2.2 counts people; add a participant column to tell); counting one "
+        "answer per delegation, it would be the same"]
+    assert d["other_readings"] == [{"reading": "one answer per delegation", "replies_counted": 2, "share": "0/1",
+                                    "outcome": "not-translated",
+                                    "comparison": "0 of the 5 in the electorate request: 0 %, not more than the 50 % required"}]
+
+
+def test_a_participant_column_is_not_used_where_one_answer_per_member_counts(ruleset):
+    from procedures.tally import Reply, tally
+
+    r = tally(ruleset, "recommendation-approval", [Reply(2, "France", "approve", None, None, "Ana")])
+    assert r.warnings == ["no --circulated date: reply dates were not checked against the reply window of Res. 1 § 7.3.5.3",
+                          "the participant column is not used: recommendation-approval counts one answer per member (Res. 1 § 7.3.5.5)"]
+    assert "participant" not in r.as_dict()["counted"][0]
+
+
+def test_with_only_abstentions_the_other_reading_has_no_valid_reply(ruleset):
+    from procedures.tally import Reply, tally
+
+    r = tally(ruleset, "recommendation-approval", [Reply(2, "France", "abstain")])
+    assert r.outcome.outcome == "referred-back"
+    assert r.as_dict()["other_readings"] == [{"reading": "abstentions excluded from the replies", "replies_counted": 0, "share": None,
+                                              "outcome": "referred-back", "comparison": "no valid replies were received: nothing passes"}]
+
+
+def test_a_timed_reply_and_a_dated_one_of_the_same_day_the_date_counts_as_midnight_utc(ruleset):
+    from procedures.tally import tally
+
+    rows = [("France", "disapprove", "2026-03-02T00:30:00+00:00"), ("FRA", "approve", "2026-03-02")]
+    r = tally(ruleset, "recommendation-approval", _replies(rows))
+    assert [(c.row, c.answer) for c in r.counted] == [(2, "disapprove")]
+    assert [s.as_dict() for s in r.superseded] == [{"row": 3, "member_state": "France (FRA)", "answer": "approve", "superseded_by": 2}]
+    assert r.excluded[0].get("unreadable", "not given") == "not given" and r.excluded[0]["row"] == 3
+
+
+def test_a_timed_reply_on_the_last_day_elsewhere_is_late_when_geneva_has_passed_the_cut_off(ruleset):
+    from procedures.tally import tally
+
+    rows = [("France", "approve", "2026-05-28T23:30:00-05:00"), ("Kenya", "approve", "2026-05-28T23:30:00+02:00")]
+    r = tally(ruleset, "recommendation-approval", _replies(rows), dt.date(2026, 2, 28))
+    assert [c.row for c in r.counted] == [3]
+    assert r.excluded[0].reason == ("received 2026-05-29 06:30 CEST, after the reply window closed on 2026-05-28 23:59:59 CEST "
+                                    "(Res. 1 § 7.3.5.3)")
+
+
+@pytest.mark.parametrize("rule, words", [
+    ("res1.4.2.2.2.information-translation", "'request' more than 50 % of the electorate"),
+    ("res1.5.3.6.question-approval", "fewer than 2 'object'"),
+    ("res1.5.3.3.question-support", "at least 4 'support'"),
+    ("res1.6.1.2.1.question-deletion", "'no-objection' more than 50 % of the replies counted"),
+    ("res1.7.3.5.5.recommendation-approval", "'approve' at least 70 % of the replies counted"),
+])
+def test_the_threshold_in_words(ruleset, rule, words):
+    from procedures.tally import threshold_words
+
+    assert threshold_words(ruleset.rules[rule].passes_when) == words
+
+
+def test_the_procedures_that_tally(ruleset):
+    from procedures.tally import procedure_names
+
+    assert procedure_names(ruleset) == ["question-approval", "question-deletion", "recommendation-approval", "recommendation-deletion",
+                                        "recommendation-deletion-agreement", "recommendation-adoption", "consultation-decision",
+                                        "information-translation", "question-support"]
+
+
+def test_percentages_are_exact_where_they_terminate():
+    from procedures.tally import percent
+
+    assert [percent(f) for f in (Fraction(7, 10), Fraction(1, 8), Fraction(1, 3), Fraction(2, 3))] == ["70 %", "12.5 %", "≈ 33.33 %", "≈ 66.67 %"]
+
+
+def test_lines_are_listed_up_to_twenty():
+    from procedures.tally import _lines
+
+    assert _lines([3]) == "line 3"
+    assert _lines([3, 4]) == "lines 3, 4"
+    assert _lines(list(range(1, 21))) == "lines " + ", ".join(map(str, range(1, 21)))
+    assert _lines(list(range(1, 24))) == "lines " + ", ".join(map(str, range(1, 21))) + " and 3 more"
+
+
+def test_an_exception_that_lifts_the_bound(ruleset):
+    r = check_limit(ruleset, "res1.4.1.3.6.contribution-pages", Fraction(12), frozenset({"chair-consulted"}))
+    includes(r.as_dict(), {
+        "at_most": None, "at_least": None, "within": True, "severity": "ok", "comparison": "no bound under the exception",
+        "message": "12 pages: allowed, the exception lifts the bound — after consulting the chair, a longer contribution for action may "
+                   "be accepted; a summary its author drafts may be published (may)",
+        "cite": ["Res. 1 § 4.1.3.6", "Res. 1 § 4.2.1.2"], "exception": "res1.4.2.1.2.longer-contribution", "remedy": None, "warnings": [],
+    })
+    assert r.line().endswith("(Res. 1 § 4.1.3.6, Res. 1 § 4.2.1.2, should).")
+
+
+@pytest.mark.parametrize("value, previous, note, warnings", [
+    (70, 65, "(65 previous + 20 added)", []),
+    (71, 65, "(65 previous + 20 added)", ["other reading (the 20 pages bound the whole excess over 50, whatever earlier revisions "
+                                         "added): at most 70 pages, so 71 pages would be more than allowed"]),
+    (60, 50, "(50 previous + 20 added)", []),
+])
+def test_the_other_reading_of_a_grown_bound_is_shown_from_the_first_page_it_changes(ruleset, value, previous, note, warnings):
+    r = judge(ruleset.rules["res1.3.10.5.1.output-report-pages"], Fraction(value), frozenset({"revised-report"}), {"previous-pages": previous})
+    assert note in r.message and r.warnings == warnings
+
+
+def test_a_complementary_revision_on_the_anniversary_needs_no_exception(library):
+    r = check_revision(library, dt.date(2026, 5, 10), dt.date(2028, 5, 10), frozenset({"complements"}))
+    includes(r.results[0].as_dict(), {"within": True, "exception": None, "cite": ["Res. 1 § 7.1.2"]})
