@@ -729,3 +729,77 @@ def test_the_other_reading_of_a_grown_bound_is_shown_from_the_first_page_it_chan
 def test_a_complementary_revision_on_the_anniversary_needs_no_exception(library):
     r = check_revision(library, dt.date(2026, 5, 10), dt.date(2028, 5, 10), frozenset({"complements"}))
     includes(r.results[0].as_dict(), {"within": True, "exception": None, "cite": ["Res. 1 § 7.1.2"]})
+
+
+def test_the_middle_of_a_study_period_is_halfway_between_the_conferences(ruleset):
+    d = evaluate(ruleset, "res1.5.3.8.list-of-new-questions", {"wtdc-closed": dt.date(2025, 11, 28), "wtdc-opens": dt.date(2029, 11, 5)})
+    rule, cite = "res1.5.3.8.list-of-new-questions", "Res. 1 § 5.3.8"
+    assert d.date == dt.date(2027, 11, 17)
+    assert [s.as_dict() for s in d.trace] == [
+        {"rule": rule, "cite": cite, "text": "study-period-middle: halfway from wtdc-closed 2025-11-28 to wtdc-opens 2029-11-05 "
+                                             "(1438 days; 719 on) = 2027-11-17"},
+        {"rule": rule, "cite": cite, "text": "0 calendar days before study-period-middle: 2027-11-17 − 0 day(s) = 2027-11-17"},
+    ]
+    with pytest.raises(MissingEvent) as exc:
+        evaluate(ruleset, rule, {"wtdc-closed": dt.date(2025, 11, 28)})
+    assert exc.value.event == "wtdc-opens" and str(exc.value) == "needs the date of 'wtdc-opens' (the opening day of the next WTDC)"
+
+
+def test_an_event_not_given_is_taken_as_the_latest_its_rule_allows_and_the_trace_says_so(ruleset):
+    d = evaluate(ruleset, "res1.7.3.5.3.replies", {"sg-adoption": dt.date(2026, 1, 31)})
+    request, replies, cite = "res1.7.3.5.3.request", "res1.7.3.5.3.replies", "Res. 1 § 7.3.5.3"
+    assert d.date == dt.date(2026, 5, 28)
+    assert [s.as_dict() for s in d.trace] == [
+        {"rule": request, "cite": cite, "text": "sg-adoption is 2026-01-31 (Saturday)"},
+        {"rule": request, "cite": cite, "text": "1 month after sg-adoption: 2026-01-31 + 1 month(s) = 2026-02-28 (day 31 does not exist "
+                                                "in that month: clipped to its last day)"},
+        {"rule": replies, "cite": cite, "text": "consultation-request-sent not given: taken as the latest date res1.7.3.5.3.request "
+                                                "allows, 2026-02-28"},
+        {"rule": replies, "cite": cite, "text": "3 months after consultation-request-sent: 2026-02-28 + 3 month(s) = 2026-05-28"},
+    ]
+    with pytest.raises(MissingEvent) as exc:
+        evaluate(ruleset, replies, {})
+    assert exc.value.event == "sg-adoption"
+    assert str(exc.value) == "needs the date of 'sg-adoption' (the day the study group adopted the draft Recommendation)"
+
+
+@pytest.mark.parametrize("months, message", [
+    (1, "2026-01-31 + 1 month(s) has no day 31 in 2026-02, and the rule's month_end is \"reject\""),
+    (-2, "2026-01-31 − 2 month(s) has no day 31 in 2025-11, and the rule's month_end is \"reject\""),
+])
+def test_a_month_end_that_is_rejected_says_which_day_is_missing(months, message):
+    from procedures.errors import EvaluationError
+    from procedures.offsets import add_months
+
+    with pytest.raises(EvaluationError) as exc:
+        add_months(dt.date(2026, 1, 31), months, "reject")
+    assert str(exc.value) == message
+    assert add_months(dt.date(2026, 1, 31), 0, "reject") == dt.date(2026, 1, 31)
+
+
+def test_an_official_year_keeps_its_closures_standing_and_gives_no_day_in_lieu(tmp_path):
+    text = CALENDAR.replace("official_years = [2028]", "official_years = [2027]").replace(
+        "[[correction]]\ndate = 2027-03-10", "[[closure]]\ndate = 2028-01-08\nname = \"Winter day\"\nsource = \"ITU closure\"\n\n"
+        "[[correction]]\ndate = 2028-02-01\naction = \"add\"\nname = \"Late day\"\nnote = \"by hand\"\n\n"
+        "[[correction]]\ndate = 2028-02-02\naction = \"remove\"\nname = \"Not closed\"\nnote = \"never was\"\n\n"
+        "[[correction]]\ndate = 2027-03-10")
+    cal = _calendar(tmp_path, "nearest-working-day", text)
+    # Saturday 1 January 2028, provisional: Friday 31 December 2027 is in an official year, so no day in lieu there
+    assert cal.closure(dt.date(2027, 12, 31)) is None
+    assert _days(cal, 2028) == [
+        ("2028-01-01", "New Year", "public holiday (CH-GE, holidays package)", True),
+        ("2028-01-07", "Winter day (in lieu)", "in lieu of Saturday 2028-01-08 (a closure on a weekend)", True),
+        ("2028-01-08", "Winter day", "ITU closure", True),
+        ("2028-02-01", "Late day", "correction: by hand", True),
+    ]
+    assert [d[3] for d in _days(cal, 2027)] == [False] * len(_days(cal, 2027))
+
+
+def test_a_calendar_built_without_a_file_name_names_its_default(tmp_path):
+    from procedures.calendar import ClosureCalendar
+    from procedures.errors import CalendarError
+
+    cal = ClosureCalendar(_calendar(tmp_path).spec)
+    assert cal.file == "calendar"
+    with pytest.raises(CalendarError, match=r"add the year's closures to /calendar and widen first_year/last_year$"):
+        cal.closure(dt.date(2030, 1, 1))
