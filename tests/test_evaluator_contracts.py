@@ -803,3 +803,54 @@ def test_a_calendar_built_without_a_file_name_names_its_default(tmp_path):
     assert cal.file == "calendar"
     with pytest.raises(CalendarError, match=r"add the year's closures to /calendar and widen first_year/last_year$"):
         cal.closure(dt.date(2030, 1, 1))
+
+
+# --- offsets: the arithmetic and how it is explained --------------------------------------------------
+
+
+@pytest.mark.parametrize("offset, counting, anchor, day, how", [
+    ({"amount": 2, "unit": "weeks", "direction": "before"}, "date-minus-n", dt.date(2026, 9, 14), dt.date(2026, 8, 31),
+     "2026-09-14 − 2 week(s) (14 days) = 2026-08-31"),
+    ({"amount": 2, "unit": "weeks", "direction": "after"}, "clear-days", dt.date(2026, 9, 14), dt.date(2026, 9, 29),
+     "2026-09-14 + 2 week(s) (14 days) + 1 (clear days) = 2026-09-29"),
+    ({"amount": 1, "unit": "calendar-days", "direction": "after"}, "clear-days", dt.date(2026, 9, 14), dt.date(2026, 9, 16),
+     "2026-09-14 + 1 day(s) + 1 (clear days) = 2026-09-16"),
+    ({"amount": 0, "unit": "calendar-days", "direction": "after"}, "clear-days", dt.date(2026, 9, 14), dt.date(2026, 9, 14),
+     "2026-09-14 + 0 day(s) = 2026-09-14"),
+    ({"amount": 1, "unit": "months", "direction": "after", "month_end": "clip"}, "date-minus-n", dt.date(2026, 1, 30),
+     dt.date(2026, 2, 28), "2026-01-30 + 1 month(s) = 2026-02-28 (day 30 does not exist in that month: clipped to its last day)"),
+    ({"amount": 1, "unit": "months", "direction": "before", "month_end": "clip"}, "date-minus-n", dt.date(2026, 3, 15),
+     dt.date(2026, 2, 15), "2026-03-15 − 1 month(s) = 2026-02-15"),
+    ({"amount": 2, "unit": "working-days", "direction": "before"}, "date-minus-n", dt.date(2026, 9, 14), dt.date(2026, 9, 9),  # 10 September: Jeûne genevois
+     "2026-09-14 − 2 working day(s), counting from the day before, skipping weekends and closed days = 2026-09-09"),
+])
+def test_an_offset_is_computed_and_explained(ruleset, offset, counting, anchor, day, how):
+    from procedures.models import Offset
+    from procedures.offsets import shift
+
+    assert shift(anchor, Offset(**offset), counting, ruleset.calendar) == (day, how)
+
+
+def test_a_month_end_the_rule_rejects_is_an_error_and_a_date_off_the_calendar_too(ruleset):
+    from procedures.errors import EvaluationError
+    from procedures.models import Offset
+    from procedures.offsets import shift
+
+    with pytest.raises(EvaluationError, match="has no day 31 in 2026-02"):
+        shift(dt.date(2026, 1, 31), Offset(amount=1, unit="months", direction="after", month_end="reject"), "date-minus-n", ruleset.calendar)
+    with pytest.raises(EvaluationError) as exc:
+        shift(dt.date(9999, 12, 30), Offset(amount=3, unit="calendar-days", direction="after"), "date-minus-n", ruleset.calendar)
+    assert str(exc.value) == "3 calendar days after 9999-12-30 falls outside the calendar's range of dates"
+
+
+@pytest.mark.parametrize("policy, day, moved, text", [
+    ("next-working-day", dt.date(2026, 9, 13), dt.date(2026, 9, 14), "2026-09-13 is not a working day: moved to the next working day, 2026-09-14"),
+    ("previous-working-day", dt.date(2026, 9, 13), dt.date(2026, 9, 11),
+     "2026-09-13 is not a working day: moved to the previous working day, 2026-09-11"),
+    ("keep", dt.date(2026, 9, 13), dt.date(2026, 9, 13), None),
+    ("next-working-day", dt.date(2026, 9, 14), dt.date(2026, 9, 14), None),
+])
+def test_a_date_on_a_non_working_day_moves_as_the_rule_says(ruleset, policy, day, moved, text):
+    from procedures.offsets import apply_non_working_day
+
+    assert apply_non_working_day(day, policy, ruleset.calendar) == (moved, text)
