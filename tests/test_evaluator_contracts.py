@@ -12,11 +12,9 @@ from fractions import Fraction
 
 import pytest
 
-from conftest import REPO
 from procedures.deadlines import MissingEvent, Skipped, evaluate, evaluate_applicable, evaluate_cached, other_counting
 from procedures.errors import InputError
 from procedures.limits import check_limit, check_revision, judge, parse_count, parse_value
-from procedures.loader import load_library
 from procedures.models import PassCondition
 from procedures.tally import check_condition, exact_comparison
 from procedures.timeline import start_event, timeline, timeline_procedures
@@ -82,8 +80,9 @@ def _with_counting(rs, counting):
     return other
 
 
-def test_the_memo_gives_what_evaluate_gives_under_each_counting():
-    rs = load_library(REPO / "rules").latest()  # a ruleset of its own: an empty memo
+def test_the_memo_gives_what_evaluate_gives_under_each_counting(ruleset):
+    rs = ruleset
+    rs.evaluated.clear()  # the library is loaded once per process: start from an empty memo
     rule = "res1.4.2.1.1.translation-deadline"
     for counting in (None, "date-minus-n", "clear-days"):
         got = evaluate_cached(rs, rule, OPENS, counting)
