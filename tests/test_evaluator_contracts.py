@@ -853,3 +853,48 @@ def test_a_date_on_a_non_working_day_moves_as_the_rule_says(ruleset, policy, day
     from procedures.offsets import apply_non_working_day
 
     assert apply_non_working_day(day, policy, ruleset.calendar) == (moved, text)
+
+
+def test_silence_passes_where_only_objections_stop_a_text_and_fails_where_a_share_is_needed(ruleset):
+    from procedures.tally import tally
+
+    approval = tally(ruleset, "question-approval", [])
+    assert (approval.outcome.outcome, approval.comparison) == ("approved", "0 replies object: fewer than 2, as required")
+    assert approval.warnings[-1] == ("no valid replies were received: fewer than 2 'object' holds with none, so the result of silence is "
+                                     "approved (Res. 1 § 5.3.6)")
+    assert approval.trace[-1].text == "passes when fewer than 2 'object': 0 replies object: fewer than 2, as required"
+    share = tally(ruleset, "recommendation-approval", [])
+    assert (share.outcome.outcome, share.comparison) == ("referred-back", "no valid replies were received: nothing passes")
+    assert share.warnings[-1] == "no valid replies were received: nothing passes"
+    assert [s.text for s in share.trace][-1] == ("passes when 'approve' at least 70 % of the replies counted: no valid replies were "
+                                                 "received: nothing passes")
+
+
+def test_an_exception_changes_what_follows_and_is_named_otherwise(ruleset):
+    from procedures.tally import Reply, tally
+
+    plain = tally(ruleset, "recommendation-adoption", [Reply(2, "France", "object")])
+    assert plain.what_follows == ("the objecting Member State gives its reasons; the Director makes them available to the next study "
+                                  "group meeting; if no meeting before wtdc: the chair forwards the text to WTDC (Res. 1 § 7.2.6)")
+    assert plain.cite == ["Res. 1 § 7.2.4", "Res. 1 § 7.2.5"]
+    flagged = tally(ruleset, "recommendation-adoption", [Reply(2, "France", "object")], flags=frozenset({"no-meeting-before-wtdc"}))
+    assert flagged.what_follows == "no study group meeting remains before WTDC: the chair forwards the text to WTDC"
+    assert flagged.cite == ["Res. 1 § 7.2.4", "Res. 1 § 7.2.5", "Res. 1 § 7.2.6"]
+    assert flagged.trace[-1].as_dict() == {
+        "rule": "res1.7.2.4.recommendation-adoption", "cite": "Res. 1 § 7.2.6",
+        "text": "exception res1.7.2.6.no-meeting-before-wtdc (no-meeting-before-wtdc): no study group meeting remains before WTDC: "
+                "the chair forwards the text to WTDC"}
+
+
+def test_a_tally_refuses_what_it_cannot_count_in_one_line(ruleset):
+    from procedures.tally import Reply, find_rule, tally
+
+    with pytest.raises(InputError, match=r"^unknown procedure 'nope'; use one of: question-approval, question-deletion, "):
+        find_rule(ruleset, "nope")
+    with pytest.raises(InputError, match=r"^3 participants replied but --electorate-size is 2; check the number$"):
+        tally(ruleset, "information-translation", [Reply(2, "France", "request", None, None, p) for p in ("A", "B", "C")], electorate_size=2)
+    with pytest.raises(InputError, match=r"^--electorate-size must be zero or more$"):
+        tally(ruleset, "information-translation", [], electorate_size=-1)
+    with pytest.raises(InputError, match=r"^procedure 'information-translation' compares with the whole electorate \(participants\); "
+                                         r"give --electorate-size N$"):
+        tally(ruleset, "information-translation", [])
