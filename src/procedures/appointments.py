@@ -187,18 +187,24 @@ def _appointment(line, row, roles, needs_question, needs_org, orgs) -> tuple[str
     question = row.get("question") or ""
     if role in needs_question and not question:
         return f"a {role}'s post is for a study Question; fill in the question column (e.g. Q1/1)", None
-    code = None
-    text = row.get("regional_organization") or ""
+    problem, code = _organization(row.get("regional_organization") or "", role, needs_org, orgs)
+    if problem:
+        return problem, None
+    return None, Appointment(line, row["person"], row["nominated_by"], role, row["study_group"], question, code)
+
+
+def _organization(text: str, role: str, needs_org, orgs) -> tuple[str | None, str | None]:
+    """(problem, None) or (None, the regional organization's code, if any) of one row."""
     if text:
         found = orgs.find(text) if orgs else None
         if found is None:
             known = ", ".join(m.code for m in orgs.spec.member) if orgs else "none declared"
             return f"unknown regional organization '{text}'; use one of {known}", None
-        code = found.code
-    elif role in needs_org:
+        return None, found.code
+    if role in needs_org:
         known = ", ".join(m.code for m in orgs.spec.member) if orgs else ""
         return f"a {role} comes from a regional telecommunication organization; fill in regional_organization ({known})", None
-    return None, Appointment(line, row["person"], row["nominated_by"], role, row["study_group"], question, code)
+    return None, None
 
 
 def read_attendance(source: Path | BinaryIO | IO[str], name: str, people: set[str], sheet: str | None = None,
@@ -292,11 +298,7 @@ def check_appointments(rs: Ruleset, appointments: Rows, attendance: Rows | None 
         meetings.setdefault(normalise(m.person), []).append(m)
     result = AppointmentsResult([], list(appointments.errors) + (list(attendance.errors) if attendance else []),
                                 people=len(by_person), appointments=len(appointments.rows))
-    for rows in (appointments, attendance):
-        if rows and rows.ignored:
-            result.warnings.append(f"{rows.name}: columns ignored: {', '.join(rows.ignored)}")
-        if rows and rows.read_as:
-            result.warnings.append(rows.read_as)
+    result.warnings += _reading_warnings(appointments) + _reading_warnings(attendance)
     for rule in rs.of_kind(RoleRule):
         if rule.measure == "consecutive-absences" and attendance is None:
             result.not_checked.append(f"{rule.id} ({rule.cite.label()}): give --attendance FILE to count {rule.quantity}")
@@ -307,6 +309,13 @@ def check_appointments(rs: Ruleset, appointments: Rows, attendance: Rows | None 
         else:
             _per_post_group(rule, appointments.rows, result)
     return result
+
+
+def _reading_warnings(rows: Rows | None) -> list[str]:
+    """Columns a table has that were not used, and how its text was decoded."""
+    if not rows:
+        return []
+    return ([f"{rows.name}: columns ignored: {', '.join(rows.ignored)}"] if rows.ignored else []) + ([rows.read_as] if rows.read_as else [])
 
 
 def _add(result: AppointmentsResult, check: LimitResult, who: str) -> None:
@@ -334,23 +343,27 @@ def _per_person(rule: RoleRule, by_person, meetings, result: AppointmentsResult)
             continue
         nominated = ", ".join(dict.fromkeys(a.nominated_by for a in held))
         subject = f"{posts[0].person} ({'; '.join(a.post() for a in held)}; nominated by {nominated})"
-        if rule.measure == "consecutive-absences":
-            if key not in meetings:
-                unlisted.append(posts[0].person)
-                continue
+        if rule.measure != "consecutive-absences":
+            _add(result, _person_posts(rule, posts, subject), posts[0].person)
+        elif key in meetings:
             run = longest_absence(meetings[key])
             detail = f" ({', '.join(m.meeting for m in run)})" if run else ""
             result.checks.append(judge(rule, Fraction(len(run)), subject=subject, detail=detail))
-            continue
-        counted = [a for a in posts if a.role in rule.counts]
-        value, detail = _count(rule, counted)
-        other = {}
-        if _counts_differently(rule):
-            kept = _count(rule, [a for a in counted if not _left_out(rule, a)])
-            other = {"other_value": Fraction(kept[0]), "other_detail": kept[1]}
-        _add(result, judge(rule, Fraction(value), subject=subject, detail=detail, **other), posts[0].person)
+        else:
+            unlisted.append(posts[0].person)
     if unlisted:
         result.not_checked.append(f"{rule.id} ({rule.cite.label()}): the attendance file lists no meeting for {len(unlisted)} of them: {', '.join(unlisted)}")
+
+
+def _person_posts(rule: RoleRule, posts: list[Appointment], subject: str) -> LimitResult:
+    """One person's posts (or Questions) against the rule, with the count under its other reading."""
+    counted = [a for a in posts if a.role in rule.counts]
+    value, detail = _count(rule, counted)
+    other = {}
+    if _counts_differently(rule):
+        kept = _count(rule, [a for a in counted if not _left_out(rule, a)])
+        other = {"other_value": Fraction(kept[0]), "other_detail": kept[1]}
+    return judge(rule, Fraction(value), subject=subject, detail=detail, **other)
 
 
 def _count(rule: RoleRule, counted: list[Appointment]) -> tuple[int, str]:
@@ -372,23 +385,29 @@ def _per_post_group(rule: RoleRule, appointments: list[Appointment], result: App
     if not counted:
         result.not_checked.append(f"{rule.id} ({rule.cite.label()}): the file lists no {' or '.join(rule.counts)}")
         return
+    for subject, posts in _post_groups(rule, counted):
+        other = {}
+        if _counts_differently(rule):
+            kept = [a for a in posts if not _left_out(rule, a)]
+            other = {"other_value": Fraction(len(kept)), "other_detail": _people(kept)}
+        _add(result, judge(rule, Fraction(len(posts)), subject=subject, detail=_people(posts), **other), subject)
+
+
+def _people(posts: list[Appointment]) -> str:
+    return f" ({', '.join(a.person for a in posts)})" if posts else ""
+
+
+def _post_groups(rule: RoleRule, counted: list[Appointment]) -> list[tuple[str, list[Appointment]]]:
+    """The posts counted together: per Question, per named study group, or all of them."""
     if rule.per == "question":
         groups: dict[tuple, list[Appointment]] = {}
         for a in counted:
             groups.setdefault((group_key(a.study_group), normalise(a.question)), []).append(a)
         # named by the first of its spellings in sort order, so that the rows' order does not matter
-        subjects = [(min(f"{a.question} ({a.study_group})" for a in posts), posts) for posts in groups.values()]
-    elif rule.per == "study-group":
-        subjects = [(g, [a for a in counted if group_key(a.study_group) == group_key(g)]) for g in rule.study_groups]
-    else:
-        subjects = [(IN_ALL, counted)]
-    for subject, posts in subjects:
-        detail = f" ({', '.join(a.person for a in posts)})" if posts else ""
-        other = {}
-        if _counts_differently(rule):
-            kept = [a for a in posts if not _left_out(rule, a)]
-            other = {"other_value": Fraction(len(kept)), "other_detail": f" ({', '.join(a.person for a in kept)})" if kept else ""}
-        _add(result, judge(rule, Fraction(len(posts)), subject=subject, detail=detail, **other), subject)
+        return [(min(f"{a.question} ({a.study_group})" for a in posts), posts) for posts in groups.values()]
+    if rule.per == "study-group":
+        return [(g, [a for a in counted if group_key(a.study_group) == group_key(g)]) for g in rule.study_groups]
+    return [(IN_ALL, counted)]
 
 
 def _per_group(rs: Ruleset, rule: RoleRule, appointments: list[Appointment], result: AppointmentsResult) -> None:

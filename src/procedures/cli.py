@@ -524,8 +524,6 @@ def tally_cmd(
 
 def tally_text(result) -> str:
     """The result as a circular announcing it would need it."""
-    from procedures.tally import fraction_text, percent
-
     lines = []
     if result.provisional:
         rows = [e["row"] for e in result.excluded if e.get("unreadable")]
@@ -534,8 +532,7 @@ def tally_text(result) -> str:
     lines.append(f"{result.outcome.outcome.upper()}: {result.what_follows} ({', '.join(result.cite)}).")
     counts = ", ".join(f"{n} {a}" for a, n in result.counts.items())
     lines.append(f"Replies counted: {result.replies_counted} ({counts}).")
-    share = f"; share {fraction_text(result.share)} = {percent(result.share)}" if result.share is not None else ""
-    lines.append(f"Passes when {result.threshold_text()}{share}: {result.comparison}.")
+    lines.append(f"Passes when {result.threshold_text()}. {result.comparison[:1].upper()}{result.comparison[1:]}.")
     if result.window:
         lines.append(f"Reply window: {result.window['opens']} to {result.window['cutoff']} ({result.window['cite']}).")
     if result.requested_by is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import NamedTuple
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -194,21 +195,32 @@ def evaluate_cached(rs: Ruleset, rule_id: str, events: Mapping[str, dt.date], co
     return hit
 
 
+class Skipped(NamedTuple):
+    """A rule not dated because an event it needs was not given (unpacks as (rule id, cite, reason))."""
+
+    rule: str
+    cite: str
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"id": self.rule, "cite": self.cite, "reason": self.reason}
+
+
 def evaluate_applicable(
     rs: Ruleset,
     subject: str,
     events: Mapping[str, dt.date],
     conditions: frozenset[str] | None = None,
-) -> tuple[list[Deadline], list[tuple[str, str, str]]]:
+) -> tuple[list[Deadline], list[Skipped]]:
     """Every deadline rule that applies to ``subject`` (a meeting kind or procedure), in date order.
 
-    Rules that need an event not given come back as (rule id, cite, reason).
+    Rules that need an event not given come back as Skipped (rule id, cite, reason).
     With ``conditions``, a rule applies as its base rule and exceptions say
     (``deadline_applies``); without, every rule is listed, and those whose base
     rule does not apply are flagged by their caller.
     """
     found: list[Deadline] = []
-    skipped: list[tuple[str, str, str]] = []
+    skipped: list[Skipped] = []
     for rule in rs.deadlines().values():
         if subject not in rule.applies_to:
             continue
@@ -217,7 +229,7 @@ def evaluate_applicable(
         try:
             found.append(evaluate(rs, rule.id, events))
         except MissingEvent as exc:
-            skipped.append((rule.id, rule.cite.label(), str(exc)))
+            skipped.append(Skipped(rule.id, rule.cite.label(), str(exc)))
     found.sort(key=lambda d: (d.date, d.rule.cite.sort_key(), d.id))
     return found, skipped
 

@@ -110,28 +110,32 @@ def judge(rule: BoundedRule, value: Fraction, flags: frozenset[str] = frozenset(
     ``not_counted``); the other reading is shown when it gives another answer.
     A threshold (``threshold = true``) crossed is a note, not a fault.
     """
-    cites = [c.label() for c in rule.cites()]
     used = _exception_for(rule, flags)
-    if used:
-        cites.append(used.cite.label())
+    cites = [c.label() for c in rule.cites()] + ([used.cite.label()] if used else [])
     at_most, at_least, bound_note, warnings = _bounds(rule, used, inputs)
-    over = at_most is not None and value > at_most
-    under = at_least is not None and value < at_least
-    threshold = getattr(rule, "threshold", False)
-    within = threshold or not (over or under)
+    over, under = _outside(value, at_least, at_most)
+    kept = not (over or under)
     shown = f"{_num(value)} {unit_words(value, rule.unit)}"
-    if used and used.other_reading_at_most is not None and (value <= used.other_reading_at_most) != (not (over or under)):
-        verdict = "within it" if value <= used.other_reading_at_most else "more than allowed"
-        warnings.append(f"other reading ({used.other_reading}): at most {used.other_reading_at_most} {rule.unit}, "
-                        f"so {shown} would be {verdict}")
-    if rule.other_reading and not used:
-        warnings += _other_reading(rule, value, not (over or under), other_value,
-                                   detail if other_value is None else other_detail)
-    lead = f"{f'{subject}: ' if subject else ''}{shown}{detail}"
+    warnings += _exception_reading(rule, used, value, kept, shown)
+    warnings += _other_reading(rule, value, kept, other_value, detail if other_value is None else other_detail) if not used else []
+    lead = f"{subject}: {shown}{detail}" if subject else f"{shown}{detail}"
     severity, message = _verdict(rule, used, lead, over, under, at_most, _bound_words(at_least, at_most), bound_note)
-    return LimitResult(rule, value, at_most, at_least, within, severity, message, _unique(cites),
+    return LimitResult(rule, value, at_most, at_least, getattr(rule, "threshold", False) or kept, severity, message, _unique(cites),
                        _comparison(value, at_most, at_least, over, under),
-                       used.id if used else None, rule.remedy if over or under else None, warnings, subject)
+                       used.id if used else None, None if kept else rule.remedy, warnings, subject)
+
+
+def _outside(value, at_least, at_most) -> tuple[bool, bool]:
+    """(over, under): the value above the upper bound, below the lower one."""
+    return at_most is not None and value > at_most, at_least is not None and value < at_least
+
+
+def _exception_reading(rule: BoundedRule, used: LimitException | None, value: Fraction, kept: bool, shown: str) -> list[str]:
+    """The exception's other reading of its bound, in one warning, when it gives another answer."""
+    if used is None or used.other_reading_at_most is None or (value <= used.other_reading_at_most) == kept:
+        return []
+    verdict = "within it" if value <= used.other_reading_at_most else "more than allowed"
+    return [f"other reading ({used.other_reading}): at most {used.other_reading_at_most} {rule.unit}, so {shown} would be {verdict}"]
 
 
 def _bounds(rule: BoundedRule, used: LimitException | None, inputs: dict[str, int] | None) -> tuple[int | None, int | None, str, list[str]]:
@@ -180,11 +184,13 @@ def _verdict(rule: BoundedRule, used: LimitException | None, lead: str, over: bo
 def _other_reading(rule: BoundedRule, value: Fraction, kept: bool, other_value: Fraction | None, other_detail: str) -> list[str]:
     """The rule's other reading, in one warning, when it gives another answer than the reading used."""
     reading = rule.other_reading
+    if reading is None:
+        return []
     if other_value is None and reading.not_counted:
         return []  # a bare number cannot be counted the other way
     least, most = reading.bounds(rule)
     v = value if other_value is None else other_value
-    over, under = most is not None and v > most, least is not None and v < least
+    over, under = _outside(v, least, most)
     if (not (over or under)) == kept:
         return []
     bound = _bound_words(least, most)

@@ -197,6 +197,21 @@ def _raw_ids(raw: dict) -> set[str]:
 
 def _load_data_files(rs: Ruleset, head_path: Path) -> list[RuleFileError]:
     """Read the calendar and the members-format lists the head names, so a ruleset that loads is complete."""
+    return _load_rosters(rs, head_path) + _load_provisions(rs) + _load_paragraphs(rs, head_path)
+
+
+def _read_into(read, path: Path, errors: list[RuleFileError]):
+    """What ``read`` gives for ``path``, or None with its errors added to ``errors``."""
+    try:
+        return read(path)
+    except RuleFileError as exc:
+        errors.append(exc)
+    except RuleSetErrors as exc:
+        errors.extend(exc.errors)
+    return None
+
+
+def _load_rosters(rs: Ruleset, head_path: Path) -> list[RuleFileError]:
     errors: list[RuleFileError] = []
     readers = {"calendar": load_calendar, "members": load_members, "regional_organizations": load_members}
     for key, read in readers.items():
@@ -207,26 +222,27 @@ def _load_data_files(rs: Ruleset, head_path: Path) -> list[RuleFileError]:
         if not path.is_file():
             errors.append(RuleFileError(str(head_path), None, f"{key.replace('_', ' ')} file '{name}' not found", f"create it or correct [ruleset].{key}"))
             continue
-        try:
-            loaded = read(path)
-        except RuleFileError as exc:
-            errors.append(exc)
-            continue
-        except RuleSetErrors as exc:
-            errors.extend(exc.errors)
+        loaded = _read_into(read, path, errors)
+        if loaded is None:
             continue
         if key == "calendar":
             rs._calendar = loaded
         else:
             rs._rosters[key] = loaded
+    return errors
+
+
+def _load_provisions(rs: Ruleset) -> list[RuleFileError]:
+    errors: list[RuleFileError] = []
     if rs.head.provisions is not None:
-        path = rs.folder / rs.head.provisions
-        try:
-            rs.provisions = read_checked(ProvisionsFile, path, "provision").provision
-        except RuleFileError as exc:
-            errors.append(exc)
-        except RuleSetErrors as exc:
-            errors.extend(exc.errors)
+        read = _read_into(lambda path: read_checked(ProvisionsFile, path, "provision"), rs.folder / rs.head.provisions, errors)
+        if read is not None:
+            rs.provisions = read.provision
+    return errors
+
+
+def _load_paragraphs(rs: Ruleset, head_path: Path) -> list[RuleFileError]:
+    errors: list[RuleFileError] = []
     for short, instrument in rs.spec.instruments.items():
         if instrument.paragraphs is None:
             continue
@@ -235,116 +251,134 @@ def _load_data_files(rs: Ruleset, head_path: Path) -> list[RuleFileError]:
             errors.append(RuleFileError(str(head_path), None, f"paragraphs file '{instrument.paragraphs}' of {short} not found",
                                         f"create it or remove paragraphs from [instruments.\"{short}\"]"))
             continue
-        try:
-            rs.paragraphs[short] = read_checked(ParagraphsFile, path).paragraphs.labels()
-        except RuleFileError as exc:
-            errors.append(exc)
-        except RuleSetErrors as exc:
-            errors.extend(exc.errors)
+        read = _read_into(lambda p: read_checked(ParagraphsFile, p), path, errors)
+        if read is not None:
+            rs.paragraphs[short] = read.paragraphs.labels()
     return errors
 
 
-def _check_references(rs: Ruleset) -> list[RuleFileError]:
-    spec = rs.spec
-    errors: list[RuleFileError] = []
-    subjects = set(spec.meeting_kinds) | set(spec.procedures) | set(spec.subjects) | set(spec.roles)
-    deadlines = rs.deadlines()
-    head_file = str(rs.folder / RULESET_FILE)
+#: Where each kind of name a rule may use is declared: (names, what they are, where to declare, in words).
+_SPACES = {
+    "event": (lambda spec: set(spec.events), "an event of ruleset.toml", "[events] in ruleset.toml", "event"),
+    "meeting-kind": (lambda spec: set(spec.meeting_kinds), "a meeting kind", "[meeting_kinds] in ruleset.toml", "meeting kind"),
+    "procedure": (lambda spec: set(spec.procedures), "a procedure", "[procedures] in ruleset.toml", "procedure"),
+    "subject": (lambda spec: set(spec.meeting_kinds) | set(spec.procedures) | set(spec.subjects) | set(spec.roles),
+                "a meeting kind, procedure, subject or role", "ruleset.toml", "meeting kind or procedure"),
+    "role": (lambda spec: set(spec.roles), "a role", "[roles] in ruleset.toml", "role"),
+    "measure": (lambda spec: set(spec.measures), "a measure", "[measures] in ruleset.toml", "measure"),
+}
 
-    def err(rule_id: str | None, problem: str, fix: str, file: str | None = None) -> None:
-        errors.append(RuleFileError(file or rs.files.get(rule_id or "", head_file), rule_id, problem, fix))
 
-    def check_cite(rule_id: str, c: Citation) -> None:
-        if c.instrument not in spec.instruments:
-            err(rule_id, f"cites unknown instrument '{c.instrument}'", f"use one of {sorted(spec.instruments)} or declare it under [instruments] in ruleset.toml")
-        elif c.instrument in rs.paragraphs and c.paragraph not in rs.paragraphs[c.instrument]:
-            near = did_you_mean(c.paragraph, rs.paragraphs[c.instrument])
-            err(rule_id, f"cites {c.label()}, which {c.instrument} does not have{near}",
-                f"correct the paragraph number (the paragraphs are listed in {spec.instruments[c.instrument].paragraphs})")
+@dataclass
+class _References:
+    """Checks every name the ruleset uses against where it is declared; each problem becomes a RuleFileError."""
 
-    circumstances = set(spec.conditions) | set(spec.subjects)
+    rs: Ruleset
+    errors: list[RuleFileError] = field(default_factory=list)
 
-    def check_when(rule_id: str, key: str, name: str | None) -> None:
-        """A circumstance a rule depends on is declared under [conditions] (or is a subject, e.g. a document type)."""
-        if name is not None and name not in circumstances:
-            err(rule_id, f"{key} names unknown circumstance '{name}'{did_you_mean(name, circumstances)}",
-                f"use one of {sorted(spec.conditions)} or declare it under [conditions] in ruleset.toml")
+    def __post_init__(self) -> None:
+        self.spec = self.rs.spec
+        self.deadlines = self.rs.deadlines()
+        self.head_file = str(self.rs.folder / RULESET_FILE)
+        self.circumstances = set(self.spec.conditions) | set(self.spec.subjects)
+        self.exception_ids: dict[str, str] = {}
 
-    for section, names in RELIED_ON.items():
-        declared = getattr(spec, section)
-        for name, user in names.items():
-            if name not in declared:
-                err(None, f"[{section}] does not declare '{name}', which the engine relies on ({user})",
-                    f"restore the name '{name}' in ruleset.toml and in the rules that use it", head_file)
+    def err(self, rule_id: str | None, problem: str, fix: str, file: str | None = None) -> None:
+        self.errors.append(RuleFileError(file or self.rs.files.get(rule_id or "", self.head_file), rule_id, problem, fix))
 
-    def unknown(ref: str) -> bool:
+    def unknown(self, ref: str) -> bool:
         """A rule id that is not a deadline rule, and not one of a file already reported as unreadable."""
-        return ref not in deadlines and ref not in rs.unchecked_ids and not rs.unread_files
+        return ref not in self.deadlines and ref not in self.rs.unchecked_ids and not self.rs.unread_files
 
-    def check_deadline_ref(rule_id: str, key: str, ref: str | None) -> None:
-        if ref is not None and unknown(ref):
-            err(rule_id, f"{key} refers to unknown deadline rule '{ref}'", "use the id of a [[deadline]] rule of this ruleset")
+    def relied_on(self) -> None:
+        """The names the engine feeds values into are declared (vocabulary.RELIED_ON)."""
+        for section, names in RELIED_ON.items():
+            declared = getattr(self.spec, section)
+            for name, user in names.items():
+                if name not in declared:
+                    self.err(None, f"[{section}] does not declare '{name}', which the engine relies on ({user})",
+                             f"restore the name '{name}' in ruleset.toml and in the rules that use it", self.head_file)
 
-    for name, ev in spec.events.items():
-        if ev.default and unknown(ev.default):
-            err(None, f"event '{name}' defaults to unknown deadline rule '{ev.default}'", "use the id of a [[deadline]] rule", head_file)
-        for other in ev.midpoint_of or ():
-            given = spec.events.get(other)
-            if given is None or other == name:
-                err(None, f"event '{name}' is the midpoint of unknown event '{other}'", f"use two other events of [events] ({', '.join(sorted(e for e in spec.events if e != name))})", head_file)
-            elif given.default or given.midpoint_of:
-                err(None, f"event '{name}' is the midpoint of '{other}', itself derived", "use events whose dates are given, not derived", head_file)
-    if spec.example and spec.example.kind not in spec.meeting_kinds:
-        err(None, f"example meeting kind '{spec.example.kind}' is not a meeting kind", f"use one of {sorted(spec.meeting_kinds)}", head_file)
+    def events(self) -> None:
+        """An event's default is a deadline rule; a midpoint is between two other events whose dates are given."""
+        spec = self.spec
+        for name, ev in spec.events.items():
+            if ev.default and self.unknown(ev.default):
+                self.err(None, f"event '{name}' defaults to unknown deadline rule '{ev.default}'", "use the id of a [[deadline]] rule", self.head_file)
+            for other in ev.midpoint_of or ():
+                self.midpoint(name, other)
+        if spec.example and spec.example.kind not in spec.meeting_kinds:
+            self.err(None, f"example meeting kind '{spec.example.kind}' is not a meeting kind", f"use one of {sorted(spec.meeting_kinds)}", self.head_file)
 
-    declared = {
-        "event": (set(spec.events), "an event of ruleset.toml", "[events] in ruleset.toml"),
-        "meeting-kind": (set(spec.meeting_kinds), "a meeting kind", "[meeting_kinds] in ruleset.toml"),
-        "procedure": (set(spec.procedures), "a procedure", "[procedures] in ruleset.toml"),
-        "subject": (subjects, "a meeting kind, procedure, subject or role", "ruleset.toml"),
-        "role": (set(spec.roles), "a role", "[roles] in ruleset.toml"),
-        "measure": (set(spec.measures), "a measure", "[measures] in ruleset.toml"),
-    }
-    words = {"event": "event", "meeting-kind": "meeting kind", "procedure": "procedure",
-             "subject": "meeting kind or procedure", "role": "role", "measure": "measure"}
+    def midpoint(self, name: str, other: str) -> None:
+        given = self.spec.events.get(other)
+        if given is None or other == name:
+            self.err(None, f"event '{name}' is the midpoint of unknown event '{other}'",
+                     f"use two other events of [events] ({', '.join(sorted(e for e in self.spec.events if e != name))})", self.head_file)
+        elif given.default or given.midpoint_of:
+            self.err(None, f"event '{name}' is the midpoint of '{other}', itself derived", "use events whose dates are given, not derived", self.head_file)
 
-    def check_ref(ref: Ref) -> tuple[str, str] | None:
+    def cite(self, rule_id: str, c: Citation) -> None:
+        spec, paragraphs = self.spec, self.rs.paragraphs
+        if c.instrument not in spec.instruments:
+            self.err(rule_id, f"cites unknown instrument '{c.instrument}'", f"use one of {sorted(spec.instruments)} or declare it under [instruments] in ruleset.toml")
+        elif c.instrument in paragraphs and c.paragraph not in paragraphs[c.instrument]:
+            near = did_you_mean(c.paragraph, paragraphs[c.instrument])
+            self.err(rule_id, f"cites {c.label()}, which {c.instrument} does not have{near}",
+                     f"correct the paragraph number (the paragraphs are listed in {spec.instruments[c.instrument].paragraphs})")
+
+    def exception(self, rule_id: str, kind: str, x) -> None:
+        """One shape for every kind: the shared head of an exception (its circumstance, its id)."""
+        settable = SETTABLE.get(kind)
+        if x.when is not None and x.when not in self.circumstances:
+            self.err(rule_id, f"exception '{x.id}' when names unknown circumstance '{x.when}'{did_you_mean(x.when, self.circumstances)}",
+                     f"use one of {sorted(self.spec.conditions)} or declare it under [conditions] in ruleset.toml")
+        if settable is not None and x.when in self.circumstances and x.when not in settable:
+            self.err(rule_id, f"exception '{x.id}' holds when '{x.when}', which no command sets for this kind of rule, so it would never apply",
+                     f"use {' or '.join(repr(n) for n in settable)} (set by {'; '.join(settable.values())})")
+        if x.id in self.rs.rules or x.id in self.exception_ids:
+            self.err(rule_id, f"exception id '{x.id}' is already used (by {self.exception_ids.get(x.id, 'a rule')})", "give the exception its own id")
+        self.exception_ids[x.id] = rule_id
+
+    def ref(self, ref: Ref) -> tuple[str, str] | None:
         """(problem, fix) when a name a rule uses is not declared, else None."""
         if ref.space == "deadline":
-            if unknown(ref.name):
+            if self.unknown(ref.name):
                 return f"{ref.key} refers to unknown deadline rule '{ref.name}'", "use the id of a [[deadline]] rule of this ruleset"
             return None
         if ref.space == "anchor":
-            if ref.name in spec.events or not unknown(ref.name):
+            if ref.name in self.spec.events or not self.unknown(ref.name):
                 return None
-            near = did_you_mean(ref.name, [*spec.events, *deadlines])
-            return f"unknown anchor '{ref.name}'{near}", f"use an event of ruleset.toml ({', '.join(sorted(spec.events))}) or a deadline rule id"
-        names, what, where = declared[ref.space]
+            near = did_you_mean(ref.name, [*self.spec.events, *self.deadlines])
+            return f"unknown anchor '{ref.name}'{near}", f"use an event of ruleset.toml ({', '.join(sorted(self.spec.events))}) or a deadline rule id"
+        names_of, what, where, words = _SPACES[ref.space]
+        names = names_of(self.spec)
         if ref.name in names:
             return None
-        return (f"{ref.key} names unknown {words[ref.space]} '{ref.name}'{did_you_mean(ref.name, names)}",
+        return (f"{ref.key} names unknown {words} '{ref.name}'{did_you_mean(ref.name, names)}",
                 f"use one of {sorted(names)} ({what}), or declare it under {where}")
 
-    exception_ids: dict[str, str] = {}
-    for rule_id, rule in rs.rules.items():
+    def rule(self, rule_id: str, rule) -> None:
+        """Every kind says what it cites, which names it uses (``references()``) and its own problems (``problems()``)."""
         for c in all_cites(rule):
-            check_cite(rule_id, c)
-        settable = SETTABLE.get(rule.KIND)
-        for x in getattr(rule, "exception", []):  # one shape for every kind: the shared head is checked here
-            check_when(rule_id, f"exception '{x.id}' when", x.when)
-            if settable is not None and x.when in circumstances and x.when not in settable:
-                err(rule_id, f"exception '{x.id}' holds when '{x.when}', which no command sets for this kind of rule, so it would never apply",
-                    f"use {' or '.join(repr(n) for n in settable)} (set by {'; '.join(settable.values())})")
-            if x.id in rs.rules or x.id in exception_ids:
-                err(rule_id, f"exception id '{x.id}' is already used (by {exception_ids.get(x.id, 'a rule')})", "give the exception its own id")
-            exception_ids[x.id] = rule_id
-        for ref in rule.references():  # every kind says which names it uses; one loop checks them all
-            problem = check_ref(ref)
+            self.cite(rule_id, c)
+        for x in getattr(rule, "exception", []):
+            self.exception(rule_id, rule.KIND, x)
+        for ref in rule.references():
+            problem = self.ref(ref)
             if problem:
-                err(rule_id, *problem)
-        for problem, fix in rule.problems(spec):
-            err(rule_id, problem, fix)
-    return errors
+                self.err(rule_id, *problem)
+        for problem, fix in rule.problems(self.spec):
+            self.err(rule_id, problem, fix)
+
+
+def _check_references(rs: Ruleset) -> list[RuleFileError]:
+    check = _References(rs)
+    check.relied_on()
+    check.events()
+    for rule_id, rule in rs.rules.items():
+        check.rule(rule_id, rule)
+    return check.errors
 
 
 def _check_cycles(rs: Ruleset) -> list[RuleFileError]:

@@ -51,6 +51,77 @@ class Counted:
     standing_unknown: bool = False
 
 
+class _Record:
+    """A small result record that reads like the dict it is written as: ``r["reason"]``, ``r.get("unreadable")``."""
+
+    def as_dict(self) -> dict:
+        raise NotImplementedError
+
+    def __getitem__(self, key: str):
+        return self.as_dict()[key]
+
+    def get(self, key: str, default=None):
+        return self.as_dict().get(key, default)
+
+
+@dataclass(frozen=True)
+class Excluded(_Record):
+    """A reply row not counted, and why."""
+
+    row: int
+    member_state: str
+    answer: str
+    reason: str
+    #: True: the row cannot be read (the tally is provisional); False: the rules exclude it; None: superseded.
+    unreadable: bool | None = None
+
+    def as_dict(self) -> dict:
+        out = {"row": self.row, "member_state": self.member_state, "answer": self.answer, "reason": self.reason}
+        return out if self.unreadable is None else out | {"unreadable": self.unreadable}
+
+
+@dataclass(frozen=True)
+class Superseded(_Record):
+    """An answer replaced by a later one of the same respondent."""
+
+    row: int
+    member_state: str
+    answer: str
+    superseded_by: int
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "member_state": self.member_state, "answer": self.answer, "superseded_by": self.superseded_by}
+
+
+@dataclass(frozen=True)
+class ReplyWindow(_Record):
+    """The reply window replies were placed in: opened on the event's date, closing at the cut-off."""
+
+    opens: dt.date
+    closes: dt.date
+    cutoff: dt.datetime
+    cite: str
+
+    def as_dict(self) -> dict:
+        return {"opens": self.opens.isoformat(), "closes": self.closes.isoformat(), "cutoff": self.cutoff.isoformat(), "cite": self.cite}
+
+
+@dataclass(frozen=True)
+class OtherReading(_Record):
+    """The outcome under another reading of the text or of the input (SEMANTICS § 6)."""
+
+    reading: str
+    replies_counted: int
+    share: Fraction | None
+    outcome: str
+    comparison: str
+
+    def as_dict(self) -> dict:
+        return {"reading": self.reading, "replies_counted": self.replies_counted,
+                "share": fraction_text(self.share) if self.share is not None else None,
+                "outcome": self.outcome, "comparison": self.comparison}
+
+
 @dataclass
 class TallyResult:
     procedure: str
@@ -63,27 +134,27 @@ class TallyResult:
     share: Fraction | None
     passed: bool
     comparison: str
-    window: dict | None
+    window: ReplyWindow | None
     counted: list[Counted]
-    excluded: list[dict]
-    superseded: list[dict]
+    excluded: list[Excluded]
+    superseded: list[Superseded]
     cite: list[str]
     rows_read: int
     trace: list[Step] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     #: Other readings of the text or of the input, each with the outcome it gives (SEMANTICS § 6).
-    other_readings: list[dict] = field(default_factory=list)
+    other_readings: list[OtherReading] = field(default_factory=list)
     #: Those who may still answer after the window event, as given (None: the input does not say).
     requested_by: list[str] | None = None
 
     @property
-    def other_reading(self) -> dict | None:
+    def other_reading(self) -> OtherReading | None:
         return self.other_readings[0] if self.other_readings else None
 
     @property
     def provisional(self) -> bool:
         """Some rows could not be read: the outcome counts without them and may change once they are corrected."""
-        return any(e.get("unreadable") for e in self.excluded)
+        return any(e.unreadable for e in self.excluded)
 
     def threshold_text(self) -> str:
         return threshold_words(self.rule.passes_when)
@@ -108,7 +179,7 @@ class TallyResult:
                 "words": self.threshold_text(),
             },
             "comparison": self.comparison,
-            "window": self.window,
+            "window": self.window.as_dict() if self.window else None,
             "requested_by": self.requested_by,
             "counted": [
                 {"row": c.row, "member_state": c.member_state, "answer": c.answer,
@@ -118,14 +189,14 @@ class TallyResult:
                 for c in self.counted
             ],
             "provisional": self.provisional,
-            "unreadable_rows": [e["row"] for e in self.excluded if e.get("unreadable")],
-            "excluded": self.excluded,
-            "superseded": self.superseded,
+            "unreadable_rows": [e.row for e in self.excluded if e.unreadable],
+            "excluded": [e.as_dict() for e in self.excluded],
+            "superseded": [s.as_dict() for s in self.superseded],
             "rows_read": self.rows_read,
             "cite": self.cite,
             "modality": self.rule.modality,
-            "other_reading": self.other_reading,
-            "other_readings": self.other_readings,
+            "other_reading": self.other_reading.as_dict() if self.other_reading else None,
+            "other_readings": [o.as_dict() for o in self.other_readings],
             "trace": [s.as_dict() for s in self.trace],
             "warnings": self.warnings,
         }
@@ -159,25 +230,64 @@ def threshold_words(cond: PassCondition) -> str:
 
 
 def check_condition(cond: PassCondition, counts: dict[str, int], base: int) -> tuple[bool, Fraction | None, str]:
-    """Apply a pass condition in exact arithmetic; returns (passes, share, the comparison in words)."""
+    """Apply a pass condition in exact arithmetic; returns (passes, share, the comparison as a sentence)."""
     n = counts.get(cond.answer, 0)
     c = cond.comparison()
+    who = _respondents(n, base if cond.of == "electorate" else None, cond.answer, cond.of)
     if c in ("count_below", "count_at_least"):
         limit = int(cond.threshold())
-        ok = n < limit if c == "count_below" else n >= limit
-        op = "<" if c == "count_below" else "≥"
-        return ok, None, f"{n} '{cond.answer}' {op} {limit}? {'yes' if ok else 'no'}"
+        if c == "count_below":
+            ok = n < limit
+            return ok, None, f"{who}: fewer than {limit}, as required" if ok else f"{who}: not fewer than {limit}"
+        ok = n >= limit
+        return ok, None, f"{who}: at least the {limit} required" if ok else f"{who}: fewer than the {limit} required"
     frac = cond.threshold()
     if base == 0:
-        return False, None, f"no base to take a share of ({cond.of}): fails"
+        nothing = "no replies counted" if cond.of == "replies" else "an electorate of none"
+        return False, None, f"{nothing}, so there is no share to take: it fails"
     share = Fraction(n, base)
+    ok = _share_passes(c, n, base, frac)
+    if c == "share_at_least":
+        verdict = "at least" if ok else "less than"
+    else:
+        verdict = "more than" if ok else "not more than"
+    return ok, share, f"{_respondents(n, base, cond.answer, cond.of)}: {percent(share)}, {verdict} the {percent(frac)} required"
+
+
+def _share_passes(comparison: str, n: int, base: int, frac: Fraction) -> bool:
+    """n/base ≥ p/q (or >) in whole numbers: n·q ≥ p·base."""
     lhs, rhs = n * frac.denominator, frac.numerator * base
-    ok = lhs >= rhs if c == "share_at_least" else lhs > rhs
-    op = "≥" if c == "share_at_least" else ">"
-    return ok, share, (
-        f"{n}/{base} {op} {fraction_text(frac)}? {n} × {frac.denominator} = {lhs} {op} "
-        f"{frac.numerator} × {base} = {rhs}: {'yes' if ok else 'no'}"
-    )
+    return lhs >= rhs if comparison == "share_at_least" else lhs > rhs
+
+
+def exact_comparison(cond: PassCondition, counts: dict[str, int], base: int) -> str | None:
+    """A share's comparison in whole numbers, as checked ("7 × 10 ≥ 7 × 10 (70 ≥ 70)"); None for a count or no base."""
+    c = cond.comparison()
+    if c not in ("share_at_least", "share_more_than") or base == 0:
+        return None
+    n, frac = counts.get(cond.answer, 0), cond.threshold()
+    lhs, rhs = n * frac.denominator, frac.numerator * base
+    ok = _share_passes(c, n, base, frac)
+    op = {("share_at_least", True): "≥", ("share_at_least", False): "<",
+          ("share_more_than", True): ">", ("share_more_than", False): "≤"}[(c, ok)]
+    return f"in whole numbers: {n} × {frac.denominator} {op} {frac.numerator} × {base} ({lhs} {op} {rhs})"
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _respondents(n: int, base: int | None, answer: str, of: str = "replies") -> str:
+    """"7 of 10 replies approve", "1 reply objects", "6 of the 11 in the electorate request", "2 replies answer 'no-objection'"."""
+    if "-" in answer:
+        verb = f"{'answers' if n == 1 else 'answer'} '{answer}'"
+    else:
+        verb = f"{answer}s" if n == 1 else answer
+    if base is None:
+        return f"{_plural(n, 'reply', 'replies')} {verb}"
+    if of == "electorate":
+        return f"{n} of the {base} in the electorate {verb}"
+    return f"{n} of {_plural(base, 'reply', 'replies')} {verb}"
 
 
 def find_rule(rs: Ruleset, procedure: str) -> TallyRule:
@@ -209,6 +319,13 @@ class Unreadable(str):
     """
 
 
+class _Refused(Exception):
+    """A reply row is excluded: ``reason`` says why (an ``Unreadable`` when it cannot be read)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
 @dataclass
 class _Reader:
     """Reads one reply into a Counted, or the reason it is excluded."""
@@ -230,57 +347,82 @@ class _Reader:
         self.answers = {term(a): a for a in self.rule.answers} | {term(k): v for k, v in self.rule.synonyms.items()}
 
     def read(self, reply: Reply) -> Counted | str:
-        rule = self.rule
-        if reply.problem:
-            return Unreadable(reply.problem)
+        try:
+            if reply.problem:
+                raise _Refused(Unreadable(reply.problem))
+            member_key, display = self._member(reply)
+            key, person, unnamed = self._respondent(reply, member_key)
+            answer = self._answer(reply)
+            received = self._received(reply)
+            standing_unknown = self._in_window(reply, answer, received, member_key, display)
+        except _Refused as refused:
+            return refused.reason
+        return Counted(reply.row, key, display, answer, received, member_key, person, unnamed, standing_unknown)
+
+    def _member(self, reply: Reply) -> tuple[str, str]:
+        """The member that answered: its key and its name as shown."""
         who = (reply.member_state or "").strip()
         if not who:
-            return Unreadable("no member state named")
-        if self.members is not None:
-            member = self.members.find(who)
-            if member is None:
-                if self.members.ambiguous(who) or self.members.nearest(who):
-                    return Unreadable(self.members.not_recognised(who))
-                return f"{self.members.not_recognised(who)}: only Member States' replies count"
-            member_key, display = member.code, f"{member.name} ({member.code})"
-        else:
-            member_key, display = normalise(who), who
-        key, person, unnamed = member_key, (reply.participant or "").strip() or None, False
-        if rule.one_answer_per == "participant":
-            key, unnamed = (f"{member_key}\x1f{normalise(person)}", False) if person else (f"\x1frow {reply.row}", True)
-        elif person:
-            self.participant_ignored, person = True, None
+            raise _Refused(Unreadable("no member state named"))
+        if self.members is None:
+            return normalise(who), who
+        member = self.members.find(who)
+        if member is None:
+            if self.members.ambiguous(who) or self.members.nearest(who):
+                raise _Refused(Unreadable(self.members.not_recognised(who)))
+            raise _Refused(f"{self.members.not_recognised(who)}: only Member States' replies count")
+        return member.code, f"{member.name} ({member.code})"
+
+    def _respondent(self, reply: Reply, member_key: str) -> tuple[str, str | None, bool]:
+        """The key one answer is kept per (a member, or a participant of it), the person, and whether the file names none."""
+        person = (reply.participant or "").strip() or None
+        if self.rule.one_answer_per == "participant":
+            return (f"{member_key}\x1f{normalise(person)}", person, False) if person else (f"\x1frow {reply.row}", None, True)
+        if person:
+            self.participant_ignored = True
+        return member_key, None, False
+
+    def _answer(self, reply: Reply) -> str:
         answer = self.answers.get(term(reply.answer or ""))
         if answer is None:
             from procedures.vocabulary import did_you_mean
 
             near = did_you_mean(term(reply.answer or ""), list(self.answers))
-            return Unreadable(f"unknown answer '{reply.answer}'{near}; answers for {self.procedure}: {', '.join(rule.answers)}")
-        received = None
-        if reply.received and reply.received.strip():
-            try:
-                received = parse_received(reply.received, self.rs.head.time_zone, "received")
-            except ProceduresError as exc:
-                return Unreadable(str(exc))
-            if received.assumed_local:
-                self.naive.append(reply.row)
-        standing_unknown = False
-        if self.window is not None:
-            if received is None:
-                return Unreadable("no received date: it cannot be placed in the reply window")
-            if rule.exclude_before_window and received.day < self.opened:
-                return f"received {received.describe()}, before the circular of {self.opened}"
-            late = received.day > self.window.date if received.moment is None else received.moment >= self.window.ends
-            if late:
-                return f"received {received.describe()}, after the reply window closed on {self.window.cutoff:%Y-%m-%d %H:%M:%S %Z} ({self.window.cite})"
-            after = rule.after_event
-            if after and answer in after.answers and received.day > self.opened:
-                if self.entitled is None:
-                    standing_unknown = True
-                elif member_key not in self.entitled:
-                    return (f"'{reply.answer.strip()}' received {received.describe()}, after {self.event_words()} ({self.opened}): only "
-                            f"{after.only} may still give it ({after.cite.label()}), and {display} is not among them")
-        return Counted(reply.row, key, display, answer, received, member_key, person, unnamed, standing_unknown)
+            raise _Refused(Unreadable(f"unknown answer '{reply.answer}'{near}; answers for {self.procedure}: {', '.join(self.rule.answers)}"))
+        return answer
+
+    def _received(self, reply: Reply) -> Received | None:
+        if not (reply.received and reply.received.strip()):
+            return None
+        try:
+            received = parse_received(reply.received, self.rs.head.time_zone, "received")
+        except ProceduresError as exc:
+            raise _Refused(Unreadable(str(exc))) from None
+        if received.assumed_local:
+            self.naive.append(reply.row)
+        return received
+
+    def _in_window(self, reply: Reply, answer: str, received: Received | None, member_key: str, display: str) -> bool:
+        """Refuses a reply outside the window; True when it is after the window event from someone the input does not name."""
+        if self.window is None:
+            return False
+        if received is None:
+            raise _Refused(Unreadable("no received date: it cannot be placed in the reply window"))
+        rule, window = self.rule, self.window
+        if rule.exclude_before_window and received.day < self.opened:
+            raise _Refused(f"received {received.describe()}, before the circular of {self.opened}")
+        late = received.day > window.date if received.moment is None else received.moment >= window.ends
+        if late:
+            raise _Refused(f"received {received.describe()}, after the reply window closed on {window.cutoff:%Y-%m-%d %H:%M:%S %Z} ({window.cite})")
+        after = rule.after_event
+        if not (after and answer in after.answers and received.day > self.opened):
+            return False
+        if self.entitled is None:
+            return True
+        if member_key not in self.entitled:
+            raise _Refused(f"'{reply.answer.strip()}' received {received.describe()}, after {self.event_words()} ({self.opened}): only "
+                           f"{after.only} may still give it ({after.cite.label()}), and {display} is not among them")
+        return False
 
     def event_words(self) -> str:
         return _event_words(self.rs, self.rule)
@@ -290,6 +432,69 @@ def _event_words(rs: Ruleset, rule: TallyRule) -> str:
     """The window event in words ("the last day of the meeting")."""
     event = rs.spec.events.get(rule.window_event or "")
     return event.summary if event else str(rule.window_event)
+
+
+# --- the stages: admit → keep each respondent's latest → count → decide → other readings ----------------------
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """Every row read: the answers that may count, and the rows excluded with their reasons."""
+
+    valid: list[Counted]
+    excluded: list[Excluded]
+    rows_read: int
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Each respondent's latest answer, the answers it replaced, and every row excluded (by line)."""
+
+    counted: list[Counted]
+    superseded: list[Superseded]
+    excluded: list[Excluded]
+
+
+@dataclass(frozen=True)
+class Count:
+    counts: dict[str, int]
+    replies_counted: int
+    #: What a share is taken of: the replies counted, or the electorate.
+    base: int
+
+
+@dataclass(frozen=True)
+class Decision:
+    passed: bool
+    share: Fraction | None
+    comparison: str
+    outcome: Outcome
+    #: The share's comparison in whole numbers, as checked (None: a count, or no comparison made).
+    exact: str | None = None
+
+
+def admit(reader: _Reader, replies: Iterable[Reply]) -> Admitted:
+    """Read every row: counted, or excluded with the reason (unreadable, or excluded by the rules)."""
+    excluded: list[Excluded] = []
+    valid: list[Counted] = []
+    rows_read = 0
+    for reply in replies:
+        rows_read += 1
+        got = reader.read(reply)
+        if isinstance(got, str):
+            excluded.append(Excluded(reply.row, reply.member_state, reply.answer, str(got), isinstance(got, Unreadable)))
+        else:
+            valid.append(got)
+    return Admitted(valid, excluded, rows_read)
+
+
+def keep_latest(admitted: Admitted) -> Kept:
+    """One answer per respondent: the latest; those it replaced are excluded as superseded."""
+    counted, replaced = _latest(admitted.valid, lambda c: c.key)
+    superseded = [Superseded(c.row, c.member_state, c.answer, by.row) for c, by in replaced]
+    excluded = admitted.excluded + [Excluded(c.row, c.member_state, c.answer, f"superseded by the later reply on row {by.row}")
+                                    for c, by in replaced]
+    return Kept(counted, superseded, sorted(excluded, key=lambda e: e.row))
 
 
 def _latest(valid: list[Counted], key) -> tuple[list[Counted], list[tuple[Counted, Counted]]]:
@@ -308,6 +513,16 @@ def _count(rule: TallyRule, counted: list[Counted]) -> tuple[dict[str, int], int
     return counts, sum(counts[a] for a in rule.counted)
 
 
+def count(rule: TallyRule, counted: list[Counted], electorate_size: int | None) -> Count:
+    """The answers counted, and the base a share is taken of."""
+    counts, replies_counted = _count(rule, counted)
+    if rule.passes_when.of != "electorate":
+        return Count(counts, replies_counted, replies_counted)
+    if replies_counted > electorate_size:
+        raise InputError(f"{replies_counted} participants replied but --electorate-size is {electorate_size}; check the number")
+    return Count(counts, replies_counted, electorate_size)
+
+
 def _decide(rule: TallyRule, counts: dict[str, int], replies_counted: int, base: int) -> tuple[bool, Fraction | None, str]:
     """The pass condition, and with no valid reply the rule's when_no_replies (SEMANTICS § 3)."""
     passed, share, comparison = check_condition(rule.passes_when, counts, base)
@@ -316,53 +531,107 @@ def _decide(rule: TallyRule, counts: dict[str, int], replies_counted: int, base:
     return passed, share, comparison
 
 
-def _reading(rule: TallyRule, label: str, counts: dict[str, int], replies_counted: int, base: int) -> dict:
+def decide(rule: TallyRule, n: Count) -> Decision:
+    """The outcome: the rule's pass condition on the counts."""
+    passed, share, comparison = _decide(rule, n.counts, n.replies_counted, n.base)
+    silent_fail = n.replies_counted == 0 and rule.when_no_replies == "fail"
+    exact = None if silent_fail else exact_comparison(rule.passes_when, n.counts, n.base)
+    return Decision(passed, share, comparison, rule.on_pass if passed else rule.on_fail, exact)
+
+
+def _silence_warnings(rule: TallyRule, n: Count, d: Decision) -> list[str]:
+    """With no valid reply, what silence gives and why."""
+    if n.replies_counted:
+        return []
+    if rule.when_no_replies == "fail":
+        return ["no valid replies were received: nothing passes"]
+    holds = "holds" if d.passed else "does not hold"
+    return [f"no valid replies were received: {threshold_words(rule.passes_when)} {holds} with none, "
+            f"so the result of silence is {d.outcome.outcome} ({rule.cite.label()})"]
+
+
+def _what_follows(rule: TallyRule, outcome: Outcome, flags: frozenset[str]) -> tuple[str, list[str], list[Step]]:
+    """What follows from the outcome (as changed by an exception that holds), the paragraphs cited, and the trace."""
+    cites = [rule.cite.label()] + [c.label() for c in rule.also_cites]
+    if outcome.cite and outcome.cite.label() not in cites:
+        cites.append(outcome.cite.label())
+    exceptions = rule.exceptions_for(outcome)
+    for x in exceptions:
+        if x.when in flags:
+            return x.what_follows, cites + [x.cite.label()], [Step(rule.id, x.cite.label(), f"exception {x.id} ({x.when}): {x.what_follows}")]
+    what_follows = outcome.what_follows
+    for x in exceptions:
+        what_follows += f"; if {x.when.replace('-', ' ')}: {x.what_follows.split(': ', 1)[-1]} ({x.cite.label()})"
+    return what_follows, cites, []
+
+
+def _reading(rule: TallyRule, label: str, counts: dict[str, int], replies_counted: int, base: int) -> OtherReading:
     passed, share, comparison = _decide(rule, counts, replies_counted, base)
-    return {
-        "reading": label,
-        "replies_counted": replies_counted,
-        "share": fraction_text(share) if share is not None else None,
-        "outcome": (rule.on_pass if passed else rule.on_fail).outcome,
-        "comparison": comparison,
-    }
+    return OtherReading(label, replies_counted, share, (rule.on_pass if passed else rule.on_fail).outcome, comparison)
 
 
-def _recount(rule: TallyRule, label: str, answers: list[Counted], key, electorate_size: int | None) -> dict:
+def _recount(rule: TallyRule, label: str, answers: list[Counted], key, electorate_size: int | None) -> OtherReading:
     """The outcome of another reading of the input: these answers, one per ``key``."""
     counts, n = _count(rule, _latest(answers, key)[0])
     return _reading(rule, label, counts, n, electorate_size if rule.passes_when.of == "electorate" else n)
 
 
-def _input_readings(rule: TallyRule, reader: _Reader, valid: list[Counted], outcome: Outcome,
-                    electorate_size: int | None) -> tuple[list[dict], list[str]]:
-    """Where the input cannot tell (SEMANTICS § 3, "Who counts"), the other reading and a warning that says so."""
-    readings: list[dict] = []
-    notes: list[str] = []
+def _changes(other: OtherReading, outcome: Outcome) -> str:
+    return f"it would be {other.outcome} ({other.comparison})" if other.outcome != outcome.outcome else "it would be the same"
 
-    def changes(other: dict) -> str:
-        return f"it would be {other['outcome']} ({other['comparison']})" if other["outcome"] != outcome.outcome else "it would be the same"
 
+def _abstention_reading(rule: TallyRule, n: Count, outcome: Outcome) -> tuple[list[OtherReading], list[str]]:
+    """Abstentions taken out of the replies (SEMANTICS § 3), where the rule says the text admits it."""
+    if not (rule.abstention and rule.abstention_alternative == "excluded-from-replies" and rule.passes_when.of == "replies"):
+        return [], []
+    alt_base = n.replies_counted - n.counts[rule.abstention]
+    other = _reading(rule, "abstentions excluded from the replies", n.counts, alt_base, alt_base)
+    if other.outcome == outcome.outcome:
+        return [other], []
+    return [other], [f"abstentions matter here: counted among the replies (the reading used) the result is {outcome.outcome}; "
+                     f"excluded from them it would be {other.outcome} ({other.comparison})"]
+
+
+def _standing_reading(rule: TallyRule, reader: _Reader, valid: list[Counted], outcome: Outcome,
+                      electorate_size: int | None) -> tuple[list[OtherReading], list[str]]:
+    """Answers after the window event from someone the input does not name (§ 7.3.5.2): counted, and the reading without them."""
     unknown = [c for c in valid if c.standing_unknown]
-    if unknown:
-        after, event = rule.after_event, reader.event_words()
-        other = _recount(rule, f"none of the answers after {event} from {after.only}", [c for c in valid if not c.standing_unknown],
-                         lambda c: c.key, electorate_size)
-        readings.append(other)
-        notes.append(
-            f"the input cannot tell which answers come from {after.only} ({after.cite.label()}): {len(unknown)} "
-            f"{' or '.join(repr(a) for a in after.answers)} after {event} ({_lines([c.row for c in unknown])}) counted as if "
-            f"from them (the reading used; give --requested-by to say who asked, or 'none'); if none were, {changes(other)}"
-        )
+    if not unknown:
+        return [], []
+    after, event = rule.after_event, reader.event_words()
+    other = _recount(rule, f"none of the answers after {event} from {after.only}", [c for c in valid if not c.standing_unknown],
+                     lambda c: c.key, electorate_size)
+    return [other], [
+        f"the input cannot tell which answers come from {after.only} ({after.cite.label()}): {len(unknown)} "
+        f"{' or '.join(repr(a) for a in after.answers)} after {event} ({_lines([c.row for c in unknown])}) counted as if "
+        f"from them (the reading used; give --requested-by to say who asked, or 'none'); if none were, {_changes(other, outcome)}"
+    ]
+
+
+def _delegation_reading(rule: TallyRule, valid: list[Counted], outcome: Outcome,
+                        electorate_size: int | None) -> tuple[list[OtherReading], list[str]]:
+    """A file that names delegations, not participants, where a delegation answers more than once (§ 4.2.2.2)."""
     unnamed = [c for c in valid if c.unnamed]
-    if len({c.member_key for c in unnamed}) < len(unnamed):
-        repeated = [c.row for c in unnamed if sum(d.member_key == c.member_key for d in unnamed) > 1]
-        other = _recount(rule, "one answer per delegation", valid, lambda c: c.member_key, electorate_size)
-        readings.append(other)
-        notes.append(
-            f"the file names delegations, not participants: {len(repeated)} answers come from delegations named more than once "
-            f"({_lines(repeated)}) and count as separate participants (the reading used: {rule.cite.label()} counts people; add a "
-            f"participant column to tell); counting one answer per delegation, {changes(other)}"
-        )
+    if len({c.member_key for c in unnamed}) == len(unnamed):
+        return [], []
+    repeated = [c.row for c in unnamed if sum(d.member_key == c.member_key for d in unnamed) > 1]
+    other = _recount(rule, "one answer per delegation", valid, lambda c: c.member_key, electorate_size)
+    return [other], [
+        f"the file names delegations, not participants: {len(repeated)} answers come from delegations named more than once "
+        f"({_lines(repeated)}) and count as separate participants (the reading used: {rule.cite.label()} counts people; add a "
+        f"participant column to tell); counting one answer per delegation, {_changes(other, outcome)}"
+    ]
+
+
+def other_readings(rule: TallyRule, reader: _Reader, valid: list[Counted], n: Count, outcome: Outcome,
+                   electorate_size: int | None) -> tuple[list[OtherReading], list[str]]:
+    """The other readings of the text and of the input (SEMANTICS § 3, § 6), and a warning where one changes the outcome."""
+    readings: list[OtherReading] = []
+    notes: list[str] = []
+    for found, said in (_abstention_reading(rule, n, outcome), _standing_reading(rule, reader, valid, outcome, electorate_size),
+                        _delegation_reading(rule, valid, outcome, electorate_size)):
+        readings += found
+        notes += said
     return readings, notes
 
 
@@ -392,6 +661,56 @@ def _lines(rows: list[int], most: int = 20) -> str:
     return f"line{'s' if len(rows) > 1 else ''} {shown}"
 
 
+def _check_electorate(rule: TallyRule, procedure: str, electorate_size: int | None) -> None:
+    if rule.passes_when.of == "electorate" and electorate_size is None:
+        raise InputError(f"procedure '{procedure}' compares with the whole electorate ({rule.electorate}); give --electorate-size N")
+    if electorate_size is not None and electorate_size < 0:
+        raise InputError("--electorate-size must be zero or more")
+
+
+def _open_window(rs: Ruleset, rule: TallyRule, procedure: str, circulated: dt.date | None) -> tuple[Deadline | None, list[str]]:
+    """The reply window from the circular's date, or a warning that replies are not checked against it."""
+    if circulated is not None:
+        if not rule.reply_window:
+            raise InputError(f"procedure '{procedure}' has no reply window (a vote at the meeting); leave out --circulated")
+        return evaluate(rs, rule.reply_window, {rule.window_event: circulated}), []
+    if rule.reply_window:
+        return None, [f"no --circulated date: reply dates were not checked against the reply window of {window_rule_cite(rs, rule)}"]
+    return None, []
+
+
+def _entitled_step(rule: TallyRule, reader: _Reader) -> list[Step]:
+    if reader.entitled is None:
+        return []
+    after = rule.after_event
+    names = ", ".join(reader.entitled.values()) or "none"
+    return [Step(rule.id, after.cite.label(), f"after {reader.event_words()} ({reader.opened}), only {after.only} may still give "
+                                              f"{' or '.join(repr(a) for a in after.answers)}: {names}")]
+
+
+def _count_steps(rule: TallyRule, admitted: Admitted, kept: Kept, n: Count, d: Decision) -> list[Step]:
+    cite = rule.cite.label()
+    return [
+        Step(rule.id, cite, f"{_plural(admitted.rows_read, 'row', 'rows')} read: {len(kept.counted)} counted, {len(kept.excluded)} excluded "
+                            f"({len(kept.superseded) or 'none'} superseded)"),
+        Step(rule.id, cite, "counts: " + ", ".join(f"{a} {k}" for a, k in n.counts.items()) + f"; replies counted: {n.replies_counted}"),
+        Step(rule.id, cite, f"passes when {threshold_words(rule.passes_when)}: {d.comparison}"),
+    ] + ([Step(rule.id, cite, d.exact)] if d.exact else [])
+
+
+def _reader_warnings(rs: Ruleset, rule: TallyRule, procedure: str, reader: _Reader, d: Decision) -> list[str]:
+    """What the reading of the rows assumed, and advice that is not a bar."""
+    warnings: list[str] = []
+    if reader.naive:
+        warnings.append(f"received times without an offset were read as {rs.head.time_zone} local time ({_lines(reader.naive)}); "
+                        f"add the offset (e.g. +02:00) where a time was recorded elsewhere")
+    if reader.participant_ignored:
+        warnings.append(f"the participant column is not used: {procedure} counts one answer per member ({rule.cite.label()})")
+    if rule.modality == "should" and not d.passed:
+        warnings.append(f"{rule.cite.label()} is advice ('should'): {rule.on_fail.outcome} is a warning, not a bar")
+    return warnings
+
+
 def tally(
     rs: Ruleset,
     procedure: str,
@@ -401,7 +720,7 @@ def tally(
     flags: frozenset[str] = frozenset(),
     requested_by: Sequence[str] | None = None,
 ) -> TallyResult:
-    """Count replies into the procedure's outcome.
+    """Count replies into the procedure's outcome: admit → keep each respondent's latest → count → decide → other readings.
 
     ``requested_by`` names those who may still give the rule's restricted
     answers after the window event (§ 7.3.5.2: the delegations that asked for
@@ -409,129 +728,27 @@ def tally(
     input does not say.
     """
     rule = find_rule(rs, procedure)
-    cite = rule.cite.label()
-    trace: list[Step] = []
-    warnings: list[str] = []
-    cond = rule.passes_when
-    if cond.of == "electorate" and electorate_size is None:
-        raise InputError(f"procedure '{procedure}' compares with the whole electorate ({rule.electorate}); give --electorate-size N")
-    if electorate_size is not None and electorate_size < 0:
-        raise InputError("--electorate-size must be zero or more")
-
-    window: Deadline | None = None
-    if circulated is not None:
-        if not rule.reply_window:
-            raise InputError(f"procedure '{procedure}' has no reply window (a vote at the meeting); leave out --circulated")
-        window = evaluate(rs, rule.reply_window, {rule.window_event: circulated})
-        trace.extend(window.trace)
-    elif rule.reply_window:
-        warnings.append(f"no --circulated date: reply dates were not checked against the reply window of {window_rule_cite(rs, rule)}")
-
+    _check_electorate(rule, procedure, electorate_size)
+    window, warnings = _open_window(rs, rule, procedure, circulated)
     members = rs.members if rule.electorate != "participants" else None
     entitled = _resolve_entitled(rs, rule, procedure, members, requested_by, window)
     reader = _Reader(rs, rule, procedure, members, window, circulated, entitled)
-    if entitled is not None:
-        after = rule.after_event
-        names = ", ".join(entitled.values()) or "none"
-        trace.append(Step(rule.id, after.cite.label(), f"after {reader.event_words()} ({circulated}), only {after.only} may still give "
-                                                         f"{' or '.join(repr(a) for a in after.answers)}: {names}"))
 
-    excluded: list[dict] = []
-    valid: list[Counted] = []
-    rows_read = 0
-    for reply in replies:
-        rows_read += 1
-        got = reader.read(reply)
-        if isinstance(got, str):
-            excluded.append({"row": reply.row, "member_state": reply.member_state, "answer": reply.answer, "reason": str(got),
-                             "unreadable": isinstance(got, Unreadable)})
-        else:
-            valid.append(got)
+    admitted = admit(reader, replies)
+    kept = keep_latest(admitted)
+    n = count(rule, kept.counted, electorate_size)
+    d = decide(rule, n)
+    what_follows, cites, exception_steps = _what_follows(rule, d.outcome, flags)
+    readings, notes = other_readings(rule, reader, admitted.valid, n, d.outcome, electorate_size)
 
-    counted, replaced = _latest(valid, lambda c: c.key)
-    superseded = []
-    for c, by in replaced:
-        superseded.append({"row": c.row, "member_state": c.member_state, "answer": c.answer, "superseded_by": by.row})
-        excluded.append({"row": c.row, "member_state": c.member_state, "answer": c.answer, "reason": f"superseded by the later reply on row {by.row}"})
-    excluded.sort(key=lambda e: e["row"])
-
-    counts, replies_counted = _count(rule, counted)
-    base = electorate_size if cond.of == "electorate" else replies_counted
-    if cond.of == "electorate" and replies_counted > base:
-        raise InputError(f"{replies_counted} participants replied but --electorate-size is {base}; check the number")
-    trace.append(Step(rule.id, cite, f"{rows_read} row(s) read: {len(counted)} counted, {len(excluded)} excluded ({len(superseded)} superseded)"))
-    trace.append(Step(rule.id, cite, "counts: " + ", ".join(f"{a} {n}" for a, n in counts.items()) + f"; replies counted: {replies_counted}"))
-
-    passed, share, comparison = _decide(rule, counts, replies_counted, base)
-    trace.append(Step(rule.id, cite, f"passes when {threshold_words(cond)}: {comparison}"))
-    outcome = rule.on_pass if passed else rule.on_fail
-    if replies_counted == 0:
-        if rule.when_no_replies == "fail":
-            warnings.append("no valid replies were received: nothing passes")
-        else:
-            holds = "holds" if passed else "does not hold"
-            warnings.append(f"no valid replies were received: {threshold_words(cond)} {holds} with none, so the result of silence is {outcome.outcome} ({cite})")
-    what_follows = outcome.what_follows
-    cites = [cite] + [c.label() for c in rule.also_cites]
-    if outcome.cite and outcome.cite.label() not in cites:
-        cites.append(outcome.cite.label())
-    exceptions = rule.exceptions_for(outcome)
-    for x in exceptions:
-        if x.when in flags:
-            what_follows = x.what_follows
-            cites.append(x.cite.label())
-            trace.append(Step(rule.id, x.cite.label(), f"exception {x.id} ({x.when}): {x.what_follows}"))
-            break
-    else:
-        for x in exceptions:
-            what_follows += f"; if {x.when.replace('-', ' ')}: {x.what_follows.split(': ', 1)[-1]} ({x.cite.label()})"
-
-    others: list[dict] = []
-    if rule.abstention and rule.abstention_alternative == "excluded-from-replies" and cond.of == "replies":
-        alt_base = replies_counted - counts[rule.abstention]
-        other = _reading(rule, "abstentions excluded from the replies", counts, alt_base, alt_base)
-        others.append(other)
-        if other["outcome"] != outcome.outcome:
-            warnings.append(
-                f"abstentions matter here: counted among the replies (the reading used) the result is {outcome.outcome}; "
-                f"excluded from them it would be {other['outcome']} ({other['comparison']})"
-            )
-    readings, notes = _input_readings(rule, reader, valid, outcome, electorate_size)
-    others += readings
-    warnings += notes
-    if reader.naive:
-        warnings.append(f"received times without an offset were read as {rs.head.time_zone} local time ({_lines(reader.naive)}); "
-                        f"add the offset (e.g. +02:00) where a time was recorded elsewhere")
-    if reader.participant_ignored:
-        warnings.append(f"the participant column is not used: {procedure} counts one answer per member ({cite})")
-    if rule.modality == "should" and not passed:
-        warnings.append(f"{rule.cite.label()} is advice ('should'): {rule.on_fail.outcome} is a warning, not a bar")
-
+    trace = (window.trace if window else []) + _entitled_step(rule, reader) + _count_steps(rule, admitted, kept, n, d) + exception_steps
+    warnings += _silence_warnings(rule, n, d) + notes + _reader_warnings(rs, rule, procedure, reader, d)
     return TallyResult(
-        procedure=procedure,
-        rule=rule,
-        outcome=outcome,
-        what_follows=what_follows,
-        counts=counts,
-        replies_counted=replies_counted,
-        base=base,
-        share=share,
-        passed=passed,
-        comparison=comparison,
-        window={
-            "opens": circulated.isoformat(),
-            "closes": window.date.isoformat(),
-            "cutoff": window.cutoff.isoformat(),
-            "cite": window.cite,
-        } if window else None,
-        counted=counted,
-        excluded=excluded,
-        superseded=superseded,
-        cite=cites,
-        rows_read=rows_read,
-        trace=trace,
-        warnings=warnings,
-        other_readings=others,
+        procedure=procedure, rule=rule, outcome=d.outcome, what_follows=what_follows, counts=n.counts,
+        replies_counted=n.replies_counted, base=n.base, share=d.share, passed=d.passed, comparison=d.comparison,
+        window=ReplyWindow(circulated, window.date, window.cutoff, window.cite) if window else None,
+        counted=kept.counted, excluded=kept.excluded, superseded=kept.superseded, cite=cites, rows_read=admitted.rows_read,
+        trace=trace, warnings=warnings, other_readings=readings,
         requested_by=list(entitled.values()) if entitled is not None else None,
     )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from procedures.deadlines import Deadline, MissingEvent, evaluate, evaluate_applicable, non_working_warnings
+from procedures.deadlines import Deadline, MissingEvent, Skipped, evaluate, evaluate_applicable, non_working_warnings
 from procedures.errors import InputError
 from procedures.findings import Finding, late_finding
 from procedures.loader import Ruleset
@@ -30,7 +30,7 @@ class Timeline:
     deadlines: list[Deadline]
     #: Events not given whose date was taken as the latest the rules allow.
     assumptions: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str, str]] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     #: Events given after their last day (breach or warning), and notes on overlapping dates.
     findings: list[Finding] = field(default_factory=list)
@@ -50,7 +50,7 @@ class Timeline:
             "start": {"event": self.start_event, "date": self.start.isoformat()},
             "deadlines": [d.as_dict() | acting(self.ruleset, d) for d in self.deadlines],  # who acts; act_by (issue 18 item 2)
             "assumptions": self.assumptions,
-            "skipped": [{"id": i, "cite": c, "reason": r} for i, c, r in self.skipped],
+            "skipped": [s.as_dict() for s in self.skipped],
             "warnings": self.warnings,
             "findings": [f.as_dict() for f in self.findings],
         }
