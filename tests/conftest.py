@@ -62,3 +62,14 @@ def cli_commands() -> list[tuple[str, ...]]:
 
     walk(typer.main.get_command(app), ())
     return out
+
+
+#: The longest modules, run first: the parallel run (pytest-xdist, one module per worker at a time) then ends on
+#: short ones, so both cores finish together.
+LONGEST_FIRST = ("test_web_api.py", "test_web_browser.py", "test_web_fuzz.py", "test_batch_safety.py", "test_rules_folder.py",
+                 "test_web_hardening.py", "test_docs.py", "test_batch_identity.py", "test_cli_hostile_input.py")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: each module keeps its order
