@@ -398,9 +398,11 @@ def test_the_index_and_plan_pages_share_one_style_sheet():
     import re
 
     templates = REPO / "src" / "procedures" / "web" / "templates"
-    styles = [re.search(r"<style>.*?</style>", (templates / name).read_text(encoding="utf-8"), re.S).group(0)
-              for name in ("index.html", "plan.html")]
-    assert styles[0] == styles[1] and "table.reflow" in styles[0] and "@media (max-width: 40rem)" in styles[0]
+    for name in ("index.html", "plan.html"):
+        text = (templates / name).read_text(encoding="utf-8")
+        assert '{% include "_style.html" %}' in text and "<style>" not in text
+    style = (templates / "_style.html").read_text(encoding="utf-8")
+    assert "table.reflow" in style and "@media (max-width: 40rem)" in style
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
