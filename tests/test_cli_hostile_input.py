@@ -63,7 +63,7 @@ CASES = [
     ("check-batch {d}/reg.csv --out {d}/missing/out.csv", "does not exist"),
     ("check-batch {d}/reg.csv --out {d}/reg.csv", "is the input file"),
     ("rules docs --out {d}/folder", "is a folder"),
-    ("rules validate {d}/rules-with-binary", "1 problem(s) in"),
+    ("rules validate {d}/rules-with-binary", "1 problem in"),
     ("schedule --rules {d}/rules-with-binary", "is not UTF-8 text"),
     ("check --kind", "requires an argument"),
     ("calendar --year 2026 --bogus", "No such option: --bogus"),

@@ -206,7 +206,7 @@ def test_tally_reads_dates_under_the_order_stated_and_an_unreadable_one_makes_it
     res = run(*args, "--date-order", "dmy")
     assert res.exit_code == 0 and json.loads(res.stdout)["outcome"] == "referred-back"
     text = run(*args[:-2])
-    assert text.exit_code == 1 and text.stdout.startswith("PROVISIONAL: 2 row(s) could not be read (lines 2, 3)")
+    assert text.exit_code == 1 and text.stdout.startswith("PROVISIONAL: 2 rows could not be read (lines 2, 3)")
 
 
 # --- Member States in the Union's languages (CLDR through Babel) ---------------------------------------
@@ -226,7 +226,7 @@ def test_a_misspelt_member_state_makes_the_tally_provisional_and_a_sector_member
     replies = write(tmp_path, "member_state,answer\nDeutschland,object\nGermny,object\n")
     res = run("tally", "--procedure", "question-approval", "--replies", replies)
     assert res.exit_code == 1
-    assert res.stdout.startswith("PROVISIONAL: 1 row(s) could not be read (line 3)")
+    assert res.stdout.startswith("PROVISIONAL: 1 row could not be read (line 3)")
     assert "'Germny' is not recognised as a Member State; nearest: Germany" in res.stdout
     replies = write(tmp_path, "member_state,answer\nDeutschland,object\nHuawei,object\n")
     res = run("tally", "--procedure", "question-approval", "--replies", replies)

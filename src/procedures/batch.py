@@ -100,9 +100,11 @@ class Summary:
     read_as: str = ""
 
     def describe(self) -> str:
-        parts = [f"{self.rows} row(s) read"]
+        from procedures.output import count
+
+        parts = [f"{count(self.rows, 'row')} read"]
         parts += [f"{n} {status}" for status, n in sorted(self.by_status.items())]
-        parts.append(f"{self.errors} error(s)")
+        parts.append(count(self.errors, "error"))
         text = ", ".join(parts)
         if self.ignored_columns:
             text += f"; columns ignored: {', '.join(self.ignored_columns)} (copied through)"

@@ -168,7 +168,7 @@ def _request(model: str, **given):
 
 @app.command()
 def schedule(
-    kind: Annotated[Optional[str], typer.Option("--kind", help="Meeting kind: study-group, rapporteur-group, tdag, wtdc, other-group, regional-meeting, expert-group, event.", metavar="KIND")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="Meeting kind, e.g. study-group, rapporteur-group, tdag, wtdc (the ruleset's kinds; another value lists them all).", metavar="KIND")] = None,
     opens: Annotated[Optional[str], typer.Option("--opens", help="First day of the meeting (YYYY-MM-DD).", metavar="DATE")] = None,
     closes: Annotated[Optional[str], typer.Option("--closes", help="Last day of the meeting (YYYY-MM-DD).", metavar="DATE")] = None,
     opening_time: Annotated[Optional[str], typer.Option("--opening-time", help="Time of the opening session, Geneva time (HH:MM).", metavar="HH:MM")] = None,
@@ -217,8 +217,9 @@ def schedule(
             from procedures.deadlines import other_counting
 
             n = len(result.other_reading)
-            reading = (f"days are counted '{rs.head.day_counting}'; counted '{other_counting(rs)}', {n} of these "
-                       f"date{'s' if n != 1 else ''} would differ")
+            reading = (f"days are counted '{rs.head.day_counting}' (the date N days before the event); counted "
+                       f"'{other_counting(rs)}' (N whole days between them), {'1 of these dates' if n == 1 else f'{n} of these dates'} "
+                       f"would differ")
         typer.echo(f"{'## ' if fmt == CalendarFormat.markdown else ''}{title}{'[^1]' if reading and fmt == CalendarFormat.markdown else ''}\n")
         if fmt == CalendarFormat.markdown:
             typer.echo(f"Ruleset {rs.id}; each deadline ends at {rs.head.cutoff}, {rs.head.time_zone} time.\n")
@@ -367,14 +368,16 @@ def calendar_import(
         listed = read_published_list(file, year)
         written = import_list(Path(cal.file), cal, year, listed, note or f"ITU's published list for {year} ({file.name})")
         forget_loaded()
-        typer.echo(f"{cal.file}: {year} is official ({len(listed)} closures listed); {len(written)} correction(s) written")
+        from procedures.output import count
+
+        typer.echo(f"{cal.file}: {year} is official ({count(len(listed), 'closure')} listed); {count(len(written), 'correction')} written")
         for c in written:
             typer.echo(f"{c.action:<6}  {c.date.isoformat()}  {c.date:%a}  {c.name}")
 
 
 @app.command()
 def check(
-    kind: Annotated[str, typer.Option("--kind", help="Meeting kind, e.g. study-group, rapporteur-group, tdag, wtdc.", metavar="KIND")],
+    kind: Annotated[str, typer.Option("--kind", help="Meeting kind, e.g. study-group, rapporteur-group, tdag, wtdc (the ruleset's kinds; another value lists them all).", metavar="KIND")],
     opens: Annotated[str, typer.Option("--opens", help="First day of the meeting (YYYY-MM-DD).", metavar="DATE")],
     received: Annotated[str, typer.Option("--received", help="When the contribution was received: ISO 8601 timestamp (with or without offset) or a date.", metavar="WHEN")],
     purpose: Annotated[str, typer.Option("--purpose", help="action or information.", metavar="PURPOSE")] = "action",
@@ -437,7 +440,7 @@ def check_batch(
 
 @app.command("timeline")
 def timeline_cmd(
-    procedure: Annotated[str, typer.Option("--procedure", help="question-approval, question-deletion, recommendation-approval, recommendation-deletion or consultation-decision.", metavar="PROCEDURE")],
+    procedure: Annotated[str, typer.Option("--procedure", help="The procedure, e.g. question-approval, recommendation-approval, consultation-decision (another value lists them all).", metavar="PROCEDURE")],
     start: Annotated[str, typer.Option("--start", help="Date of the starting event: TDAG adoption, SG adoption, the circular, or the meeting's last day (YYYY-MM-DD).", metavar="DATE")],
     event: Annotated[list[str], typer.Option("--event", help="Actual date of a later event, NAME=DATE, e.g. consultation-request-sent=2026-02-20 (repeatable).", metavar="NAME=DATE")] = [],
     fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
@@ -488,7 +491,7 @@ def _exit_for(breaches: list, warnings: list) -> None:
 
 @app.command("tally")
 def tally_cmd(
-    procedure: Annotated[str, typer.Option("--procedure", help="question-approval, question-deletion, recommendation-approval, recommendation-deletion, recommendation-adoption, consultation-decision, information-translation, question-support.", metavar="PROCEDURE")],
+    procedure: Annotated[str, typer.Option("--procedure", help="The procedure, e.g. question-approval, recommendation-approval, recommendation-adoption (another value lists them all).", metavar="PROCEDURE")],
     replies: Annotated[Path, typer.Option("--replies", help="A table (CSV, or an .xlsx workbook) with a header: member_state, answer[, received][, participant].", metavar="FILE")],
     circulated: Annotated[Optional[str], typer.Option("--circulated", help="Date the circular or request went out (for consultation-decision: the meeting's last day); replies outside the window are excluded.", metavar="DATE")] = None,
     electorate_size: Annotated[Optional[int], typer.Option("--electorate-size", help="Number of participants at the meeting, for a share of the electorate (information-translation).", parser=whole_number(1, 999_999, "120"), metavar="N")] = None,
@@ -527,7 +530,9 @@ def tally_text(result) -> str:
     lines = []
     if result.provisional:
         rows = [e["row"] for e in result.excluded if e.get("unreadable")]
-        lines.append(f"PROVISIONAL: {len(rows)} row(s) could not be read ({'line' if len(rows) == 1 else 'lines'} {', '.join(map(str, rows))}) and are not counted; "
+        from procedures.output import count
+
+        lines.append(f"PROVISIONAL: {count(len(rows), 'row')} could not be read ({'line' if len(rows) == 1 else 'lines'} {', '.join(map(str, rows))}) and are not counted; "
                      "correct them and tally again — the outcome below may change.")
     lines.append(f"{result.outcome.outcome.upper()}: {result.what_follows} ({', '.join(result.cite)}).")
     counts = ", ".join(f"{n} {a}" for a, n in result.counts.items())
@@ -568,7 +573,10 @@ def plan_check(
         elif not result.breaches and not result.warnings:
             typer.echo(f"clean: {name} passes all {result.checked} checks of ruleset {rs.id}")
         else:
-            typer.echo(f"{name}: {len(result.breaches)} breach(es), {len(result.warnings)} warning(s) in {result.checked} checks")
+            from procedures.output import count
+
+            warned = len(result.warnings) + len(getattr(result, "calendar_warnings", []))
+            typer.echo(f"{name}: {count(len(result.breaches), 'breach', 'breaches')}, {count(warned, 'warning')} in {result.checked} checks")
         if fmt != TextFormat.json:
             for f in result.findings:
                 typer.echo(f.line())
@@ -616,7 +624,10 @@ def plan_agenda(
         for w in result.warnings:
             typer.echo(f"warning: {w}", err=True)
         if result.undated:
-            typer.echo(f"\n{len(result.undated)} deadline(s) hang on a date a plan does not give (e.g. a contribution's receipt) and are not listed.")
+            from procedures.output import count
+
+            n = len(result.undated)
+            typer.echo(f"\n{count(n, 'deadline')} {'hangs' if n == 1 else 'hang'} on a date a plan does not give (e.g. a contribution's receipt) and {'is' if n == 1 else 'are'} not listed.")
 
 
 @app.command("limit")
@@ -742,9 +753,12 @@ def appointments_check(
         if fmt == TextFormat.json:
             typer.echo(_json("appointments-check", result, lib))
         else:
-            typer.echo(f"{result.appointments} post(s) of {result.people} people: {len(result.breaches)} breach(es), "
-                       f"{len(result.findings) - len(result.breaches)} warning(s) in {len(result.checks)} checks; "
-                       f"{len(result.errors)} row(s) in error")
+            from procedures.output import count
+
+            typer.echo(f"{count(result.appointments, 'post')} of {count(result.people, 'person', 'people')}: "
+                       f"{count(len(result.breaches), 'breach', 'breaches')}, "
+                       f"{count(len(result.findings) - len(result.breaches), 'warning')} in {count(len(result.checks), 'check')}; "
+                       f"{count(len(result.errors), 'row')} in error")
             for title, per in SECTIONS.values():
                 found = result.per(*per)
                 if found:
@@ -801,7 +815,10 @@ def rules_list(
         if fmt == TableFormat.json:
             typer.echo(_json("rules-list", found, lib))
             return
-        typer.echo(table(fmt.value, ["Id", "Kind", "Paragraph", "Modality", "Summary"], [(r["id"], r["kind"], r["cite"], r["modality"], r["summary"]) for r in rows]))
+        from procedures.output import terminal_width
+
+        typer.echo(table(fmt.value, ["Id", "Kind", "Paragraph", "Modality", "Summary"], [(r["id"], r["kind"], r["cite"], r["modality"], r["summary"]) for r in rows],
+                         width=terminal_width(sys.stdout) if fmt == TableFormat.table else None))
 
 
 @rules_app.command("show")
@@ -885,10 +902,14 @@ def rules_validate(
         for e in errors:
             typer.echo(f"error: {e}")
         if errors:
-            typer.echo(f"error: {len(errors)} problem(s) in {root}; each is listed above", err=True)
+            from procedures.output import count
+
+            typer.echo(f"error: {count(len(errors), 'problem')} in {root}; each is listed above", err=True)
             raise typer.Exit(2)
         n = sum(len(rs.rules) for rs in rulesets)
-        typer.echo(f"ok: {len(rulesets)} ruleset(s), {n} rules in {root}")
+        from procedures.output import count
+
+        typer.echo(f"ok: {count(len(rulesets), 'ruleset')}, {count(n, 'rule')} in {root}")
 
 
 @rules_app.command("init")

@@ -14,6 +14,11 @@ NARROWEST_WRAPPED = 10
 GAP = "  "
 
 
+def count(n: int, one: str, many: str | None = None) -> str:
+    """'1 row', '2 rows', '1 breach', '3 breaches' ('many' where adding s is wrong)."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def to_json(data: object) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, default=str)
 

@@ -192,7 +192,7 @@ def _window_lines(rs: Ruleset, rule: WindowRule, out: list[str]) -> None:
 def _frequency_lines(rs: Ruleset, rule: FrequencyRule, out: list[str]) -> None:
     group = " by each group" if rule.per_group else ""
     if rule.at_least or rule.at_most is not None:
-        out.append(f"meetings{group} in each calendar year of the study period: {_bound_words(rule.at_least, rule.at_most, 'meeting(s)')}")
+        out.append(f"meetings{group} in each calendar year of the study period: {_bound_words(rule.at_least, rule.at_most, 'meetings')}")
     if rule.in_conjunction:
         c = rule.in_conjunction
         out.append(f"at least {rule.in_conjunction_at_least} of them a year in conjunction with {'the parent ' if c.relation == 'parent' else 'a '}{rs.spec.kinds_words(c.kinds)} meeting ({_nearness_words(c)})")

@@ -77,10 +77,14 @@ SETTABLE: dict[str, dict[str, str]] = {
 
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' for a near miss among ``choices``, else ''."""
+    """' (did you mean 'x'?)' for a near miss among ``choices`` (the same in other case, the one choice it begins, or one
+    close in spelling), else ''."""
     import difflib
 
-    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.75)
+    choices = list(choices)
+    folded = [c for c in choices if c.lower() == name.strip().lower()]
+    starts = [c for c in choices if len(name.strip()) >= 3 and c.lower().startswith(name.strip().lower())]
+    close = folded or (starts if len(starts) == 1 else []) or difflib.get_close_matches(name, choices, n=1, cutoff=0.75)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 

@@ -20,6 +20,8 @@ from procedures.web.forms import COMMON_ZONES, day_element, in_words, received_t
 from procedures.web.uploads import MAX_NAME_CHARS, MAX_ROWS, MAX_UPLOAD_BYTES, given, read_upload
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
+from procedures.output import count  # noqa: E402
+
 TEMPLATES = Jinja2Templates(directory=str(TEMPLATE_DIR))
 TEMPLATES.env.filters["day"] = day_element
 TEMPLATES.env.filters["in_words"] = in_words
@@ -31,7 +33,8 @@ def _day_note(rs, deadline) -> str:
     return day_note(rs, deadline)
 
 
-TEMPLATES.env.globals["day_note"] = _day_note  # "Saturday; act by Fri 2026-05-08", as the command line's column
+TEMPLATES.env.globals["day_note"] = _day_note
+TEMPLATES.env.globals["count"] = count  # "1 breach", "3 breaches"  # "Saturday; act by Fri 2026-05-08", as the command line's column
 
 def page(request: Request, context: dict, status: int = 200):
     """index.html with the forms' choices (from the latest ruleset), the values given, and ``context``."""
