@@ -114,3 +114,19 @@ def test_the_list_of_commands_gives_whole_descriptions():
     text = run("--help", COLUMNS="100").stdout.split("Commands:")[1]
     assert "..." not in text
     assert "Every deadline of a meeting, in date order, with its paragraph." in " ".join(text.split())
+
+
+def test_a_timeline_event_given_is_the_deadline_done_and_not_flagged():
+    res = run("timeline", "--procedure", "question-approval", "--start", "2026-05-10", "--event", "question-circular-sent=2026-05-29",
+              "--today", "2026-06-20")
+    circular = next(line for line in res.stdout.splitlines() if "Circular asking" in line)
+    assert "passed 10 days ago" in circular and "PASSED" not in res.stdout and "2026-05-29" in circular
+    alone = run("timeline", "--procedure", "question-approval", "--start", "2026-05-10", "--today", "2026-06-20")
+    assert "PASSED 10 days ago" in alone.stdout
+
+
+def test_a_plan_deadline_recorded_done_is_not_shall_passed_in_json():
+    res = run("plan", "agenda", "docs/example-plan-2026-2029.toml", "--from", "2026-07-19", "--to", "2026-07-19", "--today", "2026-07-25",
+              "--format", "json")
+    item = json.loads(res.stdout)["items"][0]
+    assert item["done"] == "2026-07-15" and item["passed"] and not item["shall_passed"]

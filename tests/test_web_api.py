@@ -478,3 +478,14 @@ def test_the_limit_calendar_and_rules_forms(client):
     r = client.get("/rules", params={"applies_to": "tdag"})
     assert " rules that apply to tdag" in r.text and 'href="/api/rules/res1.11.8.contributions-to-tdag"' in r.text
     assert client.get("/rules").text.count('href="/api/rules/') > 50
+
+
+def test_the_timetable_form_finds_the_earliest_opening_as_the_cli_does(client):
+    """Issue 18 item 3: `schedule --earliest-from` on the page (the circular's three months bind a study group)."""
+    r = client.get("/timetable", params={"kind": "study-group", "earliest_from": "2026-06-15"})
+    assert r.status_code == 200, r.text
+    text = _text(r.text)
+    assert "Earliest opening counted from Mon 2026-06-15" in text and "Tue 2026-09-15" in text and "Res. 1 § 3.8.4" in text
+    assert "opens=2026-09-15" in r.text  # the calendar file is the found meeting's
+    both = client.get("/timetable", params={"kind": "study-group", "earliest_from": "2026-06-15", "opens": "2026-09-14"})
+    assert both.status_code == 400 and "not both" in both.text

@@ -187,7 +187,6 @@ def schedule(
     """
     with reporting():
         from procedures import jobs
-        from procedures.output import table
 
         lib = _library(rules)
         request = _request("ScheduleRequest", kind=kind, opens=opens, closes=closes, opening_time=opening_time, event=event, today=today,
@@ -457,7 +456,6 @@ def timeline_cmd(
     """
     with reporting():
         from procedures import jobs
-        from procedures.output import table
 
         request = _request("TimelineRequest", procedure=procedure, start=start, event=event, today=today)
         lib = _library(rules)
@@ -471,7 +469,11 @@ def timeline_cmd(
         typer.echo(f"{'## ' if fmt == TableFormat.markdown else ''}{rs.spec.procedures[procedure][0].upper()}{rs.spec.procedures[procedure][1:]}: {rs.spec.words(result.start_event)} on {day:%a %Y-%m-%d}\n")
         if fmt != TableFormat.markdown:
             typer.echo(f"Today is {now:%a %Y-%m-%d}.\n")
-        _dated_table(fmt.value, result.deadlines, now, rs, with_when=fmt != TableFormat.markdown)
+        from procedures.timeline import event_of
+
+        given = dict(request.event)  # an event given is the deadline done, on that day: not flagged as passed
+        done = [given.get(event_of(rs, d.id)) for d in result.deadlines]
+        _dated_table(fmt.value, result.deadlines, now, rs, with_when=fmt != TableFormat.markdown, done=done if any(done) else None)
         for a in result.assumptions:
             typer.echo(f"\nnote: {a}")
         for rule_id, cite, reason in result.skipped:
@@ -602,7 +604,6 @@ def plan_agenda(
     """
     with reporting():
         from procedures import jobs
-        from procedures.output import table
 
         request = _request("AgendaRequest", plan=plan, start=start, end=end, today=today)
         lib = _library(rules)

@@ -53,9 +53,9 @@ class Request(BaseModel):
     def parse(cls, front: str, need: tuple[str, ...] = (), **given: Any):
         """The request from what a front end was given: None, blank text and empty lists leave the default."""
         values = {k: v for k, v in given.items() if not _blank(v)}
-        for field in need:
-            if field not in values:
-                raise InputError(f"{cls.label(field, front)} is required")
+        for name in need:
+            if name not in values:
+                raise InputError(f"{cls.label(name, front)} is required")
         try:
             request = cls.model_validate(values, context={"front": front, "model": cls})
         except ValidationError as exc:
@@ -181,7 +181,7 @@ def _standing_fields(item: dict, day: dt.date, standing) -> dict:
     if not item.get("date"):
         return item
     s = standing(dt.date.fromisoformat(item["date"]), day, item.get("modality"))
-    return {**item, **s.as_dict(), "shall_passed": s.missed}
+    return {**item, **s.as_dict(), "shall_passed": s.missed and not item.get("done")}  # recorded done: not flagged
 
 
 def schedule_document(result) -> dict:

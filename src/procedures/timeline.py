@@ -96,7 +96,7 @@ def timeline(rs: Ruleset, procedure: str, start: dt.date, other_events: dict[str
     return Timeline(rs, procedure, event, start, found, assumptions, skipped, warnings, findings)
 
 
-def _event_of(rs: Ruleset, rule_id: str) -> str | None:
+def event_of(rs: Ruleset, rule_id: str) -> str | None:
     """The event whose last day this rule gives (the event it is the default of), if any."""
     return next((name for name, decl in rs.spec.events.items() if decl.default == rule_id), None)
 
@@ -105,7 +105,7 @@ def late_events(rs: Ruleset, found: list[Deadline], events: dict[str, dt.date]) 
     """Each event given later than the rule that bounds it: the last day is in time, a day later is late by 1 day."""
     out = []
     for d in found:
-        name = _event_of(rs, d.id)
+        name = event_of(rs, d.id)
         if name in events:
             f = late_finding(d, events[name], name, event=name)
             if f:
@@ -125,7 +125,7 @@ def overlaps(rs: Ruleset, found: list[Deadline], events: dict[str, dt.date]) -> 
             other = evaluate(rs, ov.rule, {**events, **assumed})
         except MissingEvent:
             continue
-        name = _event_of(rs, d.id)
+        name = event_of(rs, d.id)
         given = name in events
         day = events[name] if given else d.date
         if day > other.date:

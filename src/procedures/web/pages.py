@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from procedures import jobs
+from procedures.errors import InputError
 from procedures.web.forms import COMMON_ZONES, day_element, in_words, received_text
 from procedures.web.uploads import MAX_NAME_CHARS, MAX_ROWS, MAX_UPLOAD_BYTES, given, read_upload
 
@@ -74,14 +75,21 @@ def _meetings(app: FastAPI) -> None:
     library = app.state.library
 
     @app.get("/timetable", response_class=HTMLResponse, include_in_schema=False)
-    def page_timetable(request: Request, kind: str = "", opens: str = "", closes: str = "", opening_time: str = "", name: str = ""):
+    def page_timetable(request: Request, kind: str = "", opens: str = "", closes: str = "", opening_time: str = "", name: str = "",
+                       earliest_from: str = ""):
         from procedures.inputs import plain_text
 
         label = plain_text(name, "name", MAX_NAME_CHARS)
-        req = jobs.ScheduleRequest.parse(jobs.WEB, need=("kind", "opens"), kind=kind, opens=opens, closes=closes, opening_time=opening_time)
-        result, _ = jobs.schedule(library, req)
+        if earliest_from.strip() and opens.strip():
+            raise InputError("give the first day or the date to count the earliest opening from, not both; clear one of them")
+        need = ("kind", "earliest_from") if earliest_from.strip() else ("kind", "opens")
+        req = jobs.ScheduleRequest.parse(jobs.WEB, need=need, kind=kind, opens=opens, closes=closes, opening_time=opening_time,
+                                         earliest_from=earliest_from)
+        result, earliest = jobs.schedule(library, req)  # with earliest_from, the sentence that says how the opening was found
+        opens = result.meeting.opens.isoformat()
         query = {k: v for k, v in (("kind", kind), ("opens", opens), ("closes", closes), ("opening_time", opening_time), ("name", label)) if v.strip()}
-        return page(request, {"timetable": result, "meeting_name": label, "ics_query": urllib.parse.urlencode(query)})
+        return page(request, {"timetable": result, "meeting_name": label, "ics_query": urllib.parse.urlencode(query),
+                              "earliest": earliest if earliest_from.strip() else None})
 
     @app.get("/check", response_class=HTMLResponse, include_in_schema=False)
     def page_check(request: Request, kind: str = "", opens: str = "", received: str = "", purpose: str = "action",
