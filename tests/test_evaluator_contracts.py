@@ -112,7 +112,7 @@ def test_a_timeline_in_json_gives_its_start_assumptions_warnings_and_notes(rules
     includes(t, {
         "ruleset": "res1-rev-baku-2025", "procedure": "recommendation-approval",
         "start": {"event": "sg-adoption", "date": "2026-01-31"},
-        "assumptions": ["consultation-request-sent not given: assumed on 2026-02-28, the latest res1.7.3.5.3.request allows; "
+        "assumptions": ["the request for approval by consultation not given: assumed on 2026-02-28, the latest Res. 1 § 7.3.5.3 allows; "
                         "give --event consultation-request-sent=DATE for the real date"],
         "skipped": [],
         "warnings": ["2026-02-28 (Res. 1 § 7.3.5.3) falls on a non-working day: Saturday",

@@ -440,7 +440,7 @@ def test_the_timeline_form_answers_as_the_cli(client):
     text = _text(client.get("/timeline", params=params).text)
     assert "Approval of a draft new or revised Recommendation by consultation: the study group&#39;s adoption on Sat 31 Jan 2026" in text.replace("'", "&#39;")
     assert "Thu 28 May 2026 Member States' replies to the consultation due Res. 1 § 7.3.5.3 shall" in text.replace("&#39;", "'")
-    assert "Note: consultation-request-sent not given: assumed on 2026-02-28" in text
+    assert "Note: the request for approval by consultation not given: assumed on 2026-02-28" in text
     late = {**params, "event_name": "consultation-request-sent", "event_date": "2026-03-10"}
     text = _text(client.get("/timeline", params=late).text)
     assert "BREACH : consultation-request-sent: request to Member States" in text and "10 days after 2026-02-28 (Res. 1 § 7.3.5.3, shall)" in text

@@ -280,8 +280,10 @@ def _words(m: Measured, received: Received, short: bool = False) -> str:
             return f"on the {'day of the ' if b.deadline is not None else ''}{day} ({b.day})"
         return f"{m.by} {m.side} the {day} ({b.day})"
     if m.side == "at":
-        return f"exactly at the {label} of {b.shown}"
-    return f"{m.by} {m.side} the {label}" + ("" if short else f" of {b.shown}")
+        return f"exactly at the {label} of {b.shown}" if b.deadline is not None else f"exactly at the {label} ({b.shown})"
+    if short:
+        return f"{m.by} {m.side} the {label}"
+    return f"{m.by} {m.side} the {label}" + (f" of {b.shown}" if b.deadline is not None else f" ({b.shown})")
 
 
 def _margin(received: Received, named: list[Measured]) -> str:

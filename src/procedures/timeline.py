@@ -87,8 +87,9 @@ def timeline(rs: Ruleset, procedure: str, start: dt.date, other_events: dict[str
         if decl and decl.default and anchor not in events:
             derived = next((x for x in found if x.id == decl.default), None)
             when = derived.date.isoformat() if derived else "the latest allowed date"
+            by = derived.cite if derived else decl.default
             assumptions.append(
-                f"{anchor} not given: assumed on {when}, the latest {decl.default} allows; "
+                f"{rs.spec.words(anchor)} not given: assumed on {when}, the latest {by} allows; "
                 f"give --event {anchor}=DATE for the real date"
             )
     findings = late_events(rs, found, events) + overlaps(rs, found, events)
