@@ -47,3 +47,20 @@ def test_an_unknown_answer_in_a_reply_names_the_nearest(tmp_path):
 def test_calendar_without_a_year_lists_this_year():
     assert runner.invoke(app, ["calendar", "--today", "2027-05-01"]).stdout.startswith("ITU headquarters, Geneva, 2027")
     assert runner.invoke(app, ["calendar"]).stdout.startswith("ITU headquarters, Geneva, 2026")  # PROCEDURES_TODAY
+
+
+def test_an_option_given_empty_is_refused_not_taken_as_the_default(capsys):
+    code = run(["schedule", "--kind", "", "--opens", "2026-09-14"])
+    err = capsys.readouterr().err
+    assert code == 2 and err == "error: --kind is empty; give a value or leave the option out\n"
+
+
+def test_a_misspelt_event_names_the_nearest(capsys):
+    code = run(["timeline", "--procedure", "question-approval", "--start", "2026-05-10", "--event", "question-circular-snt=2026-05-29"])
+    assert code == 2 and "did you mean 'question-circular-sent'?" in capsys.readouterr().err
+
+
+def test_the_threshold_reads_as_a_sentence():
+    res = runner.invoke(app, ["tally", "--procedure", "recommendation-approval", "--replies", "docs/examples/replies.csv",
+                              "--circulated", "2026-02-28"])
+    assert "Passes when at least 70 % of the replies counted are 'approve'." in res.stdout

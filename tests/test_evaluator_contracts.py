@@ -485,7 +485,7 @@ def test_a_tally_in_json_accounts_for_every_row_with_its_reason(ruleset):
         "what_follows": "referred back to the study group", "passed": False,
         "counts": {"approve": 1, "disapprove": 1, "abstain": 1}, "replies_counted": 3, "share": "1/3",
         "threshold": {"answer": "approve", "comparison": "share_at_least", "value": "7/10", "of": "replies", "base": 3,
-                      "words": "'approve' at least 70 % of the replies counted"},
+                      "words": "at least 70 % of the replies counted are 'approve'"},
         "comparison": "1 of 3 replies approves: ≈ 33.33 %, less than the 70 % required",
         "window": {"opens": "2026-02-28", "closes": "2026-05-28", "cutoff": "2026-05-28T23:59:59+02:00", "cite": "Res. 1 § 7.3.5.3"},
         "requested_by": None, "provisional": True, "unreadable_rows": [7, 8, 11, 12], "rows_read": 11,
@@ -524,7 +524,7 @@ def test_a_tally_in_json_accounts_for_every_row_with_its_reason(ruleset):
         {"rule": window, "cite": "Res. 1 § 7.3.5.3", "text": "3 months after consultation-request-sent: 2026-02-28 + 3 month(s) = 2026-05-28"},
         {"rule": rule, "cite": "Res. 1 § 7.3.5.5", "text": "11 rows read: 3 counted, 8 excluded (1 superseded)"},
         {"rule": rule, "cite": "Res. 1 § 7.3.5.5", "text": "counts: approve 1, disapprove 1, abstain 1; replies counted: 3"},
-        {"rule": rule, "cite": "Res. 1 § 7.3.5.5", "text": "passes when 'approve' at least 70 % of the replies counted: "
+        {"rule": rule, "cite": "Res. 1 § 7.3.5.5", "text": "passes when at least 70 % of the replies counted are 'approve': "
                                                           "1 of 3 replies approves: ≈ 33.33 %, less than the 70 % required"},
         {"rule": rule, "cite": "Res. 1 § 7.3.5.5", "text": "in whole numbers: 1 × 10 < 7 × 3 (10 < 21)"},
     ]
@@ -673,11 +673,11 @@ def test_a_timed_reply_on_the_last_day_elsewhere_is_late_when_geneva_has_passed_
 
 
 @pytest.mark.parametrize("rule, words", [
-    ("res1.4.2.2.2.information-translation", "'request' more than 50 % of the electorate"),
-    ("res1.5.3.6.question-approval", "fewer than 2 'object'"),
-    ("res1.5.3.3.question-support", "at least 4 'support'"),
-    ("res1.6.1.2.1.question-deletion", "'no-objection' more than 50 % of the replies counted"),
-    ("res1.7.3.5.5.recommendation-approval", "'approve' at least 70 % of the replies counted"),
+    ("res1.4.2.2.2.information-translation", "more than 50 % of the electorate are 'request'"),
+    ("res1.5.3.6.question-approval", "fewer than 2 replies are 'object'"),
+    ("res1.5.3.3.question-support", "at least 4 replies are 'support'"),
+    ("res1.6.1.2.1.question-deletion", "more than 50 % of the replies counted are 'no-objection'"),
+    ("res1.7.3.5.5.recommendation-approval", "at least 70 % of the replies counted are 'approve'"),
 ])
 def test_the_threshold_in_words(ruleset, rule, words):
     from procedures.tally import threshold_words
@@ -865,13 +865,13 @@ def test_silence_passes_where_only_objections_stop_a_text_and_fails_where_a_shar
 
     approval = tally(ruleset, "question-approval", [])
     assert (approval.outcome.outcome, approval.comparison) == ("approved", "0 replies object: fewer than 2, as required")
-    assert approval.warnings[-1] == ("no valid replies were received: fewer than 2 'object' holds with none, so the result of silence is "
+    assert approval.warnings[-1] == ("no valid replies were received: fewer than 2 replies are 'object' holds with none, so the result of silence is "
                                      "approved (Res. 1 § 5.3.6)")
-    assert approval.trace[-1].text == "passes when fewer than 2 'object': 0 replies object: fewer than 2, as required"
+    assert approval.trace[-1].text == "passes when fewer than 2 replies are 'object': 0 replies object: fewer than 2, as required"
     share = tally(ruleset, "recommendation-approval", [])
     assert (share.outcome.outcome, share.comparison) == ("referred-back", "no valid replies were received: nothing passes")
     assert share.warnings[-1] == "no valid replies were received: nothing passes"
-    assert [s.text for s in share.trace][-1] == ("passes when 'approve' at least 70 % of the replies counted: no valid replies were "
+    assert [s.text for s in share.trace][-1] == ("passes when at least 70 % of the replies counted are 'approve': no valid replies were "
                                                  "received: nothing passes")
 
 

@@ -72,7 +72,7 @@ def test_tally_text_is_what_a_circular_needs(tmp_path):
     assert res.stdout.startswith("APPROVED:")
     assert "7 approve, 3 disapprove" in res.stdout
     # the explanation is a sentence (issue 18 item 10); the exact arithmetic is in the trace
-    assert "Passes when 'approve' at least 70 % of the replies counted. 7 of 10 replies approve: 70 %, at least the 70 % required." in res.stdout
+    assert "Passes when at least 70 % of the replies counted are 'approve'. 7 of 10 replies approve: 70 %, at least the 70 % required." in res.stdout
     assert "Res. 1 § 7.3.5.5" in res.stdout
     trace = [s["text"] for s in json.loads(run("tally", "--procedure", "recommendation-approval", "--replies",
                                                 write(tmp_path, "member_state,answer\n" + rows), "--format", "json").stdout)["trace"]]

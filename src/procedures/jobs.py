@@ -52,6 +52,10 @@ class Request(BaseModel):
     @classmethod
     def parse(cls, front: str, need: tuple[str, ...] = (), **given: Any):
         """The request from what a front end was given: None, blank text and empty lists leave the default."""
+        if front == CLI:  # an option given empty is a mistake, not the default (a form's empty field is the default)
+            for k, v in given.items():
+                if isinstance(v, str) and v is not None and not v.strip():
+                    raise InputError(f"{cls.label(k, front)} is empty; give a value or leave the option out")
         values = {k: v for k, v in given.items() if not _blank(v)}
         for name in need:
             if name not in values:

@@ -221,12 +221,12 @@ def threshold_words(cond: PassCondition) -> str:
     c = cond.comparison()
     v = cond.threshold()
     if c == "share_at_least":
-        return f"'{cond.answer}' at least {percent(v)} {base}"
+        return f"at least {percent(v)} {base} are '{cond.answer}'"
     if c == "share_more_than":
-        return f"'{cond.answer}' more than {percent(v)} {base}"
+        return f"more than {percent(v)} {base} are '{cond.answer}'"
     if c == "count_below":
-        return f"fewer than {v} '{cond.answer}'"
-    return f"at least {v} '{cond.answer}'"
+        return f"no reply is '{cond.answer}'" if v == 1 else f"fewer than {v} replies are '{cond.answer}'"
+    return f"at least {v} {'reply is' if v == 1 else 'replies are'} '{cond.answer}'"
 
 
 def check_condition(cond: PassCondition, counts: dict[str, int], base: int) -> tuple[bool, Fraction | None, str]:

@@ -52,7 +52,9 @@ def check_events(rs: Ruleset, names, reserved: tuple[str, ...] = ()) -> None:
     for name in names:
         if name not in rs.spec.events or name in reserved:
             usable = [e for e in rs.spec.events if e not in reserved]
-            raise InputError(f"unknown event '{name}' in --event; use one of: {', '.join(usable)}")
+            from procedures.vocabulary import not_one_of
+
+            raise InputError(not_one_of("event", name, usable, " in --event"))
 
 
 def check_closes(opens: dt.date, closes: dt.date | None) -> None:
