@@ -9,7 +9,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from conftest import cli_commands
+from conftest import REPO, cli_commands
 from procedures.cli import app
 
 runner = CliRunner()
@@ -182,3 +182,17 @@ def test_every_command_has_help_with_an_example():
         res = run(*path, "--help")
         assert res.exit_code == 0, path
         assert "Example: procedures " in res.stdout, f"{' '.join(path)} help has no example"
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly_with_141():
+    """`procedures plan agenda … | head -1`: no traceback, no message, the exit status other tools give."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "procedures", "plan", "agenda", str(REPO / "docs" / "example-plan-2026-2029.toml")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away after one line, as head -1 does
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141
+    assert "Traceback" not in err and "Error" not in err

@@ -965,6 +965,12 @@ def run(argv: list[str]) -> int:
                 pass
     try:
         code = app(args=argv, prog_name="procedures", standalone_mode=False)
+    except SystemExit as exc:
+        # typer catches a closed pipe (| head) itself: it wraps stdout in click's PacifyFlushWrapper and exits 1;
+        # say 141 instead, as other tools do when their reader goes away
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            return 141
+        raise
     except clicks.NoArgsIsHelpError as exc:
         exc.show()
         return exc.exit_code
