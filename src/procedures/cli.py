@@ -207,34 +207,40 @@ def schedule(
             label = plain_text(name, "--name", 80) if name is not None else f"{meeting.kind} {meeting.opens.isoformat()}"
             sys.stdout.buffer.write(to_ics([deadline_entry(rs.id, label, d) for d in result.deadlines], f"{label} — deadlines"))
             return
-        day = jobs.today(lib, request.today)
-        m = meeting
-        kind_words = rs.spec.meeting_kinds[m.kind]
-        title = f"{kind_words[0].upper()}{kind_words[1:]}, opening {m.opens:%a %Y-%m-%d}" + (f", closing {m.closes:%a %Y-%m-%d}" if m.closes else "")
-        reading = None
-        if result.other_reading:
-            from procedures.deadlines import other_counting
+        _timetable_text(fmt.value, result, jobs.today(lib, request.today))
 
-            n = len(result.other_reading)
-            reading = (f"days are counted '{rs.head.day_counting}' (the date N days before the event); counted "
-                       f"'{other_counting(rs)}' (N whole days between them), {'1 of these dates' if n == 1 else f'{n} of these dates'} "
-                       f"would differ")
-        typer.echo(f"{'## ' if fmt == CalendarFormat.markdown else ''}{title}{'[^1]' if reading and fmt == CalendarFormat.markdown else ''}\n")
-        if fmt == CalendarFormat.markdown:
-            typer.echo(f"Ruleset {rs.id}; each deadline ends at {rs.head.cutoff}, {rs.head.time_zone} time.\n")
-        else:
-            typer.echo(f"Ruleset {rs.id}; deadlines end {rs.head.cutoff} {rs.head.time_zone}; today is {day:%a %Y-%m-%d}.\n")
-        _dated_table(fmt.value, result.deadlines, day, rs, with_when=fmt != CalendarFormat.markdown)
-        if result.skipped:  # beside an annex, not in it
-            annex = fmt == CalendarFormat.markdown
-            typer.echo(("note: " if annex else "\n") + "Not dated here (another date is needed):", err=annex)
-            for rule_id, cite, reason in result.skipped:
-                typer.echo(f"- {rule_id} ({cite}): {reason}", err=annex)
-        _reading_footer(fmt.value, reading)
-        for w in result.meeting_warnings:
-            typer.echo(f"warning: {w}", err=True)
-        for w in result.calendar_notes:
-            typer.echo(f"note: {w}", err=True)
+
+def _timetable_text(fmt: str, result, day) -> None:
+    """A timetable as a table or a Markdown annex: the meeting, the day's end, the deadlines, the other reading once."""
+    rs, m = result.ruleset, result.meeting
+    annex = fmt == "markdown"
+    kind_words = rs.spec.meeting_kinds[m.kind]
+    title = f"{kind_words[0].upper()}{kind_words[1:]}, opening {m.opens:%a %Y-%m-%d}" + (f", closing {m.closes:%a %Y-%m-%d}" if m.closes else "")
+    reading = _counting_words(rs, len(result.other_reading)) if result.other_reading else None
+    typer.echo(f"{'## ' if annex else ''}{title}{'[^1]' if reading and annex else ''}\n")
+    if annex:
+        typer.echo(f"Ruleset {rs.id}; each deadline ends at {rs.head.cutoff}, {rs.head.time_zone} time.\n")
+    else:
+        typer.echo(f"Ruleset {rs.id}; deadlines end {rs.head.cutoff} {rs.head.time_zone}; today is {day:%a %Y-%m-%d}.\n")
+    _dated_table(fmt, result.deadlines, day, rs, with_when=not annex)
+    if result.skipped:  # beside an annex, not in it
+        typer.echo(("note: " if annex else "\n") + "Not dated here (another date is needed):", err=annex)
+        for rule_id, cite, reason in result.skipped:
+            typer.echo(f"- {rule_id} ({cite}): {reason}", err=annex)
+    _reading_footer(fmt, reading)
+    for w in result.meeting_warnings:
+        typer.echo(f"warning: {w}", err=True)
+    for w in result.calendar_notes:
+        typer.echo(f"note: {w}", err=True)
+
+
+def _counting_words(rs, n: int) -> str:
+    """The other day-counting reading, in words, when it moves ``n`` of the dates (SEMANTICS § 6)."""
+    from procedures.deadlines import other_counting
+
+    return (f"days are counted '{rs.head.day_counting}' (the date N days before the event); counted "
+            f"'{other_counting(rs)}' (N whole days between them), {'1 of these dates' if n == 1 else f'{n} of these dates'} "
+            f"would differ")
 
 
 def _dated_table(fmt: str, deadlines, day, rs, with_when: bool = True, meetings=None, done=None) -> None:
@@ -965,7 +971,7 @@ def run(argv: list[str]) -> int:
                 pass
     try:
         code = app(args=argv, prog_name="procedures", standalone_mode=False)
-    except SystemExit as exc:
+    except SystemExit:
         # typer catches a closed pipe (| head) itself: it wraps stdout in click's PacifyFlushWrapper and exits 1;
         # say 141 instead, as other tools do when their reader goes away
         if type(sys.stdout).__name__ == "PacifyFlushWrapper":
