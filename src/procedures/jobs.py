@@ -54,7 +54,7 @@ class Request(BaseModel):
         """The request from what a front end was given: None, blank text and empty lists leave the default."""
         if front == CLI:  # an option given empty is a mistake, not the default (a form's empty field is the default)
             for k, v in given.items():
-                if isinstance(v, str) and v is not None and not v.strip():
+                if isinstance(v, str) and not v.strip():
                     raise InputError(f"{cls.label(k, front)} is empty; give a value or leave the option out")
         values = {k: v for k, v in given.items() if not _blank(v)}
         for name in need:
@@ -172,16 +172,16 @@ def today(lib, given: dt.date | None) -> dt.date:
 def seen_from(body: dict, day: dt.date) -> dict:
     """A document of dated deadlines with ``today`` and, on each deadline, where it stands from that day:
     ``days_left`` (negative once passed), ``passed``, and ``shall_passed`` for a 'shall' already passed."""
-    from procedures.today import standing
-
     out = {**body, "today": day.isoformat()}
     for key in ("deadlines", "items"):
         if isinstance(out.get(key), list):
-            out[key] = [_standing_fields(d, day, standing) for d in out[key]]
+            out[key] = [_standing_fields(d, day) for d in out[key]]
     return out
 
 
-def _standing_fields(item: dict, day: dt.date, standing) -> dict:
+def _standing_fields(item: dict, day: dt.date) -> dict:
+    from procedures.today import standing
+
     if not item.get("date"):
         return item
     s = standing(dt.date.fromisoformat(item["date"]), day, item.get("modality"))

@@ -18,6 +18,7 @@ from procedures.errors import InputError, ProceduresError
 from procedures.loader import Ruleset
 from procedures.members import Members, normalise
 from procedures.models import Outcome, PassCondition, TallyRule
+from procedures.output import count as count_words
 from procedures.tables import term
 from procedures.timestamps import Received, parse_received
 
@@ -273,10 +274,6 @@ def exact_comparison(cond: PassCondition, counts: dict[str, int], base: int) -> 
     return f"in whole numbers: {n} × {frac.denominator} {op} {frac.numerator} × {base} ({lhs} {op} {rhs})"
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def _respondents(n: int, base: int | None, answer: str, of: str = "replies") -> str:
     """"7 of 10 replies approve", "1 reply objects", "6 of the 11 in the electorate request", "2 replies answer 'no-objection'"."""
     if "-" in answer:
@@ -284,10 +281,10 @@ def _respondents(n: int, base: int | None, answer: str, of: str = "replies") -> 
     else:
         verb = f"{answer}s" if n == 1 else answer
     if base is None:
-        return f"{_plural(n, 'reply', 'replies')} {verb}"
+        return f"{count_words(n, 'reply', 'replies')} {verb}"
     if of == "electorate":
         return f"{n} of the {base} in the electorate {verb}"
-    return f"{n} of {_plural(base, 'reply', 'replies')} {verb}"
+    return f"{n} of {count_words(base, 'reply', 'replies')} {verb}"
 
 
 def find_rule(rs: Ruleset, procedure: str) -> TallyRule:
@@ -691,7 +688,7 @@ def _entitled_step(rule: TallyRule, reader: _Reader) -> list[Step]:
 def _count_steps(rule: TallyRule, admitted: Admitted, kept: Kept, n: Count, d: Decision) -> list[Step]:
     cite = rule.cite.label()
     return [
-        Step(rule.id, cite, f"{_plural(admitted.rows_read, 'row', 'rows')} read: {len(kept.counted)} counted, {len(kept.excluded)} excluded "
+        Step(rule.id, cite, f"{count_words(admitted.rows_read, 'row', 'rows')} read: {len(kept.counted)} counted, {len(kept.excluded)} excluded "
                             f"({len(kept.superseded) or 'none'} superseded)"),
         Step(rule.id, cite, "counts: " + ", ".join(f"{a} {k}" for a, k in n.counts.items()) + f"; replies counted: {n.replies_counted}"),
         Step(rule.id, cite, f"passes when {threshold_words(rule.passes_when)}: {d.comparison}"),

@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from procedures.output import count
+
 TODAY_ENV = "PROCEDURES_TODAY"
 
 
@@ -25,10 +27,6 @@ def today_in(time_zone: str, given: dt.date | None = None) -> dt.date:
 
         return parse_date(fixed, TODAY_ENV)
     return dt.datetime.now(ZoneInfo(time_zone)).date()
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 @dataclass(frozen=True)
@@ -59,10 +57,10 @@ class Standing:
         if n == 1:
             return "tomorrow"
         if n > 1:
-            return f"in {plural(n, 'day')}"
+            return f"in {count(n, 'day')}"
         if n == -1:
             return "passed yesterday"
-        return f"passed {plural(-n, 'day')} ago"
+        return f"passed {count(-n, 'day')} ago"
 
     def as_dict(self) -> dict:
         return {"days_left": self.days_left, "passed": self.passed}
