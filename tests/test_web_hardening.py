@@ -339,3 +339,10 @@ def test_the_socket_shared_by_several_workers_gives_its_connections_tcp_nodelay(
             taken.bind(("127.0.0.1", 0))
             taken.listen()
             listening_socket("127.0.0.1", taken.getsockname()[1])
+
+
+def test_a_stray_slash_in_a_path_is_a_404_with_its_error_not_a_redirect():
+    client = TestClient(create_app(REPO / "rules"), raise_server_exceptions=False)
+    for path in ("/api/rules//", "/api/rules/", "/plans/"):
+        r = client.get(path, follow_redirects=False)
+        assert r.status_code == 404 and "error" in r.json(), (path, r.status_code)

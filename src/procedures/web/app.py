@@ -35,6 +35,7 @@ def create_app(rules: Path | None = None) -> FastAPI:
         version="0.1.0",
         docs_url=None,
         redoc_url=None,
+        redirect_slashes=False,  # a path with a stray slash (/api/rules//) is a 404 with its error line, not a 307 to guess at
     )
     app.state.library = load_library(rules)  # the routes' library; serving names the folder it serves
     from procedures.web.api import add_api
