@@ -17,12 +17,12 @@ from fractions import Fraction
 from procedures.errors import InputError
 from procedures.findings import unit_words
 from procedures.loader import Ruleset
-from procedures.models import SEVERITY, BoundedRule, LimitException, LimitRule, RoleRule
+from procedures.models import SEVERITY, BoundedRule, IntervalRule, LimitException, LimitRule, RoleRule
 
 
 @dataclass
 class LimitResult:
-    rule: BoundedRule
+    rule: BoundedRule | IntervalRule
     value: Fraction | dt.date
     at_most: int | dt.date | None
     at_least: int | dt.date | None
@@ -234,14 +234,15 @@ def unknown_flags(rules: list[BoundedRule], flags: frozenset[str]) -> list[str]:
 def check_limit(rs: Ruleset, rule_id: str, value: Fraction, flags: frozenset[str] = frozenset()) -> LimitResult:
     """One number against one limit or role rule (e.g. 'procedures limit')."""
     rule = rs.rules.get(rule_id)
-    if not isinstance(rule, (LimitRule, RoleRule)):
+    if isinstance(rule, IntervalRule):
+        raise InputError(f"{rule_id} compares two dates ({rule.interval_from}, {rule.interval_to}), not a number; "
+                         f"check it with dates, e.g. procedures recommendation check-revision")
+    if not isinstance(rule, BoundedRule):
         limits = [r.id for r in rs.of_kind(LimitRule) + rs.of_kind(RoleRule)]
         from procedures.vocabulary import did_you_mean
 
         raise InputError(f"'{rule_id}' is not a limit or role rule{did_you_mean(rule_id, limits)}; they are: {', '.join(limits)}")
-    if isinstance(rule, LimitRule) and rule.min_interval is not None:
-        raise InputError(f"{rule_id} compares two dates ({rule.interval_from}, {rule.interval_to}), not a number; "
-                         f"check it with dates, e.g. procedures recommendation check-revision")
+    rule.whole(value)
     result = judge(rule, value, flags)
     result.warnings += unknown_flags([rule], flags)
     return result
@@ -263,18 +264,18 @@ class RevisionResult:
 
 
 def check_revision(lib, approved: dt.date, proposed: dt.date, flags: frozenset[str] = frozenset()) -> RevisionResult:
-    """Every interval limit on revising a Recommendation (§ 7.1.2), in the ruleset in force on the proposed date."""
+    """Every interval rule on revising a Recommendation (§ 7.1.2), in the ruleset in force on the proposed date."""
     rs = lib.in_force(proposed)
     results = [check_interval(rs, rule, {rule.interval_from: approved, rule.interval_to: proposed}, flags)
                for rule in interval_rules(rs, "recommendation")]
     return RevisionResult(approved, proposed, results)
 
 
-def interval_rules(rs: Ruleset, subject: str) -> list[LimitRule]:
-    return [r for r in rs.of_kind(LimitRule) if r.min_interval is not None and subject in r.applies_to]
+def interval_rules(rs: Ruleset, subject: str) -> list[IntervalRule]:
+    return [r for r in rs.of_kind(IntervalRule) if subject in r.applies_to]
 
 
-def check_interval(rs: Ruleset, rule: LimitRule, dates: dict[str, dt.date], flags: frozenset[str] = frozenset()) -> LimitResult:
+def check_interval(rs: Ruleset, rule: IntervalRule, dates: dict[str, dt.date], flags: frozenset[str] = frozenset()) -> LimitResult:
     """Whether the later event comes at least ``min_interval`` after the earlier one.
 
     Both dates inclusive: a revision considered exactly two years after approval
