@@ -567,16 +567,7 @@ class TallyRule(RuleBase):
 
     @model_validator(mode="after")
     def _answers_known(self) -> TallyRule:
-        known = set(self.answers)
-        for label, names in (("counted", self.counted), ("synonyms", list(self.synonyms.values())),
-                             ("after_event.answers", self.after_event.answers if self.after_event else [])):
-            for n in names:
-                if n not in known:
-                    raise ValueError(f"{label} names answer '{n}', which is not among the answers; use one of {sorted(known)}")
-        if self.passes_when.answer not in known:
-            raise ValueError(f"passes_when names answer '{self.passes_when.answer}', which is not among the answers; use one of {sorted(known)}")
-        if self.abstention and self.abstention not in known:
-            raise ValueError(f"abstention '{self.abstention}' is not among the answers; add it to answers")
+        self._names_answers()
         if self.reply_window and not self.window_event:
             raise ValueError("a reply window needs the event that opens it; add window_event")
         if self.after_event and not self.reply_window:
@@ -588,6 +579,19 @@ class TallyRule(RuleBase):
             if x.outcome not in outcomes:
                 raise ValueError(f"exception '{x.id}' changes outcome '{x.outcome}', which the rule does not have; use {' or '.join(sorted(outcomes))}")
         return self
+
+    def _names_answers(self) -> None:
+        """Every answer the rule names (counted, synonyms, after_event, passes_when, abstention) is among its answers."""
+        known = set(self.answers)
+        named = [("counted", n) for n in self.counted] + [("synonyms", n) for n in self.synonyms.values()]
+        named += [("after_event.answers", n) for n in (self.after_event.answers if self.after_event else [])]
+        for label, n in named:
+            if n not in known:
+                raise ValueError(f"{label} names answer '{n}', which is not among the answers; use one of {sorted(known)}")
+        if self.passes_when.answer not in known:
+            raise ValueError(f"passes_when names answer '{self.passes_when.answer}', which is not among the answers; use one of {sorted(known)}")
+        if self.abstention and self.abstention not in known:
+            raise ValueError(f"abstention '{self.abstention}' is not among the answers; add it to answers")
 
 
 # --- windows and frequencies (plans of meetings) -------------------------------------------
