@@ -88,14 +88,14 @@ def parse_count(text: str, option: str, least: int = 0) -> int:
 
 
 def _exception_for(rule: BoundedRule, flags: frozenset[str]) -> LimitException | None:
-    for x in getattr(rule, "exception", []):
+    for x in rule.exceptions():
         if x.when in flags:
             return x
     return None
 
 
 def exception_words(rule: BoundedRule) -> str:
-    return "; ".join(f"{_lc(x.summary)} ({x.cite.label()}, {x.modality})" for x in getattr(rule, "exception", []))
+    return "; ".join(f"{_lc(x.summary)} ({x.cite.label()}, {x.modality})" for x in rule.exceptions())
 
 
 def judge(rule: BoundedRule, value: Fraction, flags: frozenset[str] = frozenset(),
@@ -176,7 +176,7 @@ def _verdict(rule: BoundedRule, used: LimitException | None, lead: str, over: bo
     message = f"{lead}: {'more' if over else 'fewer'} than allowed ({bound}{bound_note}) — {_lc(why)}"
     if rule.otherwise:
         message += f"; {rule.otherwise}"
-    if getattr(rule, "exception", None) and not used:
+    if rule.exceptions() and not used:
         message += f"; exception: {exception_words(rule)}"
     return SEVERITY[rule.modality], message
 
@@ -223,7 +223,7 @@ def unknown_flags(rules: list[BoundedRule], flags: frozenset[str]) -> list[str]:
     one named), never a warning after an answer computed without it. Returns no warning (kept for its callers)."""
     from procedures.vocabulary import did_you_mean
 
-    known = sorted({x.when for r in rules for x in getattr(r, "exception", [])})
+    known = sorted({x.when for r in rules for x in r.exceptions()})
     for w in sorted(flags - set(known)):
         to = ", ".join(r.id for r in rules)
         raise InputError(f"--when {w} does not apply to {to}{did_you_mean(w, known)}; "

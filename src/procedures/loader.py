@@ -362,7 +362,7 @@ class _References:
         """Every kind says what it cites, which names it uses (``references()``) and its own problems (``problems()``)."""
         for c in all_cites(rule):
             self.cite(rule_id, c)
-        for x in getattr(rule, "exception", []):
+        for x in rule.exceptions():
             self.exception(rule_id, rule.KIND, x)
         for ref in rule.references():
             problem = self.ref(ref)

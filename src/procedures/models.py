@@ -144,6 +144,17 @@ class RuleBase(Strict):
     def cites(self) -> list[Citation]:
         return [self.cite, *self.also_cites]
 
+    def exceptions(self) -> list:
+        """The rule's named exceptions (none for the kinds that have no ``exception`` key)."""
+        return getattr(self, "exception", [])
+
+    def parts_cited(self) -> Iterator[Citation]:
+        """The paragraphs the rule's parts encode beyond its own: its exceptions'; kinds add their tiers, outcomes, …"""
+        for x in self.exceptions():
+            yield x.cite
+            if getattr(x, "via", None):
+                yield x.via
+
     def references(self) -> Iterator[Ref]:
         """Every name this rule uses, for the loader to check; kinds add their own."""
         for s in self.applies_to:
@@ -361,6 +372,13 @@ class TiersRule(RuleBase):
 
     KIND: ClassVar[str] = "tiers"
 
+    def parts_cited(self) -> Iterator[Citation]:
+        for t in self.tier:
+            yield t.cite
+            if t.via:
+                yield t.via
+        yield from super().parts_cited()
+
     def describe(self, rs) -> list[str]:
         """The rule's parameters in plain words, one line each (rules list, rules show, the rule reference)."""
         from procedures.rulesdoc import cited
@@ -495,6 +513,12 @@ class TallyRule(RuleBase):
     exception: list[TallyException] = []
 
     KIND: ClassVar[str] = "tally"
+
+    def parts_cited(self) -> Iterator[Citation]:
+        yield from super().parts_cited()
+        yield from (o.cite for o in (self.on_pass, self.on_fail) if o.cite)
+        if self.after_event is not None:
+            yield self.after_event.cite
 
     def describe(self, rs) -> list[str]:
         """The rule's parameters in plain words, one line each (rules list, rules show, the rule reference)."""
@@ -870,7 +894,7 @@ class BoundedRule(MeasuredRule):
         from procedures.rulesdoc import bound_words
 
         out = self.tail_lines()
-        for x in getattr(self, "exception", []):
+        for x in self.exceptions():
             out += x.lines(self)
         o = self.other_reading
         if o:
@@ -1235,20 +1259,8 @@ Rule = DeadlineRule | TiersRule | TallyRule | WindowRule | FrequencyRule | Limit
 
 
 def all_cites(rule: Rule) -> list[Citation]:
-    """Every paragraph a rule encodes: its own, and those of its tiers, exceptions and outcomes."""
-    out = list(rule.cites())
-    for t in getattr(rule, "tier", []):
-        out += [t.cite] + ([t.via] if t.via else [])
-    for x in getattr(rule, "exception", []):
-        out += [x.cite] + ([x.via] if getattr(x, "via", None) else [])
-    for o in (getattr(rule, "on_pass", None), getattr(rule, "on_fail", None)):
-        if o is not None:
-            out += [o.cite] if o.cite else []
-    if getattr(rule, "after_event", None) is not None:
-        out.append(rule.after_event.cite)
-    seen, unique = set(), []
-    for c in out:
-        if c.label() not in seen:
-            seen.add(c.label())
-            unique.append(c)
-    return unique
+    """Every paragraph a rule encodes: its own, and those of its parts (each kind says which), each once."""
+    unique: dict[str, Citation] = {}
+    for c in (*rule.cites(), *rule.parts_cited()):
+        unique.setdefault(c.label(), c)
+    return list(unique.values())
