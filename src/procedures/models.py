@@ -272,6 +272,11 @@ class DeadlineRule(RuleBase):
             out.append(f"a plan records when it was done as '{self.done_in_plan}'")
         if self.once_passed:
             out.append(f"once the date has passed: {self.once_passed}")
+        return out + self._anchor_lines(rs)
+
+    def _anchor_lines(self, rs) -> list[str]:
+        """Which meetings make the anchor, how it is derived, and the date it may overlap, in words."""
+        out: list[str] = []
         if self.anchor_kinds:
             out.append(f"meetings that count for {self.anchor}: {', '.join(self.anchor_kinds)}")
         if self.anchor_kinds_other_reading:
@@ -677,19 +682,13 @@ class WindowRule(RuleBase):
 
     def describe(self, rs) -> list[str]:
         """The rule's parameters in plain words, one line each (rules list, rules show, the rule reference)."""
-        from procedures.rulesdoc import nearness_words, offset_words
+        from procedures.rulesdoc import nearness_words
 
         out: list[str] = []
         which = "the last" if self.select == "last-before" else "each"
         group = " of each group" if self.per_group else ""
         before = "" if self.select == "each" else f" before {self.anchor_words(rs.spec)}"
-        am = self.anchor_meeting
-        base = f"the {'first' if am.date_of == 'opens' else 'last'} day of {self.anchor_words(rs.spec)}" if am else self.anchor
-        bounds = []
-        if self.earliest:
-            bounds.append(f"no earlier than {offset_words(rs, self.earliest, self.anchor) if self.anchor else f'{self.earliest.describe()} {base}'}")
-        if self.latest:
-            bounds.append(f"no later than {offset_words(rs, self.latest, self.anchor) if self.anchor else f'{self.latest.describe()} {base}'}")
+        bounds = self._bounds_words(rs)
         if bounds:
             out.append(f"{which} {rs.spec.kinds_words(self.applies_to)} meeting{group}{before} {self.date_of} {' and '.join(bounds)}")
         if self.other_reading_date_of:
@@ -697,6 +696,15 @@ class WindowRule(RuleBase):
         if self.in_conjunction:
             out.append(f"{which} {rs.spec.kinds_words(self.applies_to)} meeting in conjunction with {self.anchor_words(rs.spec)} ({nearness_words(self.in_conjunction)})")
         return out
+
+    def _bounds_words(self, rs) -> list[str]:
+        """"no earlier than …", "no later than …": the window's bounds from its anchor, in words."""
+        from procedures.rulesdoc import offset_words
+
+        am = self.anchor_meeting
+        base = f"the {'first' if am.date_of == 'opens' else 'last'} day of {self.anchor_words(rs.spec)}" if am else self.anchor
+        words = (("no earlier than", self.earliest), ("no later than", self.latest))
+        return [f"{lead} {offset_words(rs, o, self.anchor) if self.anchor else f'{o.describe()} {base}'}" for lead, o in words if o]
 
     def references(self) -> Iterator[Ref]:
         yield from (Ref("meeting-kind", "applies_to", k) for k in self.applies_to)
