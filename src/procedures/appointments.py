@@ -160,7 +160,7 @@ def role_name(text: str) -> str:
 def read_appointments(rs: Ruleset, source: Path | BinaryIO | IO[str], name: str, sheet: str | None = None) -> Rows:
     """Read and check an appointments table (a path or a stream, binary or text); every row becomes an Appointment or a RowError."""
     rules = rs.of_kind(RoleRule)
-    needs_question = {r for rule in rules if rule.measure == "questions" or rule.per == "question" for r in rule.counts}
+    needs_question = {r for rule in rules if rule.counting == "questions" or rule.per == "question" for r in rule.counts}
     needs_org = {r for rule in rules if rule.per == "study-group-and-organization" for r in rule.counts}
     orgs = rs.regional_organizations if rs.head.regional_organizations else None
     roles = rs.spec.roles
@@ -300,7 +300,7 @@ def check_appointments(rs: Ruleset, appointments: Rows, attendance: Rows | None 
                                 people=len(by_person), appointments=len(appointments.rows))
     result.warnings += _reading_warnings(appointments) + _reading_warnings(attendance)
     for rule in rs.of_kind(RoleRule):
-        if rule.measure == "consecutive-absences" and attendance is None:
+        if rule.counting == "consecutive-absences" and attendance is None:
             result.not_checked.append(f"{rule.id} ({rule.cite.label()}): give --attendance FILE to count {rule.quantity}")
         elif rule.per == "person":
             _per_person(rule, by_person, meetings, result)
@@ -343,7 +343,7 @@ def _per_person(rule: RoleRule, by_person, meetings, result: AppointmentsResult)
             continue
         nominated = ", ".join(dict.fromkeys(a.nominated_by for a in held))
         subject = f"{posts[0].person} ({'; '.join(a.post() for a in held)}; nominated by {nominated})"
-        if rule.measure != "consecutive-absences":
+        if rule.counting != "consecutive-absences":
             _add(result, _person_posts(rule, posts, subject), posts[0].person)
         elif key in meetings:
             run = longest_absence(meetings[key])
@@ -368,7 +368,7 @@ def _person_posts(rule: RoleRule, posts: list[Appointment], subject: str) -> Lim
 
 def _count(rule: RoleRule, counted: list[Appointment]) -> tuple[int, str]:
     """A person's count and its detail: distinct Questions, or posts."""
-    if rule.measure == "questions":
+    if rule.counting == "questions":
         distinct = list(dict.fromkeys((group_key(a.study_group), normalise(a.question)) for a in counted))
         names = list(dict.fromkeys(f"{a.question} ({a.study_group})" for a in counted))
         return len(distinct), f" ({', '.join(names)})" if names else ""

@@ -51,7 +51,7 @@ def inputs_from(pages: str | int, previous_pages: str | int | None = None, quest
 
 
 def page_rules(rs: Ruleset) -> list[LimitRule]:
-    return [r for r in rs.of_kind(LimitRule) if r.unit == "pages" and r.min_interval is None]
+    return [r for r in rs.of_kind(LimitRule) if r.unit == "pages"]
 
 
 def document_types(rs: Ruleset) -> list[str]:

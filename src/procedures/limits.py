@@ -17,12 +17,12 @@ from fractions import Fraction
 from procedures.errors import InputError
 from procedures.findings import unit_words
 from procedures.loader import Ruleset
-from procedures.models import SEVERITY, BoundedRule, LimitException, LimitRule, RoleRule
+from procedures.models import SEVERITY, BoundedRule, IntervalRule, LimitException, LimitRule, RoleRule
 
 
 @dataclass
 class LimitResult:
-    rule: BoundedRule
+    rule: BoundedRule | IntervalRule
     value: Fraction | dt.date
     at_most: int | dt.date | None
     at_least: int | dt.date | None
@@ -88,14 +88,14 @@ def parse_count(text: str, option: str, least: int = 0) -> int:
 
 
 def _exception_for(rule: BoundedRule, flags: frozenset[str]) -> LimitException | None:
-    for x in getattr(rule, "exception", []):
+    for x in rule.exceptions():
         if x.when in flags:
             return x
     return None
 
 
 def exception_words(rule: BoundedRule) -> str:
-    return "; ".join(f"{_lc(x.summary)} ({x.cite.label()}, {x.modality})" for x in getattr(rule, "exception", []))
+    return "; ".join(f"{_lc(x.summary)} ({x.cite.label()}, {x.modality})" for x in rule.exceptions())
 
 
 def judge(rule: BoundedRule, value: Fraction, flags: frozenset[str] = frozenset(),
@@ -176,7 +176,7 @@ def _verdict(rule: BoundedRule, used: LimitException | None, lead: str, over: bo
     message = f"{lead}: {'more' if over else 'fewer'} than allowed ({bound}{bound_note}) — {_lc(why)}"
     if rule.otherwise:
         message += f"; {rule.otherwise}"
-    if getattr(rule, "exception", None) and not used:
+    if rule.exceptions() and not used:
         message += f"; exception: {exception_words(rule)}"
     return SEVERITY[rule.modality], message
 
@@ -223,7 +223,7 @@ def unknown_flags(rules: list[BoundedRule], flags: frozenset[str]) -> list[str]:
     one named), never a warning after an answer computed without it. Returns no warning (kept for its callers)."""
     from procedures.vocabulary import did_you_mean
 
-    known = sorted({x.when for r in rules for x in getattr(r, "exception", [])})
+    known = sorted({x.when for r in rules for x in r.exceptions()})
     for w in sorted(flags - set(known)):
         to = ", ".join(r.id for r in rules)
         raise InputError(f"--when {w} does not apply to {to}{did_you_mean(w, known)}; "
@@ -234,14 +234,15 @@ def unknown_flags(rules: list[BoundedRule], flags: frozenset[str]) -> list[str]:
 def check_limit(rs: Ruleset, rule_id: str, value: Fraction, flags: frozenset[str] = frozenset()) -> LimitResult:
     """One number against one limit or role rule (e.g. 'procedures limit')."""
     rule = rs.rules.get(rule_id)
-    if not isinstance(rule, (LimitRule, RoleRule)):
+    if isinstance(rule, IntervalRule):
+        raise InputError(f"{rule_id} compares two dates ({rule.interval_from}, {rule.interval_to}), not a number; "
+                         f"check it with dates, e.g. procedures recommendation check-revision")
+    if not isinstance(rule, BoundedRule):
         limits = [r.id for r in rs.of_kind(LimitRule) + rs.of_kind(RoleRule)]
         from procedures.vocabulary import did_you_mean
 
         raise InputError(f"'{rule_id}' is not a limit or role rule{did_you_mean(rule_id, limits)}; they are: {', '.join(limits)}")
-    if isinstance(rule, LimitRule) and rule.min_interval is not None:
-        raise InputError(f"{rule_id} compares two dates ({rule.interval_from}, {rule.interval_to}), not a number; "
-                         f"check it with dates, e.g. procedures recommendation check-revision")
+    rule.whole(value)
     result = judge(rule, value, flags)
     result.warnings += unknown_flags([rule], flags)
     return result
@@ -263,18 +264,18 @@ class RevisionResult:
 
 
 def check_revision(lib, approved: dt.date, proposed: dt.date, flags: frozenset[str] = frozenset()) -> RevisionResult:
-    """Every interval limit on revising a Recommendation (§ 7.1.2), in the ruleset in force on the proposed date."""
+    """Every interval rule on revising a Recommendation (§ 7.1.2), in the ruleset in force on the proposed date."""
     rs = lib.in_force(proposed)
     results = [check_interval(rs, rule, {rule.interval_from: approved, rule.interval_to: proposed}, flags)
                for rule in interval_rules(rs, "recommendation")]
     return RevisionResult(approved, proposed, results)
 
 
-def interval_rules(rs: Ruleset, subject: str) -> list[LimitRule]:
-    return [r for r in rs.of_kind(LimitRule) if r.min_interval is not None and subject in r.applies_to]
+def interval_rules(rs: Ruleset, subject: str) -> list[IntervalRule]:
+    return [r for r in rs.of_kind(IntervalRule) if subject in r.applies_to]
 
 
-def check_interval(rs: Ruleset, rule: LimitRule, dates: dict[str, dt.date], flags: frozenset[str] = frozenset()) -> LimitResult:
+def check_interval(rs: Ruleset, rule: IntervalRule, dates: dict[str, dt.date], flags: frozenset[str] = frozenset()) -> LimitResult:
     """Whether the later event comes at least ``min_interval`` after the earlier one.
 
     Both dates inclusive: a revision considered exactly two years after approval

@@ -149,39 +149,46 @@ def _load_ruleset(folder: Path) -> tuple[Ruleset | None, list[RuleFileError]]:
     if spec is None:
         return None, errors
     rs = Ruleset(folder=folder, spec=spec)
-    # every other .toml file except the calendar and members files is a rule file
-    skip = {RULESET_FILE, spec.ruleset.calendar, spec.ruleset.members, spec.ruleset.regional_organizations, spec.ruleset.provisions,
-            *(i.paragraphs for i in spec.instruments.values() if i.paragraphs)}
-    for path in sorted(folder.glob("*.toml")):
-        if path.name in skip:
-            continue
-        try:
-            raw = read_toml(path)
-        except RuleFileError as exc:
-            errors.append(exc)
-            rs.unread_files = True
-            continue
-        rf, errs = validation_errors(RuleFile, raw, str(path))
-        errors.extend(errs)
-        if rf is None:
-            rs.unchecked_ids |= _raw_ids(raw)
-            continue
-        rs.sections[str(path)] = rf.section
-        for kind in RULE_KINDS:
-            for rule in getattr(rf, kind):
-                if rule.id in rs.rules:
-                    errors.append(RuleFileError(
-                        str(path), rule.id, f"duplicate id (already defined in {rs.files[rule.id]})",
-                        "give one of the two rules another id",
-                    ))
-                    continue
-                rs.rules[rule.id] = rule
-                rs.files[rule.id] = str(path)
+    for path in _rule_files(rs):
+        errors.extend(_read_rule_file(rs, path))
     errors.extend(_load_data_files(rs, head_path))
     errors.extend(_check_references(rs))
     if not errors:
         errors.extend(_check_cycles(rs))
     return rs, errors
+
+
+def _rule_files(rs: Ruleset) -> list[Path]:
+    """Every .toml file of the folder but the head and the data files it names (calendar, members, …)."""
+    head = rs.head
+    skip = {RULESET_FILE, head.calendar, head.members, head.regional_organizations, head.provisions,
+            *(i.paragraphs for i in rs.spec.instruments.values() if i.paragraphs)}
+    return [path for path in sorted(rs.folder.glob("*.toml")) if path.name not in skip]
+
+
+def _read_rule_file(rs: Ruleset, path: Path) -> list[RuleFileError]:
+    """One rule file's rules into the ruleset, kind by kind; its errors (a duplicate id among them)."""
+    try:
+        raw = read_toml(path)
+    except RuleFileError as exc:
+        rs.unread_files = True
+        return [exc]
+    rf, errors = validation_errors(RuleFile, raw, str(path))
+    if rf is None:
+        rs.unchecked_ids |= _raw_ids(raw)
+        return errors
+    rs.sections[str(path)] = rf.section
+    for kind in RULE_KINDS:
+        for rule in getattr(rf, kind):
+            if rule.id in rs.rules:
+                errors.append(RuleFileError(
+                    str(path), rule.id, f"duplicate id (already defined in {rs.files[rule.id]})",
+                    "give one of the two rules another id",
+                ))
+                continue
+            rs.rules[rule.id] = rule
+            rs.files[rule.id] = str(path)
+    return errors
 
 
 def _raw_ids(raw: dict) -> set[str]:
@@ -362,7 +369,7 @@ class _References:
         """Every kind says what it cites, which names it uses (``references()``) and its own problems (``problems()``)."""
         for c in all_cites(rule):
             self.cite(rule_id, c)
-        for x in getattr(rule, "exception", []):
+        for x in rule.exceptions():
             self.exception(rule_id, rule.KIND, x)
         for ref in rule.references():
             problem = self.ref(ref)

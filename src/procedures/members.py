@@ -72,6 +72,11 @@ class MembersFile(Strict):
         twice = sorted({c for c in codes if codes.count(c) > 1})
         if twice:
             raise ValueError(f"code {', '.join(twice)} is given to more than one member; give each member its own code")
+        self._ambiguous_known(self._names_unique(), set(codes))
+        return self
+
+    def _names_unique(self) -> dict[str, str]:
+        """Every code, name and alias (normalised) -> the one member it names."""
         seen: dict[str, str] = {}
         for m in self.member:
             for key in m.names():
@@ -79,15 +84,16 @@ class MembersFile(Strict):
                 if norm in seen and seen[norm] != m.code:
                     raise ValueError(f"'{key}' names both {seen[norm]} and {m.code}; each code, name and alias must be unique")
                 seen[norm] = m.code
-        codes = {m.code for m in self.member}
+        return seen
+
+    def _ambiguous_known(self, seen: dict[str, str], codes: set[str]) -> None:
+        """An ambiguous name could be members of the file, and is none's own name."""
         for a in self.ambiguous:
             unknown = [c for c in a.could_be if c not in codes]
             if unknown:
                 raise ValueError(f"ambiguous name '{a.name}' could be {', '.join(unknown)}, which the file does not list; use members' codes")
             if normalise(a.name) in seen:
                 raise ValueError(f"ambiguous name '{a.name}' is also a name of {seen[normalise(a.name)]}; remove it from one of them")
-        return self
-
 
 def normalise(name: str) -> str:
     """Case-, accent-, punctuation-spacing-insensitive key for a name."""

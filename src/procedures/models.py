@@ -119,9 +119,41 @@ class RuleBase(Strict):
 
     #: The rule's kind as rule files name it ([[deadline]], [[tiers]], …).
     KIND: ClassVar[str] = ""
+    #: Keys this kind once had under another name: old key -> new key (refused, naming the rename).
+    RENAMED: ClassVar[dict[str, str]] = {}
+    #: Keys of another kind: key -> that kind (refused, naming the kind to write), and why they are not this kind's.
+    MOVED: ClassVar[dict[str, str]] = {}
+    MOVED_WHY: ClassVar[str] = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keys_of_this_kind(cls, data):
+        """A key renamed, or one of another kind, is refused with the fix (before the generic 'unknown key')."""
+        if not isinstance(data, dict):
+            return data
+        for old, new in cls.RENAMED.items():
+            if old in data:
+                raise ValueError(f"'{old}' was renamed to {new} on [[{cls.KIND}]] rules ({cls.model_fields[new].description}); "
+                                 f"rename the key: {new} = {_toml(data[old])}")
+        for key, other in cls.MOVED.items():
+            if key in data:
+                raise ValueError(f"'{key}' belongs to [[{other}]] rules, not [[{cls.KIND}]]: {cls.MOVED_WHY}; "
+                                 f"write the rule as [[{other}]], or remove {key}")
+        return data
 
     def cites(self) -> list[Citation]:
         return [self.cite, *self.also_cites]
+
+    def exceptions(self) -> list:
+        """The rule's named exceptions (none for the kinds that have no ``exception`` key)."""
+        return getattr(self, "exception", [])
+
+    def parts_cited(self) -> Iterator[Citation]:
+        """The paragraphs the rule's parts encode beyond its own: its exceptions'; kinds add their tiers, outcomes, …"""
+        for x in self.exceptions():
+            yield x.cite
+            if getattr(x, "via", None):
+                yield x.via
 
     def references(self) -> Iterator[Ref]:
         """Every name this rule uses, for the loader to check; kinds add their own."""
@@ -131,6 +163,15 @@ class RuleBase(Strict):
     def problems(self, spec) -> Iterator[tuple[str, str]]:
         """What is wrong with the rule beyond its names and shape, as (problem, fix); none by default."""
         return iter(())
+
+    def describe(self, rs) -> list[str]:
+        """The rule's parameters in plain words, one line each; every kind says its own."""
+        raise NotImplementedError(f"rule kind {self.KIND!r} does not describe itself")
+
+
+def _toml(value) -> str:
+    """A value as a rule file writes it (strings quoted)."""
+    return f'"{value}"' if isinstance(value, str) else str(value)
 
 
 class KindsReading(Strict):
@@ -208,6 +249,48 @@ class DeadlineRule(RuleBase):
     overlap: Overlap | None = None
 
     KIND: ClassVar[str] = "deadline"
+
+    def describe(self, rs) -> list[str]:
+        """The rule's parameters in plain words, one line each (rules list, rules show, the rule reference)."""
+        from procedures.rulesdoc import offset_words
+
+        out: list[str] = []
+        h = rs.head
+        out.append(f"{offset_words(rs, self.offset, self.anchor)}; the day ends {h.cutoff} {h.time_zone} time (fractions of that second included)")
+        out.append({"keep": "a weekend or closed day is kept, and flagged",
+                    "next-working-day": "a weekend or closed day moves to the next working day",
+                    "previous-working-day": "a weekend or closed day moves to the previous working day"}[self.non_working_day])
+        if self.who:
+            out.append({"secretariat": "an obligation of the secretariat: on a weekend or closed day, results show the last working day before it to act by",
+                        "membership": "a cut-off for the membership (contributors, Member States, delegations): no act-by date"}[self.who])
+        if not self.applies:
+            out.append("the base rule does not apply; only an exception makes it apply")
+        for x in self.exception:
+            effect = "applies" if x.applies else "does not apply"
+            out.append(f"exception {x.id}: when {x.when} ({rs.spec.conditions.get(x.when, x.when)}), it {effect} — {x.summary} ({x.cite.label()}, {x.modality})")
+        if self.done_in_plan:
+            out.append(f"a plan records when it was done as '{self.done_in_plan}'")
+        if self.once_passed:
+            out.append(f"once the date has passed: {self.once_passed}")
+        return out + self._anchor_lines(rs)
+
+    def _anchor_lines(self, rs) -> list[str]:
+        """Which meetings make the anchor, how it is derived, and the date it may overlap, in words."""
+        out: list[str] = []
+        if self.anchor_kinds:
+            out.append(f"meetings that count for {self.anchor}: {', '.join(self.anchor_kinds)}")
+        if self.anchor_kinds_other_reading:
+            o = self.anchor_kinds_other_reading
+            out.append(f"other reading, shown when it changes the answer: {o.summary[0].lower()}{o.summary[1:]} ({', '.join(o.kinds)})")
+        decl = rs.spec.events.get(self.anchor)
+        if decl and decl.midpoint_of:
+            first, last = decl.midpoint_of
+            out.append(f"{self.anchor} is halfway from {first} to {last} (the earlier day when the span is odd)")
+        if self.overlap:
+            ov = self.overlap
+            assumed = "".join(f"; without {rs.spec.words(e)}, it is taken as {rs.spec.words(src)} (the earliest)" for e, src in ov.assume.items())
+            out.append(f"a timeline notes when this date comes on or before that of {ov.rule}{assumed}: {ov.note}")
+        return out
 
     def references(self) -> Iterator[Ref]:
         yield from super().references()
@@ -293,6 +376,35 @@ class TiersRule(RuleBase):
     exception: list[TierException] = []
 
     KIND: ClassVar[str] = "tiers"
+
+    def parts_cited(self) -> Iterator[Citation]:
+        for t in self.tier:
+            yield t.cite
+            if t.via:
+                yield t.via
+        yield from super().parts_cited()
+
+    def describe(self, rs) -> list[str]:
+        """The rule's parameters in plain words, one line each (rules list, rules show, the rule reference)."""
+        from procedures.rulesdoc import cited
+
+        out: list[str] = []
+        out.append(f"for contributions for {' or '.join(self.purposes)}; the first tier whose bound holds applies")
+        for t in self.tier:
+            if t.until:
+                bound = f"received by the end of the date of {t.until}"
+            elif t.before:
+                bound = f"received before {rs.spec.events[t.before].summary} (its opening time when given)"
+            else:
+                bound = "received later"
+            extra = f"; published by the date of {t.publish_by}" if t.publish_by else ""
+            extra += "; arriving here, the advice was not followed (a warning)" if t.missed_advice else ""
+            out.append(f"{t.status}: {bound} — {t.what_follows}{extra} ({cited(t)}, {t.modality})")
+        for x in self.exception:
+            extra = f", until the end of {rs.spec.events[x.until_end_of].summary}" if x.until_end_of else ""
+            extra += f", provided {x.provided} (taken as given)" if x.provided else ""
+            out.append(f"exception {x.id}: when {x.when}{extra}, {' or '.join(x.overrides)} becomes {x.status} — {x.what_follows} ({cited(x)}, {x.modality})")
+        return out
 
     def references(self) -> Iterator[Ref]:
         yield from super().references()
@@ -407,6 +519,43 @@ class TallyRule(RuleBase):
 
     KIND: ClassVar[str] = "tally"
 
+    def parts_cited(self) -> Iterator[Citation]:
+        yield from super().parts_cited()
+        yield from (o.cite for o in (self.on_pass, self.on_fail) if o.cite)
+        if self.after_event is not None:
+            yield self.after_event.cite
+
+    def describe(self, rs) -> list[str]:
+        """The rule's parameters in plain words, one line each (rules list, rules show, the rule reference)."""
+        from procedures.tally import check_condition, threshold_words
+
+        out: list[str] = []
+        electorate = {"member-states": "Member States", "member-states-present": "Member States present at the meeting", "participants": "participants"}[self.electorate]
+        out.append(f"who answers: {electorate}; answers: {', '.join(self.answers)}" + (f" (also accepted: {', '.join(f'{k} for {v}' for k, v in self.synonyms.items())})" if self.synonyms else ""))
+        out.append(f"passes when {threshold_words(self.passes_when)}, compared in exact integer arithmetic")
+        out.append(f"on pass: {self.on_pass.outcome} — {self.on_pass.what_follows}")
+        out.append(f"on fail: {self.on_fail.outcome} — {self.on_fail.what_follows}")
+        for x in self.exception:
+            out.append(f"exception {x.id}: when {x.when}, {x.outcome} — {x.what_follows} ({x.cite.label()}, {x.modality})")
+        if self.when_no_replies == "fail":
+            out.append("with no valid reply at all, nothing passes")
+        else:
+            silence = "passes" if check_condition(self.passes_when, {}, 0)[0] else "fails"
+            out.append(f"with no valid reply at all, the condition is applied to none: silence {silence}")
+        if self.reply_window:
+            out.append(f"replies are due by the date of {self.reply_window}, counted from {self.window_event}")
+        if self.after_event:
+            a = self.after_event
+            event = rs.spec.events.get(self.window_event or "")
+            out.append(f"after {event.summary if event else self.window_event}, only {a.only} may still give "
+                       f"{' or '.join(a.answers)} ({a.cite.label()}); the input names them (tally --requested-by)")
+        if self.one_answer_per == "participant":
+            out.append("each participant's answer counts (a person, not a delegation); a file naming only delegations counts each line as one "
+                       "participant and shows the one-per-delegation reading")
+        if self.abstention:
+            out.append(f"an '{self.abstention}' counts among the replies; the other reading (abstentions excluded) is shown when it changes the outcome")
+        return out
+
     def references(self) -> Iterator[Ref]:
         yield from (Ref("procedure", "applies_to", p) for p in self.applies_to)
         if self.reply_window:
@@ -447,16 +596,7 @@ class TallyRule(RuleBase):
 
     @model_validator(mode="after")
     def _answers_known(self) -> TallyRule:
-        known = set(self.answers)
-        for label, names in (("counted", self.counted), ("synonyms", list(self.synonyms.values())),
-                             ("after_event.answers", self.after_event.answers if self.after_event else [])):
-            for n in names:
-                if n not in known:
-                    raise ValueError(f"{label} names answer '{n}', which is not among the answers; use one of {sorted(known)}")
-        if self.passes_when.answer not in known:
-            raise ValueError(f"passes_when names answer '{self.passes_when.answer}', which is not among the answers; use one of {sorted(known)}")
-        if self.abstention and self.abstention not in known:
-            raise ValueError(f"abstention '{self.abstention}' is not among the answers; add it to answers")
+        self._names_answers()
         if self.reply_window and not self.window_event:
             raise ValueError("a reply window needs the event that opens it; add window_event")
         if self.after_event and not self.reply_window:
@@ -468,6 +608,19 @@ class TallyRule(RuleBase):
             if x.outcome not in outcomes:
                 raise ValueError(f"exception '{x.id}' changes outcome '{x.outcome}', which the rule does not have; use {' or '.join(sorted(outcomes))}")
         return self
+
+    def _names_answers(self) -> None:
+        """Every answer the rule names (counted, synonyms, after_event, passes_when, abstention) is among its answers."""
+        known = set(self.answers)
+        named = [("counted", n) for n in self.counted] + [("synonyms", n) for n in self.synonyms.values()]
+        named += [("after_event.answers", n) for n in (self.after_event.answers if self.after_event else [])]
+        for label, n in named:
+            if n not in known:
+                raise ValueError(f"{label} names answer '{n}', which is not among the answers; use one of {sorted(known)}")
+        if self.passes_when.answer not in known:
+            raise ValueError(f"passes_when names answer '{self.passes_when.answer}', which is not among the answers; use one of {sorted(known)}")
+        if self.abstention and self.abstention not in known:
+            raise ValueError(f"abstention '{self.abstention}' is not among the answers; add it to answers")
 
 
 # --- windows and frequencies (plans of meetings) -------------------------------------------
@@ -527,6 +680,32 @@ class WindowRule(RuleBase):
 
     KIND: ClassVar[str] = "window"
 
+    def describe(self, rs) -> list[str]:
+        """The rule's parameters in plain words, one line each (rules list, rules show, the rule reference)."""
+        from procedures.rulesdoc import nearness_words
+
+        out: list[str] = []
+        which = "the last" if self.select == "last-before" else "each"
+        group = " of each group" if self.per_group else ""
+        before = "" if self.select == "each" else f" before {self.anchor_words(rs.spec)}"
+        bounds = self._bounds_words(rs)
+        if bounds:
+            out.append(f"{which} {rs.spec.kinds_words(self.applies_to)} meeting{group}{before} {self.date_of} {' and '.join(bounds)}")
+        if self.other_reading_date_of:
+            out.append(f"other reading, shown when it changes the answer: the meeting's {'first' if self.other_reading_date_of == 'opens' else 'last'} day")
+        if self.in_conjunction:
+            out.append(f"{which} {rs.spec.kinds_words(self.applies_to)} meeting in conjunction with {self.anchor_words(rs.spec)} ({nearness_words(self.in_conjunction)})")
+        return out
+
+    def _bounds_words(self, rs) -> list[str]:
+        """"no earlier than …", "no later than …": the window's bounds from its anchor, in words."""
+        from procedures.rulesdoc import offset_words
+
+        am = self.anchor_meeting
+        base = f"the {'first' if am.date_of == 'opens' else 'last'} day of {self.anchor_words(rs.spec)}" if am else self.anchor
+        words = (("no earlier than", self.earliest), ("no later than", self.latest))
+        return [f"{lead} {offset_words(rs, o, self.anchor) if self.anchor else f'{o.describe()} {base}'}" for lead, o in words if o]
+
     def references(self) -> Iterator[Ref]:
         yield from (Ref("meeting-kind", "applies_to", k) for k in self.applies_to)
         if self.anchor is not None:
@@ -577,6 +756,24 @@ class FrequencyRule(RuleBase):
 
     KIND: ClassVar[str] = "frequency"
 
+    def describe(self, rs) -> list[str]:
+        """The rule's parameters in plain words, one line each (rules list, rules show, the rule reference)."""
+        from procedures.rulesdoc import bound_words, nearness_words
+
+        out: list[str] = []
+        group = " by each group" if self.per_group else ""
+        if self.at_least or self.at_most is not None:
+            out.append(f"meetings{group} in each calendar year of the study period: {bound_words(self.at_least, self.at_most, 'meetings')}")
+        if self.in_conjunction:
+            c = self.in_conjunction
+            out.append(f"at least {self.in_conjunction_at_least} of them a year in conjunction with {'the parent ' if c.relation == 'parent' else 'a '}{rs.spec.kinds_words(c.kinds)} meeting ({nearness_words(c)})")
+        if self.not_in_conjunction:
+            c = self.not_in_conjunction
+            out.append(f"none in conjunction with a {rs.spec.kinds_words(c.kinds)} meeting ({nearness_words(c)})")
+        if self.before_each:
+            out.append(f"one before each {rs.spec.kinds_words(self.before_each)} meeting, opening after the previous one closed and before its first day")
+        return out
+
     def references(self) -> Iterator[Ref]:
         yield from super().references()
         for key, conj in (("in_conjunction", self.in_conjunction), ("not_in_conjunction", self.not_in_conjunction)):
@@ -614,6 +811,21 @@ class LimitException(ExceptionHead):
             raise ValueError("other_reading and other_reading_at_most go together: the reading in words and its bound; give both or neither")
         return self
 
+    def lines(self, rule: BoundedRule) -> list[str]:
+        """The exception's bound (and its other reading), in the rule reference."""
+        from procedures.rulesdoc import bound_words
+
+        if self.adds_at_most is not None:
+            bound = f"at most {self.adds_at_most} {rule.unit} more than the larger of {rule.at_most} and {self.added_to}"
+        elif self.at_most is None and self.at_least is None:
+            bound = "no bound"
+        else:
+            bound = bound_words(self.at_least, self.at_most, rule.unit)
+        out = [f"exception {self.id}: when {self.when}, {bound} — {self.summary} ({self.cite.label()}, {self.modality})"]
+        if self.other_reading:
+            out.append(f"  other reading, shown when it changes the answer: {self.other_reading} (at most {self.other_reading_at_most} {rule.unit})")
+        return out
+
 
 class OtherReading(Strict):
     """Another reading of a rule, shown when it changes the answer for the case at hand (SEMANTICS § 6).
@@ -638,60 +850,85 @@ class OtherReading(Strict):
         return self.at_least, self.at_most
 
 
-class BoundedRule(RuleBase):
-    """What limit and role rules share: what is counted, its bounds, and what follows a miss."""
+class MeasuredRule(RuleBase):
+    """What limit, role and interval rules share: what is measured, in what unit, and what follows a miss."""
 
     #: What is counted, in words ("pages of a contribution, annexes excluded").
     quantity: Summary
     #: What one counts, in the plural, as a result shows it ("pages", "consecutive meetings missed").
     unit: CountUnit
-    at_most: int | None = Field(default=None, ge=0)
-    at_least: int | None = Field(default=None, ge=0)
     #: What follows when the bound is not kept (e.g. "the Director reminds the nominating member").
     otherwise: Summary | None = None
     #: What the author or member concerned can do about it (e.g. "consult the chair; provide a summary").
     remedy: Summary | None = None
+
+    def tail_lines(self) -> list[str]:
+        """What follows a miss and what can be done, in the rule reference."""
+        return ([f"otherwise: {self.otherwise}"] if self.otherwise else []) + ([f"what can be done: {self.remedy}"] if self.remedy else [])
+
+
+class BoundedRule(MeasuredRule):
+    """What limit and role rules share: a count of whole things (pages, posts, Questions, meetings) and its bounds."""
+
+    at_most: int | None = Field(default=None, ge=0)
+    at_least: int | None = Field(default=None, ge=0)
     #: Another reading, shown when it changes the answer (e.g. § 3.2.1's "two or three" as a cap only).
     other_reading: OtherReading | None = None
+
+    def whole(self, value: Fraction) -> int:
+        """The value as a count: pages, posts, Questions and meetings are whole things, so a fraction is refused (one line)."""
+        from procedures.errors import InputError
+
+        if value.denominator != 1:
+            shown = format(float(value), "g") if Fraction(format(float(value), "g")) == value else str(value)
+            raise InputError(f"{shown} is not a whole number: {self.id} counts {self.unit}; give a whole number, e.g. {int(value)}")
+        return int(value)
 
     def _check_bounds(self, missing: str) -> None:
         """A bound at least, and bounds in order; ``missing`` is the error when there is none."""
         if self.at_most is None and self.at_least is None:
             raise ValueError(missing)
-        if self.at_most is not None and self.at_least is not None and self.at_least > self.at_most:
-            raise ValueError(f"at_least {self.at_least} is above at_most {self.at_most}; correct one")
+        _in_order(self.at_least, self.at_most, "")
         o = self.other_reading
         if o is not None:
             least, most = o.bounds(self)
-            if least is not None and most is not None and least > most:
-                raise ValueError(f"other_reading: at_least {least} is above at_most {most}; correct one")
+            _in_order(least, most, "other_reading: ")
             if (least, most) == (self.at_least, self.at_most) and not o.not_counted:
                 raise ValueError("other_reading reads nothing differently: give it bounds other than the rule's "
                                  "(at_most/at_least) or, for a role rule, posts it leaves out (not_counted)")
 
+    def bound_lines(self) -> list[str]:
+        """The exceptions' bounds and the other reading, in the rule reference."""
+        from procedures.rulesdoc import bound_words
+
+        out = self.tail_lines()
+        for x in self.exceptions():
+            out += x.lines(self)
+        o = self.other_reading
+        if o:
+            how = [bound_words(*o.bounds(self), self.unit)]
+            if o.not_counted:
+                how.append(f"posts whose Question begins {' or '.join(o.not_counted)} left out")
+            out.append(f"other reading, shown when it changes the answer: {o.summary} ({'; '.join(how)})")
+        return out
+
+
+def _in_order(least: int | None, most: int | None, where: str) -> None:
+    if least is not None and most is not None and least > most:
+        raise ValueError(f"{where}at_least {least} is above at_most {most}; correct one")
+
 
 class LimitRule(BoundedRule):
-    """A number that must stay within bounds (pages, Questions), or a date that must not come too soon.
+    """A count that must stay within bounds (pages, study Questions), or a threshold that changes what applies.
 
-    A count limit has ``at_most``/``at_least``. An interval limit has
-    ``interval_from``, ``interval_to`` (events) and ``min_interval``: the second
-    date must be on or after the first shifted by the offset (§ 7.1.2).
+    ``measure`` names the input the count is read from when a check takes
+    several (e.g. "pages", "question-pages"). A date that must not come too
+    soon after another is an ``interval`` rule, not a limit.
     """
 
     #: The input the number is read from when a check takes several (e.g. "pages", "question-pages").
     measure: Name = VALUE
-    interval_from: Name | None = None
-    interval_to: Name | None = None
-    min_interval: Offset | None = None
     exception: list[LimitException] = []
-
-    KIND: ClassVar[str] = "limit"
-
-    def references(self) -> Iterator[Ref]:
-        yield from super().references()
-        yield from (Ref("event", key, e) for key, e in (("interval_from", self.interval_from), ("interval_to", self.interval_to)) if e)
-        yield Ref("measure", "measure", self.measure)
-        yield from (Ref("measure", f"exception '{x.id}' added_to", x.added_to) for x in self.exception if x.added_to)
     #: Pages at the front of a document that this limit does not count (Annex 2: the cover page);
     #: a document check reads the measure less these.
     cover_pages: int = Field(default=0, ge=0)
@@ -700,6 +937,27 @@ class LimitRule(BoundedRule):
     #: ``otherwise`` says what then applies.
     threshold: bool = False
 
+    KIND: ClassVar[str] = "limit"
+    MOVED: ClassVar[dict[str, str]] = dict.fromkeys(("interval_from", "interval_to", "min_interval"), "interval")
+    MOVED_WHY: ClassVar[str] = "a date that must come late enough after another is its own kind"
+
+    def references(self) -> Iterator[Ref]:
+        yield from super().references()
+        yield Ref("measure", "measure", self.measure)
+        yield from (Ref("measure", f"exception '{x.id}' added_to", x.added_to) for x in self.exception if x.added_to)
+
+    def describe(self, rs) -> list[str]:
+        from procedures.rulesdoc import bound_words
+
+        read = f" (read from {self.measure})" if self.measure != VALUE else ""
+        if self.cover_pages:
+            read += f" (less {self.cover_pages} cover page{'s' if self.cover_pages > 1 else ''})"
+        if self.threshold:
+            line = f"{self.quantity}{read}: a threshold at {self.at_most} {self.unit}; past it, a note (not a fault)"
+        else:
+            line = f"{self.quantity}{read}: {bound_words(self.at_least, self.at_most, self.unit)}"
+        return [line, *self.bound_lines()]
+
     @model_validator(mode="after")
     def _a_bound(self) -> LimitRule:
         if self.other_reading is not None and self.other_reading.not_counted:
@@ -707,30 +965,67 @@ class LimitRule(BoundedRule):
         if self.cover_pages and self.unit != "pages":
             raise ValueError('cover_pages applies to page limits; use unit = "pages" or remove cover_pages')
         if self.threshold:
-            if self.at_most is None or self.at_least is not None or self.min_interval is not None:
-                raise ValueError("a threshold is crossed upwards: give at_most alone (no at_least, no interval)")
-            if self.otherwise is None:
-                raise ValueError("a threshold needs otherwise: what applies past it (e.g. \"the cross-referenced rule applies\")")
-        interval = (self.interval_from, self.interval_to, self.min_interval)
-        if any(v is not None for v in interval):
-            if any(v is None for v in interval):
-                raise ValueError("an interval limit needs interval_from, interval_to and min_interval; give all three")
-            if self.at_most is not None or self.at_least is not None:
-                raise ValueError("a limit is either a count (at_most/at_least) or an interval (min_interval), not both; remove one")
-            if self.min_interval.direction != "after":
-                raise ValueError('min_interval counts forward from interval_from; use direction = "after"')
-            return self
-        self._check_bounds("a limit needs at_most, at_least or both (or an interval: min_interval); add one")
+            self._a_threshold()
+        self._check_bounds("a limit needs at_most, at_least or both; add one")
         for x in self.exception:
             if x.adds_at_most is not None and self.at_most is None:
                 raise ValueError(f"exception '{x.id}' adds to at_most, which the rule does not set; add at_most")
         return self
 
+    def _a_threshold(self) -> None:
+        if self.at_most is None or self.at_least is not None:
+            raise ValueError("a threshold is crossed upwards: give at_most alone (no at_least)")
+        if self.otherwise is None:
+            raise ValueError("a threshold needs otherwise: what applies past it (e.g. \"the cross-referenced rule applies\")")
+
+
+class IntervalException(ExceptionHead):
+    """In its circumstance, a date sooner than the interval is allowed (§ 7.1.2: a revision that complements)."""
+
+
+class IntervalRule(MeasuredRule):
+    """A date that must not come too soon after another: ``interval_to`` on or after ``interval_from`` shifted by ``min_interval``.
+
+    Both are events; both dates count (§ 7.1.2: a revision considered exactly
+    two years after approval is not within the two years).
+    """
+
+    interval_from: Name
+    interval_to: Name
+    min_interval: Offset
+    exception: list[IntervalException] = []
+
+    KIND: ClassVar[str] = "interval"
+    MOVED: ClassVar[dict[str, str]] = dict.fromkeys(("at_most", "at_least", "threshold", "measure", "cover_pages", "other_reading"), "limit")
+    MOVED_WHY: ClassVar[str] = "an interval has no count bound: it is kept when interval_to comes min_interval or more after interval_from"
+
+    def references(self) -> Iterator[Ref]:
+        yield from super().references()
+        yield from (Ref("event", key, e) for key, e in (("interval_from", self.interval_from), ("interval_to", self.interval_to)))
+
+    def describe(self, rs) -> list[str]:
+        from procedures.rulesdoc import offset_words
+
+        out = [f"{self.quantity}: {self.interval_to} no earlier than {offset_words(rs, self.min_interval, self.interval_from)}", *self.tail_lines()]
+        out += [f"exception {x.id}: when {x.when}, no bound — {x.summary} ({x.cite.label()}, {x.modality})" for x in self.exception]
+        return out
+
+    @model_validator(mode="after")
+    def _forward(self) -> IntervalRule:
+        if self.min_interval.direction != "after":
+            raise ValueError('min_interval counts forward from interval_from; use direction = "after"')
+        return self
+
+
+#: How a role rule counts, in the rule reference (the role rule's ``counting``).
+_COUNTING_WORDS = {"posts": "the {counts} posts held", "questions": "the distinct Questions of the {counts} posts held",
+                   "consecutive-absences": "the longest run of consecutive meetings missed (from an attendance list)"}
+
 
 class RoleRule(BoundedRule):
     """A bound on the posts people hold, counted from a list of appointments (and attendance).
 
-    ``measure`` names how the count is made: ``posts`` (posts of the roles in
+    ``counting`` names how the count is made: ``posts`` (posts of the roles in
     ``counts``), ``questions`` (distinct Questions of those posts) or
     ``consecutive-absences`` (the longest run of meetings missed, from an
     attendance list). ``per`` is ``person`` (each person holding one of
@@ -740,7 +1035,8 @@ class RoleRule(BoundedRule):
     ``study_groups``, § 12.3) or ``whole-list`` (the list as a whole, § 11.11).
     """
 
-    measure: Literal["posts", "questions", "consecutive-absences"]
+    counting: Literal["posts", "questions", "consecutive-absences"] = Field(
+        description="how the count is made: posts, questions or consecutive-absences")
     per: Literal["person", "study-group-and-organization", "question", "study-group", "whole-list"]
     holders: list[Name] = []
     counts: list[Name] = []
@@ -748,6 +1044,8 @@ class RoleRule(BoundedRule):
     study_groups: list[Annotated[str, StringConstraints(min_length=1, max_length=40)]] = []
 
     KIND: ClassVar[str] = "role"
+    #: ``measure`` is the input a limit reads; a role rule's counting method has its own key.
+    RENAMED: ClassVar[dict[str, str]] = {"measure": "counting"}
 
     def references(self) -> Iterator[Ref]:
         yield from super().references()
@@ -759,29 +1057,45 @@ class RoleRule(BoundedRule):
             yield ("counts per regional organization, but the ruleset declares no regional organizations file",
                    'add regional_organizations = "regional-organizations.toml" to [ruleset] in ruleset.toml')
 
+    def describe(self, rs) -> list[str]:
+        from procedures.rulesdoc import bound_words
+
+        who = {"person": f"each person holding {' or '.join(self.holders)}",
+               "study-group-and-organization": "each study group and each regional telecommunication organization",
+               "question": "each study Question (study group and name)",
+               "study-group": f"each of {', '.join(self.study_groups)}",
+               "whole-list": "the appointments list as a whole"}[self.per]
+        how = _COUNTING_WORDS[self.counting].format(counts="/".join(self.counts))
+        return [f"for {who}, counts {how}: {bound_words(self.at_least, self.at_most, self.unit)}", *self.bound_lines()]
+
     @model_validator(mode="after")
     def _coherent(self) -> RoleRule:
         self._check_bounds("a role rule needs at_most, at_least or both; add one")
-        if self.per == "person" and not self.holders:
-            raise ValueError('a per-person role rule needs holders: the roles whose holders are checked, e.g. holders = ["vice-chair"]')
-        if self.per != "person" and self.holders:
-            raise ValueError("holders only applies per person; remove it or use per = \"person\"")
-        if self.per == "study-group" and not self.study_groups:
-            raise ValueError('per = "study-group" needs study_groups: the study groups each counted, e.g. study_groups = ["SG1", "SG2"]')
-        if self.per != "study-group" and self.study_groups:
-            raise ValueError('study_groups only applies with per = "study-group"; remove it or change per')
-        if self.other_reading is not None and self.other_reading.not_counted and self.measure == "consecutive-absences":
-            raise ValueError("other_reading's not_counted leaves posts out; absences count meetings, so remove it")
-        if self.measure == "consecutive-absences":
-            if self.counts:
-                raise ValueError("absences count meetings, not posts; remove counts")
-            if self.per != "person":
-                raise ValueError('absences are counted per person; use per = "person"')
+        self._whose()
+        if self.counting == "consecutive-absences":
+            self._absences()
         elif not self.counts:
-            raise ValueError(f'measure "{self.measure}" counts posts; add counts = ["rapporteur", ...] (roles of ruleset.toml)')
-        if self.per != "person" and self.measure != "posts":
-            raise ValueError(f'per = "{self.per}" counts the posts held; use measure = "posts"')
+            raise ValueError(f'counting "{self.counting}" counts posts; add counts = ["rapporteur", ...] (roles of ruleset.toml)')
+        if self.per != "person" and self.counting != "posts":
+            raise ValueError(f'per = "{self.per}" counts the posts held; use counting = "posts"')
         return self
+
+    def _whose(self) -> None:
+        """``holders`` goes with per = "person", ``study_groups`` with per = "study-group"."""
+        if (self.per == "person") != bool(self.holders):
+            raise ValueError('a per-person role rule needs holders: the roles whose holders are checked, e.g. holders = ["vice-chair"]'
+                             if self.holders == [] else 'holders only applies per person; remove it or use per = "person"')
+        if (self.per == "study-group") != bool(self.study_groups):
+            raise ValueError('per = "study-group" needs study_groups: the study groups each counted, e.g. study_groups = ["SG1", "SG2"]'
+                             if self.study_groups == [] else 'study_groups only applies with per = "study-group"; remove it or change per')
+
+    def _absences(self) -> None:
+        if self.other_reading is not None and self.other_reading.not_counted:
+            raise ValueError("other_reading's not_counted leaves posts out; absences count meetings, so remove it")
+        if self.counts:
+            raise ValueError("absences count meetings, not posts; remove counts")
+        if self.per != "person":
+            raise ValueError('absences are counted per person; use per = "person"')
 
 
 # --- the ruleset head ----------------------------------------------------------------------
@@ -942,30 +1256,19 @@ class RuleFile(Strict):
     window: list[WindowRule] = []
     frequency: list[FrequencyRule] = []
     limit: list[LimitRule] = []
+    interval: list[IntervalRule] = []
     role: list[RoleRule] = []
 
 
-RULE_MODELS = (DeadlineRule, TiersRule, TallyRule, WindowRule, FrequencyRule, LimitRule, RoleRule)
+RULE_MODELS = (DeadlineRule, TiersRule, TallyRule, WindowRule, FrequencyRule, LimitRule, IntervalRule, RoleRule)
 #: The rule kinds, as rule files name them (each model says its own).
 RULE_KINDS = tuple(m.KIND for m in RULE_MODELS)
-Rule = DeadlineRule | TiersRule | TallyRule | WindowRule | FrequencyRule | LimitRule | RoleRule
+Rule = DeadlineRule | TiersRule | TallyRule | WindowRule | FrequencyRule | LimitRule | IntervalRule | RoleRule
 
 
 def all_cites(rule: Rule) -> list[Citation]:
-    """Every paragraph a rule encodes: its own, and those of its tiers, exceptions and outcomes."""
-    out = list(rule.cites())
-    for t in getattr(rule, "tier", []):
-        out += [t.cite] + ([t.via] if t.via else [])
-    for x in getattr(rule, "exception", []):
-        out += [x.cite] + ([x.via] if getattr(x, "via", None) else [])
-    for o in (getattr(rule, "on_pass", None), getattr(rule, "on_fail", None)):
-        if o is not None:
-            out += [o.cite] if o.cite else []
-    if getattr(rule, "after_event", None) is not None:
-        out.append(rule.after_event.cite)
-    seen, unique = set(), []
-    for c in out:
-        if c.label() not in seen:
-            seen.add(c.label())
-            unique.append(c)
-    return unique
+    """Every paragraph a rule encodes: its own, and those of its parts (each kind says which), each once."""
+    unique: dict[str, Citation] = {}
+    for c in (*rule.cites(), *rule.parts_cited()):
+        unique.setdefault(c.label(), c)
+    return list(unique.values())
