@@ -96,7 +96,7 @@ def test_document_revision_and_appointments_mirror_the_cli(client):
 
 
 def test_rules_and_calendar(client):
-    rules = client.get("/api/rules").json()
+    rules = client.get("/api/rules").json()["list"]  # an object since issue 15: the command line's document
     assert any(r["id"] == "res1.4.2.1.3.delayed-publication" for r in rules)
     one = client.get("/api/rules/res1.4.2.1.3.delayed-publication").json()
     assert "working day" in " ".join(one["parameters"])
