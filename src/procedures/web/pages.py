@@ -224,16 +224,10 @@ def _batch(app: FastAPI) -> None:
     library = app.state.library
 
     def run(data: bytes, date_order: str, fmt: str):
-        from contextlib import nullcontext
         import io
 
-        from procedures.batch import check_table
-        from procedures.tables import open_table
-
-        order = jobs.parse_date_order(date_order, "date_order")
         sink = io.StringIO()
-        with open_table(io.BytesIO(data), "file") as table:
-            summary = check_table(library, table, lambda: nullcontext(sink), fmt, workers=1, date_order=order)
+        summary = jobs.check_batch(library, jobs.BatchRequest.parse(jobs.WEB, file=data, fmt=fmt, date_order=date_order), sink)
         return summary, sink.getvalue()
 
     @app.post("/check-batch", response_class=HTMLResponse, include_in_schema=False)
