@@ -80,12 +80,11 @@ def _check_batch(app: FastAPI) -> None:
     @app.post("/api/check-batch", summary="Check a registry export (CSV upload); one result row per input row "
               "(the rows of `procedures check-batch --format json`, and the summary)", response_model=results.BatchResult)
     async def api_check_batch(file: Annotated[UploadFile | None, File(description="CSV or .xlsx: id, kind, opens, received[, purpose, opening_time, chair_admitted, closes]")] = None,
-                              date_order: Annotated[str, Form(description=DATE_ORDER)] = "iso",
-                              sheet: Annotated[str, Form(description="a workbook's sheet (default: its first)")] = ""):
+                              date_order: Annotated[str, Form(description=DATE_ORDER)] = "iso"):
         data = await read_upload(file, "file")
 
         def work():
-            req = jobs.BatchRequest.parse(jobs.WEB, file=data, fmt="json", date_order=date_order, sheet=sheet)
+            req = jobs.BatchRequest.parse(jobs.WEB, file=data, fmt="json", date_order=date_order)
             sink = io.StringIO()
             summary = jobs.check_batch(app.state.library, req, sink)
             return Response(jobs.batch_document(summary, sink.getvalue(), app.state.library), media_type="application/json")
