@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from conftest import REPO
 from procedures.cli import app
-from procedures.results import RESULTS
+from procedures.results import BATCH_ROW, RESULTS
 from procedures.web.app import create_app
 from test_schemas import assert_valid
 
@@ -40,6 +40,7 @@ CASES = [
      "get", "/api/timetable", {"kind": "tdag", "opens": "2027-03-01", "closes": "2027-03-05", "opening_time": "09:30"}, None),
     ("check", ["check", "--kind", "study-group", "--opens", "2026-09-14", "--received", "2026-07-31T23:30:00-04:00", "--chair-admitted"],
      "get", "/api/check", {"kind": "study-group", "opens": "2026-09-14", "received": "2026-07-31T23:30:00-04:00", "chair_admitted": "true"}, None),
+    ("check-batch", ["check-batch", str(EXAMPLES / "registry.csv")], "post", "/api/check-batch", {}, {"file": EXAMPLES / "registry.csv"}),
     ("timeline", ["timeline", "--procedure", "recommendation-approval", "--start", "2026-01-31", "--event", "consultation-request-sent=2026-03-10"],
      "get", "/api/timeline", {"procedure": "recommendation-approval", "start": "2026-01-31", "event": "consultation-request-sent=2026-03-10"}, None),
     ("tally", ["tally", "--procedure", "recommendation-approval", "--replies", str(EXAMPLES / "replies.csv"), "--circulated", "2026-02-28"],
@@ -79,9 +80,15 @@ def api_document(client, method: str, path: str, params: dict, files: dict | Non
 @pytest.mark.parametrize("job,words,method,path,params,files", CASES, ids=[c[0] for c in CASES])
 def test_the_command_line_and_the_api_give_the_same_document(client, job, words, method, path, params, files):
     ours, theirs = cli_document(words), api_document(client, method, path, params, files)
-    assert_valid(job, ours)  # docs/schemas/<job>.json
-    if job == "rules-list":  # /api/rules answers the list alone: an array, as it did before the document had a provenance
-        ours = ours["list"]
+    if job == "check-batch":  # the command line streams the rows alone (its summary goes to stderr); the API adds the summary
+        for row in ours:
+            assert_valid(BATCH_ROW, row)  # docs/schemas/check-batch-row.json
+        assert_valid(job, theirs)
+        assert theirs["summary"] == {"rows": 8, "errors": 1, "by_status": {"on-time": 2, "delayed": 2, "late": 1, "late-admitted": 1,
+                                     "refused": 1}, "ignored_columns": [], "read_as": ""}
+        theirs = theirs["rows"]
+    else:
+        assert_valid(job, ours)  # docs/schemas/<job>.json
     assert ours == theirs
     assert theirs  # not two empty answers
 
@@ -103,8 +110,6 @@ def test_openapi_has_a_response_schema_for_every_job(client):
     for path, (job, method) in paths.items():
         path = path.replace("res1.4.2.1.3.delayed-publication", "{rule_id}")
         schema = spec["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"]
-        if job == "rules-list":
-            schema = schema["items"]
         name = schema["$ref"].rsplit("/", 1)[1]
         assert name in spec["components"]["schemas"], (job, name)
         assert spec["components"]["schemas"][name].get("properties"), (job, name)
@@ -169,3 +174,34 @@ def test_no_function_of_the_front_ends_or_the_jobs_is_over_60_lines():
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 60:
                 long.append(f"{path.name}:{node.name} ({node.end_lineno - node.lineno + 1} lines)")
     assert not long, long
+
+
+def test_the_batch_request_is_parsed_the_same_way_by_both_front_ends(library):
+    """check-batch has its request model too (issue 15 item 1): the command line's FILE and the web's upload."""
+    import io
+    from pathlib import Path
+
+    from procedures import jobs
+    from procedures.errors import InputError
+
+    with pytest.raises(InputError, match=r"^--date-order 'sideways' is not iso, dmy or mdy$"):
+        jobs.BatchRequest.parse(jobs.CLI, file=Path("r.csv"), date_order="sideways")
+    with pytest.raises(InputError, match=r"^date_order 'sideways' is not iso, dmy or mdy$"):
+        jobs.BatchRequest.parse(jobs.WEB, file=b"id\n", date_order="sideways")
+    with pytest.raises(InputError, match=r"^--format: "):
+        jobs.BatchRequest.parse(jobs.CLI, file=Path("r.csv"), fmt="pdf")
+    with pytest.raises(InputError, match=r"^FILE is required$"):
+        jobs.BatchRequest.parse(jobs.CLI)
+    req = jobs.BatchRequest.parse(jobs.WEB, file=(EXAMPLES / "registry.csv").read_bytes(), fmt="csv")
+    sink = io.StringIO()
+    summary = jobs.check_batch(library, req, sink)
+    res = CliRunner().invoke(app, ["check-batch", str(EXAMPLES / "registry.csv"), "--rules", str(RULES)])
+    assert res.exit_code == 1 and sink.getvalue() == res.stdout  # the same rows, byte for byte
+    assert (summary.rows, summary.errors) == (8, 1)
+
+
+def test_the_rules_list_is_one_document_both_ways(client):
+    """/api/rules answered the bare `list`; it now answers the command line's document, with the rules folder."""
+    theirs = api_document(client, "get", "/api/rules", {}, None)
+    assert list(theirs) == ["list", "rules"] and theirs == cli_document(["rules", "list"])
+    assert any(r["id"] == "res1.4.2.1.3.delayed-publication" for r in theirs["list"])

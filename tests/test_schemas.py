@@ -17,7 +17,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from conftest import REPO
-from procedures.results import GENERATE_SCHEMAS, RESULTS, schema_texts
+from procedures.results import GENERATE_SCHEMAS, PARTS, RESULTS, schema_texts
 from test_scenarios import FILES, RUNNERS
 from procedures import scenarios as S
 
@@ -32,7 +32,7 @@ def test_the_schema_files_are_up_to_date():
                        f"run '{GENERATE_SCHEMAS}' from the repository's top folder and commit the files")
 
 
-@pytest.mark.parametrize("job", list(RESULTS))
+@pytest.mark.parametrize("job", [*RESULTS, *PARTS])
 def test_each_schema_file_is_a_valid_json_schema(job):
     Draft202012Validator.check_schema(json.loads((SCHEMAS / f"{job}.json").read_text(encoding="utf-8")))
 
@@ -134,3 +134,70 @@ def test_a_renamed_key_breaks_the_schema(library):
     assert_valid("check", document)
     document["deadlines"] = [{("TIER" if k == "tier" else k): v for k, v in d.items()} for d in document["deadlines"]]
     assert any("'tier' is a required property" in p for p in problems("check", document))
+
+
+# --- check-batch's rows (the command line's JSON array, the API's `rows`) ---------------------------------
+
+
+def _workbook_registry(tmp_path):
+    """docs/examples/registry.csv as a workbook, with date cells as Excel keeps them."""
+    import csv
+    from openpyxl import Workbook
+
+    rows = list(csv.reader((REPO / "docs" / "examples" / "registry.csv").open(encoding="utf-8")))
+    book = Workbook()
+    for row in rows[:1] + [[dt.date.fromisoformat(r[2]) if i == 2 else c for i, c in enumerate(r)] for r in rows[1:]]:
+        book.active.append(row)
+    book.save(tmp_path / "registry.xlsx")
+    return tmp_path / "registry.xlsx"
+
+
+#: A registry whose rows take the other paths of a JSON row: an input column named like an added one, a short and a
+#: long row, an unknown kind, a cell a spreadsheet would read as a formula.
+ODD_REGISTRY = (b"id,Kind,opens,received,Status,note\n"
+                b"A,study-group,2026-09-14,2026-07-01,ours,x\n"
+                b"B,study-group,2026-09-14\n"
+                b"C,study-group,2026-09-14,2026-07-01,ours,x,extra\n"
+                b"D,plenary,2026-09-14,2026-07-01,,\n"
+                b"E,study-group,2026-09-14,2026-09-13T10:00:00,,=1+1\n")
+
+
+def batch_rows(library, source, date_order=None) -> list:
+    import io
+    from contextlib import nullcontext
+
+    from procedures.batch import check_table
+    from procedures.tables import open_table
+
+    sink = io.StringIO()
+    with open_table(source, "file") as table:
+        check_table(library, table, lambda: nullcontext(sink), "json", workers=1, date_order=date_order)
+    return json.loads(sink.getvalue())
+
+
+def test_every_row_of_the_batch_examples_keeps_to_its_schema(library, tmp_path):
+    import io
+
+    from procedures.results import BATCH_ROW
+
+    examples = REPO / "docs" / "examples"
+    sources = [(examples / "registry.csv", None), (examples / "registry-excel.csv", "dmy"), (_workbook_registry(tmp_path), None),
+               (io.BytesIO(ODD_REGISTRY), None)]
+    seen = set()
+    for source, order in sources:
+        rows = batch_rows(library, source, order)
+        assert rows
+        for row in rows:
+            assert_valid(BATCH_ROW, row)
+            seen.add("error" if row["error"] else row["status"])
+    assert seen == {"on-time", "delayed", "late", "late-admitted", "refused", "error"}
+
+
+def test_a_batch_row_with_a_renamed_or_retyped_column_breaks_the_schema(library):
+    from procedures.results import BATCH_ROW
+
+    row = batch_rows(library, REPO / "docs" / "examples" / "registry.csv")[0]
+    assert not problems(BATCH_ROW, row)
+    assert any("'status' is a required property" in p for p in problems(BATCH_ROW, {("STATUS" if k == "status" else k): v for k, v in row.items()}))
+    assert problems(BATCH_ROW, {**row, "on_agenda": "yes"})  # a JSON row holds booleans, not the CSV's yes/no
+    assert problems(BATCH_ROW, {**row, "kind": 3})  # the input's cells are echoed as text

@@ -96,7 +96,7 @@ def test_document_revision_and_appointments_mirror_the_cli(client):
 
 
 def test_rules_and_calendar(client):
-    rules = client.get("/api/rules").json()
+    rules = client.get("/api/rules").json()["list"]  # an object since issue 15: the command line's document
     assert any(r["id"] == "res1.4.2.1.3.delayed-publication" for r in rules)
     one = client.get("/api/rules/res1.4.2.1.3.delayed-publication").json()
     assert "working day" in " ".join(one["parameters"])
@@ -489,3 +489,53 @@ def test_the_timetable_form_finds_the_earliest_opening_as_the_cli_does(client):
     assert "opens=2026-09-15" in r.text  # the calendar file is the found meeting's
     both = client.get("/timetable", params={"kind": "study-group", "earliest_from": "2026-06-15", "opens": "2026-09-14"})
     assert both.status_code == 400 and "not both" in both.text
+
+
+def _shown(html: str) -> str:
+    return _text(html).replace("&#39;", "'").replace("&quot;", '"')
+
+
+def test_the_page_names_its_own_fields_where_the_engine_names_an_option(client):
+    """The engine's messages name the command line's options (--event, --when, --circulated); the page shows the
+    fields of its forms instead, by their labels (issue 15, web leftovers). The API keeps the engine's words."""
+    params = {"procedure": "recommendation-approval", "start": "2026-01-31"}
+    text = _shown(client.get("/timeline", params=params).text)
+    assert "give “A later event” consultation-request-sent on “Its date” DATE for the real date" in text and "--event" not in text
+    early = {**params, "event_name": "consultation-request-sent", "event_date": "2026-01-10"}
+    r = client.get("/timeline", params=early)
+    assert r.status_code == 400 and "--" not in _shown(r.text).split("The request could not be answered")[1][:300]
+    assert "“A later event” consultation-request-sent on “Its date” 2026-01-10 is before the procedure's starting event" in _shown(r.text)
+    r = client.get("/limit", params={"rule_id": "res1.4.1.3.6.contribution-pages", "value": "7", "when": "chair-consultd"})
+    assert r.status_code == 400 and "“Circumstances” chair-consultd does not apply to res1.4.1.3.6.contribution-pages" in _shown(r.text)
+    files = {"replies": ("q.csv", (REPO / "docs/examples/replies.csv").read_bytes(), "text/csv")}
+    text = _shown(client.post("/tally", data={"procedure": "recommendation-approval"}, files=files).text)
+    assert "no “Circular sent on” date: reply dates were not checked" in text and "--circulated" not in text
+    api = client.get("/api/timeline", params={**params, "event": "consultation-request-sent=2026-01-10"})
+    assert api.status_code == 400 and api.json()["error"].startswith("--event consultation-request-sent=2026-01-10 is before")
+
+
+def test_an_unknown_plan_has_a_404_page_naming_the_published_plans(tmp_path):
+    import shutil
+
+    from procedures.web.plans import publish
+
+    plan = tmp_path / "study-period.toml"
+    shutil.copy(REPO / "docs" / "example-plan-2026-2029.toml", plan)
+    app = create_app(REPO / "rules")
+    publish(app, [plan])
+    client = TestClient(app, raise_server_exceptions=False)
+    r = client.get("/plans/study-perod")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    text = _shown(r.text)
+    assert "No plan is published as 'study-perod'" in text and 'href="/plans/study-period"' in r.text and "<style" in r.text
+    assert client.get("/plans/study-perod.ics").json()["error"].startswith("no plan is published as 'study-perod'")  # a feed reader gets JSON
+    none = TestClient(_bare_app_with_no_plans(), raise_server_exceptions=False).get("/plans/any")
+    assert none.status_code == 404 and "No plan is published." in _shown(none.text)
+
+
+def _bare_app_with_no_plans():
+    from procedures.web.plans import publish
+
+    app = create_app(REPO / "rules")
+    publish(app, [])
+    return app

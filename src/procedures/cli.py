@@ -434,10 +434,11 @@ def check_batch(
     Example: procedures check-batch registry.xlsx --out results.xlsx
     """
     with reporting():
-        from procedures.batch import run_batch
+        from procedures import jobs
 
+        request = _request("BatchRequest", file=file, fmt=fmt.value if fmt else None, out=out, sheet=sheet, date_order=date_order.value)
         lib = _library(rules)
-        summary = run_batch(lib, file, out, fmt.value if fmt else None, sheet=sheet, date_order=date_order.value)
+        summary = jobs.check_batch(lib, request)
         typer.echo(f"{summary.describe()}; {lib.describe()}", err=True)
         if summary.errors:
             raise typer.Exit(1)

@@ -246,6 +246,59 @@ def check(lib, req: CheckRequest):
     return run_check(rs, meeting, got, frozenset({CHAIR_ADMITTED} if req.chair_admitted else set()))
 
 
+# --- check-batch (POST /api/check-batch) ----------------------------------------------------------------
+
+
+def parse_batch_format(text: str, what: str) -> str:
+    v = text.strip().lower()
+    if v not in ("csv", "json", "xlsx"):
+        raise InputError(f"{what}: '{one_line(v[:20])}' is not csv, json or xlsx")
+    return v
+
+
+class BatchRequest(Request):
+    """A registry to check: its file (the command line's FILE, '-' for stdin; the web's upload) and how to read and write it."""
+
+    OPTIONS = {"file": "FILE", "fmt": "--format"}
+    FIELDS = {"fmt": "format"}
+    file: Source
+    #: csv, json or xlsx; None: the --out file's extension chooses (batch.output_format), else csv.
+    fmt: Optional[Annotated[str, _read(parse_batch_format)]] = None
+    #: Where the command line writes (None: stdout); the web answers in its own way.
+    out: Optional[Path] = None
+    sheet: Optional[str] = None
+    date_order: DateOrder = "iso"
+
+
+def check_batch(lib, req: BatchRequest, sink=None):
+    """Check the registry, one output row per input row; the summary (procedures.batch.Summary).
+    A path is written to ``req.out`` (all or nothing, batch.run_batch); uploaded bytes into ``sink``, a text
+    stream, in one process (the web's worker thread)."""
+    from contextlib import nullcontext
+
+    from procedures.batch import check_table, run_batch
+    from procedures.tables import open_table
+
+    if isinstance(req.file, Path):
+        return run_batch(lib, req.file, req.out, req.fmt, sheet=req.sheet, date_order=req.date_order)
+    with open_table(*_source(req.file, req.name("file")), sheet=req.sheet) as table:
+        return check_table(lib, table, lambda: nullcontext(sink), req.fmt or "csv", workers=1, date_order=req.date_order)
+
+
+def batch_document(summary, rows: str, lib) -> str:
+    """The API's document of a batch, as JSON text: the rows (already JSON text, an array: placed as they are, not
+    parsed and encoded again), the summary, the rules folder. The summary is checked against results.BatchSummary."""
+    import json
+
+    from procedures.results import BatchSummary
+
+    counts = {"rows": summary.rows, "errors": summary.errors, "by_status": dict(summary.by_status),
+              "ignored_columns": list(summary.ignored_columns), "read_as": summary.read_as}
+    BatchSummary.model_validate(counts)
+    tail = json.dumps({"summary": counts, "rules": lib.provenance()}, ensure_ascii=False)
+    return f'{{"rows": {rows.strip() or "[]"}, {tail[1:]}'
+
+
 # --- timeline (GET /api/timeline) ------------------------------------------------------------------
 
 

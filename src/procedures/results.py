@@ -348,6 +348,44 @@ class RevisionResult(Answer):
     results: list[Limit]
 
 
+class BatchRow(BaseModel):
+    """One row of `procedures check-batch --format json` (the API's `rows`): the input row's cells under its
+    header's names, as text (a name like one of the check's own gets ` (input)`), then the check's columns.
+    A row that could not be checked has its reason in `error` and its other columns null."""
+
+    model_config = ConfigDict(extra="allow")
+    #: The input's cells, echoed as text.
+    __pydantic_extra__: dict[str, str] = Field(init=False)
+
+    status: Optional[str] = Field(description="on-time, delayed, late, late-admitted or refused")
+    cite: Optional[list[str]] = Field(description="the paragraphs of the status and of what follows")
+    cutoff: Optional[Moment] = Field(description="the cut-off that decided: the one met, else the last one missed, or the opening")
+    cutoff_cite: Optional[str] = Field(description="that cut-off's paragraph")
+    publish_by: Optional[Date] = Field(description="when the secretariat publishes it; null when that date had passed on receipt")
+    on_agenda: Optional[bool]
+    translated: Optional[bool]
+    margin: Optional[str] = Field(description="how far the receipt was from the cut-off, in words")
+    warnings: Optional[list[str]]
+    error: Optional[str] = Field(description="why the row could not be checked; null for a checked row")
+    modality: Optional[str] = Field(description="that of the paragraph that decided")
+
+
+class BatchSummary(Doc):
+    rows: int = Field(description="rows read, each with its result row")
+    errors: int = Field(description="rows that could not be checked")
+    by_status: dict[str, int] = Field(description="checked rows by status")
+    ignored_columns: list[str] = Field(description="the input's columns not read (copied through)")
+    read_as: str = Field(description="how the file was read when not comma-separated UTF-8, else empty")
+
+
+class BatchResult(Answer):
+    """`POST /api/check-batch`: the rows `procedures check-batch --format json` prints (an array), and the summary
+    the command line writes to stderr."""
+
+    rows: list[BatchRow]
+    summary: BatchSummary
+
+
 class RowError(Doc):
     file: str
     line: int
@@ -401,7 +439,7 @@ class RuleRow(Doc):
 
 
 class RulesListResult(Answer):
-    """`procedures rules list --format json`; `GET /api/rules` answers its `list` alone (an array, as it always has)."""
+    """`procedures rules list --format json`, `GET /api/rules` (an object since issue 15; it was the `list` alone)."""
 
     list_: list[RuleRow] = Field(alias="list")
 
@@ -419,6 +457,7 @@ class RuleShowResult(Answer):
 RESULTS: dict[str, type[Answer]] = {
     "schedule": ScheduleResult,
     "check": CheckResult,
+    "check-batch": BatchResult,
     "timeline": TimelineResult,
     "tally": TallyResult,
     "plan-check": AuditResult,
@@ -431,6 +470,10 @@ RESULTS: dict[str, type[Answer]] = {
     "rules-list": RulesListResult,
     "rules-show": RuleShowResult,
 }
+
+#: The schema of one row of `check-batch --format json` (an array of them), and the parts with schema files of their own.
+BATCH_ROW = "check-batch-row"
+PARTS: dict[str, type[BaseModel]] = {BATCH_ROW: BatchRow}
 
 
 def render(job: str, document: dict) -> dict:
@@ -449,8 +492,8 @@ GENERATE_SCHEMAS = "python -m procedures.results docs/schemas"
 
 
 def schema(job: str) -> dict:
-    """The JSON Schema of a job's document."""
-    out = RESULTS[job].model_json_schema(by_alias=True)
+    """The JSON Schema of a job's document (or of a part of one, PARTS)."""
+    out = (RESULTS.get(job) or PARTS[job]).model_json_schema(by_alias=True)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"{job}.json", **out}
 
 
@@ -458,7 +501,7 @@ def schema_texts() -> dict[str, str]:
     """Each schema file's name and text."""
     import json
 
-    return {f"{job}.json": json.dumps(schema(job), indent=2, ensure_ascii=False, sort_keys=False) + "\n" for job in RESULTS}
+    return {f"{job}.json": json.dumps(schema(job), indent=2, ensure_ascii=False, sort_keys=False) + "\n" for job in [*RESULTS, *PARTS]}
 
 
 def write_schemas(folder: Path) -> list[Path]:

@@ -7,7 +7,6 @@ are encoded where they are built (``json_answer``), in a worker thread.
 from __future__ import annotations
 
 import io
-from contextlib import nullcontext
 from typing import Annotated
 
 from fastapi import FastAPI, File, Form, Query, UploadFile
@@ -78,24 +77,17 @@ def _check(app: FastAPI) -> None:
 
 
 def _check_batch(app: FastAPI) -> None:
-    @app.post("/api/check-batch", summary="Check a registry export (CSV upload); one result row per input row")
+    @app.post("/api/check-batch", summary="Check a registry export (CSV upload); one result row per input row "
+              "(the rows of `procedures check-batch --format json`, and the summary)", response_model=results.BatchResult)
     async def api_check_batch(file: Annotated[UploadFile | None, File(description="CSV or .xlsx: id, kind, opens, received[, purpose, opening_time, chair_admitted, closes]")] = None,
                               date_order: Annotated[str, Form(description=DATE_ORDER)] = "iso"):
-        import json
-
-        from procedures.batch import check_table
-        from procedures.tables import open_table
-
         data = await read_upload(file, "file")
 
         def work():
-            order = jobs.parse_date_order(date_order, "date_order")
+            req = jobs.BatchRequest.parse(jobs.WEB, file=data, fmt="json", date_order=date_order)
             sink = io.StringIO()
-            with open_table(io.BytesIO(data), "file") as table:
-                summary = check_table(app.state.library, table, lambda: nullcontext(sink), "json", workers=1, date_order=order)
-            counts = {"rows": summary.rows, "errors": summary.errors, "by_status": dict(summary.by_status)}
-            # the rows are already JSON text (an array): placed as they are, not parsed and encoded again
-            return Response(f'{{"rows": {sink.getvalue().strip() or "[]"}, "summary": {json.dumps(counts)}}}', media_type="application/json")
+            summary = jobs.check_batch(app.state.library, req, sink)
+            return Response(jobs.batch_document(summary, sink.getvalue(), app.state.library), media_type="application/json")
 
         return await run_in_threadpool(work)
 
@@ -208,11 +200,11 @@ def _appointments(app: FastAPI) -> None:
 def _rules(app: FastAPI) -> None:
     library = app.state.library
 
-    @app.get("/api/rules", summary="Every rule: id, kind, paragraph, modality, summary (the `list` of `procedures rules list --format json`)",
-             response_model=list[results.RuleRow])
+    @app.get("/api/rules", summary="Every rule: id, kind, paragraph, modality, summary (as `procedures rules list --format json`)",
+             response_model=results.RulesListResult)
     def api_rules(applies_to: str = Query("", description="only the rules that apply to this meeting kind or procedure")):
         found = jobs.rules_list(library, jobs.RulesListRequest.parse(jobs.WEB, applies_to=applies_to))
-        return json_answer(jobs.document("rules-list", found, library)["list"])
+        return _answer(app, "rules-list", found)
 
     @app.get("/api/rules/{rule_id}", summary="One rule, with its parameters in plain words (as `procedures rules show --format json`)",
              response_model=results.RuleShowResult, responses={404: {"description": "no rule of that id"}})

@@ -60,13 +60,19 @@ async def _procedures_error(request: Request, exc: ProceduresError):
     status = 413 if isinstance(exc, TooLarge) else 400
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": one_line(str(exc))}, status_code=status)
-    return page(request, {"error": one_line(str(exc))}, status)
+    from procedures.web.wording import page_words
+
+    return page(request, {"error": page_words(one_line(str(exc)))}, status)
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException):
     message = {404: f"{shown(request.url.path)} is not a page or an endpoint of this service; the endpoints are listed at /docs",
                405: f"{request.method} is not allowed on {shown(request.url.path)}; the endpoints are listed at /docs"}
-    return JSONResponse({"error": message.get(exc.status_code, str(exc.detail))}, status_code=exc.status_code, headers=exc.headers)
+    from http import HTTPStatus
+
+    own = exc.detail != HTTPStatus(exc.status_code).phrase  # a route's own message (no plan of that name) is kept
+    return JSONResponse({"error": one_line(str(exc.detail)) if own else message.get(exc.status_code, str(exc.detail))},
+                        status_code=exc.status_code, headers=exc.headers)
 
 
 async def _validation_error(request: Request, exc: RequestValidationError):

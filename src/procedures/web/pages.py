@@ -19,6 +19,7 @@ from procedures import jobs
 from procedures.errors import InputError
 from procedures.web.forms import COMMON_ZONES, day_element, in_words, received_text
 from procedures.web.uploads import MAX_NAME_CHARS, MAX_ROWS, MAX_UPLOAD_BYTES, given, read_upload
+from procedures.web.wording import page_words
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 from procedures.output import count  # noqa: E402
@@ -26,6 +27,7 @@ from procedures.output import count  # noqa: E402
 TEMPLATES = Jinja2Templates(directory=str(TEMPLATE_DIR))
 TEMPLATES.env.filters["day"] = day_element
 TEMPLATES.env.filters["in_words"] = in_words
+TEMPLATES.env.filters["page_words"] = page_words  # the engine's options as the forms' fields
 
 
 def _day_note(rs, deadline) -> str:
@@ -224,16 +226,10 @@ def _batch(app: FastAPI) -> None:
     library = app.state.library
 
     def run(data: bytes, date_order: str, fmt: str):
-        from contextlib import nullcontext
         import io
 
-        from procedures.batch import check_table
-        from procedures.tables import open_table
-
-        order = jobs.parse_date_order(date_order, "date_order")
         sink = io.StringIO()
-        with open_table(io.BytesIO(data), "file") as table:
-            summary = check_table(library, table, lambda: nullcontext(sink), fmt, workers=1, date_order=order)
+        summary = jobs.check_batch(library, jobs.BatchRequest.parse(jobs.WEB, file=data, fmt=fmt, date_order=date_order), sink)
         return summary, sink.getvalue()
 
     @app.post("/check-batch", response_class=HTMLResponse, include_in_schema=False)

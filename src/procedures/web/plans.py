@@ -169,14 +169,21 @@ def add_routes(app, plans: dict[str, PublishedPlan], templates) -> None:
         return Response(feed(p, version), media_type="text/calendar; charset=utf-8",
                          headers={"Content-Disposition": f'inline; filename="{p.name}.ics"', "Cache-Control": "no-cache"})
 
+    def plan_list_page(request: Request, missing: str | None = None):
+        """The published plans; with ``missing``, the 404 page of a plan of that name (a feed's 404 stays JSON)."""
+        rows = [{"name": n, "error": p.current()[1]} for n, p in sorted(plans.items())]
+        return templates.TemplateResponse(request, "plan.html", {"plans": rows, "name": None, "missing": missing},
+                                          status_code=404 if missing is not None else 200)
+
     @app.get("/plans", response_class=HTMLResponse, include_in_schema=False)
     def plan_list(request: Request):
-        rows = [{"name": n, "error": p.current()[1]} for n, p in sorted(plans.items())]
-        return templates.TemplateResponse(request, "plan.html", {"plans": rows, "name": None})
+        return plan_list_page(request)
 
     @app.get("/plans/{name}", response_class=HTMLResponse, include_in_schema=False)
     def plan_page(request: Request, name: str):
-        p = find(name)
+        if name not in plans:
+            return plan_list_page(request, name)
+        p = plans[name]
         version, error = p.current()
         from procedures.deadlines import zone
 
