@@ -201,10 +201,10 @@ SHOWN_ROWS = 500
 
 
 def limit_rules(rs) -> list:
-    """The rules `procedures limit` checks a number against (limits on dates are the revision form's)."""
+    """The rules `procedures limit` checks a number against (intervals between dates are the revision form's)."""
     from procedures.models import LimitRule, RoleRule
 
-    return [r for r in rs.of_kind(LimitRule) + rs.of_kind(RoleRule) if getattr(r, "min_interval", None) is None]
+    return rs.of_kind(LimitRule) + rs.of_kind(RoleRule)
 
 
 def _procedures(app: FastAPI) -> None:
