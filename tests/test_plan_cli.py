@@ -61,6 +61,13 @@ def test_a_breach_exits_3_and_a_warning_exits_1(tmp_path):
         ('name = "TDAG-27"', 'name = "TDAG-26"', "two meetings share this name"),
         ('done = { circular-sent = 2027-07-14 }', 'done = { circular-posted = 2027-07-14 }', "done records 'circular-posted', which no rule checks"),
         ('[study_period]', '[study_period\n', "not valid TOML"),
+        ('name = "TDAG-27"', 'name = "TDAG-27"\nconditions = ["sunny"]', "meeting 'TDAG-27': unknown condition 'sunny'"),
+        ('name = "TDAG-27"\ngroup = "TDAG"\nopens = 2027-06-07\ncloses = 2027-06-10', 'name = "TDAG-27"\ngroup = "TDAG"\nopens = 2030-06-07\ncloses = 2030-06-10',
+         "meeting 'TDAG-27': opens 2030-06-07, outside the study period"),
+        ('name = "2026–2029"', 'name = "2026–2029"\ncovers = { first_year = 2026, last_year = 2031 }', "covers 2026–2031, outside the study period's years (2026–2029)"),
+        ('name = "2026–2029"', 'name = "2026–2029"\ncovers = { first_year = 2026, last_year = 2027 }',
+         "opens 2028-"),
+        ('name = "TDAG-27"\n', 'name = "TDAG-26"\nconditions = ["sunny"]\n', "two meetings share this name — give each meeting its own name (and 1 more)"),
     ],
 )
 def test_malformed_plans_name_the_meeting_and_the_field(tmp_path, old, new, message):
