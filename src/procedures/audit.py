@@ -160,47 +160,86 @@ def _last_before(plan: PlanFile, kinds: list[str], day) -> PlanMeeting | None:
     return max(before, key=lambda m: m.opens) if before else None
 
 
+@dataclass(frozen=True)
+class _Window:
+    """Where a window rule is measured from in a plan, and the dates it gives."""
+
+    anchor: dt.date
+    #: The meeting measured from (Res. 31 item 6: the last TDAG before WTDC), or None for an event.
+    anchor_meeting: PlanMeeting | None
+    earliest: dt.date | None
+    latest: dt.date | None
+    #: The finding's dates: the bounds and the anchor.
+    bounds: dict
+
+
+def _events(plan: PlanFile) -> dict[str, dt.date]:
+    return {WTDC_OPENS: plan.study_period.next_wtdc.opens, WTDC_CLOSED: plan.study_period.wtdc_closed}
+
+
+def _anchor(rs: Ruleset, plan: PlanFile, rule: WindowRule) -> tuple[dt.date, PlanMeeting | None, dict] | Finding:
+    """The anchor's date and meeting, with its dates; a finding when the plan has no meeting to measure from."""
+    events = _events(plan)
+    am = rule.anchor_meeting
+    if not am:
+        if rule.anchor not in events:
+            raise InputError(f"rule {rule.id} is anchored on '{rule.anchor}', which a plan does not date")
+        return events[rule.anchor], None, {rule.anchor: events[rule.anchor].isoformat()}
+    if am.last_before not in events:
+        raise InputError(f"rule {rule.id} is measured before '{am.last_before}', which a plan does not date")
+    meeting = _last_before(plan, am.kinds, events[am.last_before])
+    if meeting is None:
+        return Finding(rule.id, rule.cite.label(), rule.modality,
+                       f"no {rs.spec.kinds_words(am.kinds)} meeting before {rs.spec.words(am.last_before)} in the plan to measure from; {_lower(rule.summary)}")
+    anchor = getattr(meeting, am.date_of)
+    return anchor, meeting, {"anchor_meeting": meeting.name, "anchor_date": anchor.isoformat()}
+
+
+def _window(rs: Ruleset, plan: PlanFile, rule: WindowRule) -> _Window | Finding:
+    """The rule's anchor and bounds for this plan (or the finding that there is nothing to measure from)."""
+    found = _anchor(rs, plan, rule)
+    if isinstance(found, Finding):
+        return found
+    anchor, meeting, where = found
+    earliest = shift(anchor, rule.earliest, rs.head.day_counting, rs.calendar)[0] if rule.earliest else None
+    latest = shift(anchor, rule.latest, rs.head.day_counting, rs.calendar)[0] if rule.latest else None
+    bounds = {"earliest": earliest.isoformat() if earliest else None, "latest": latest.isoformat() if latest else None, **where}
+    return _Window(anchor, meeting, earliest, latest, bounds)
+
+
+def _window_meetings(rs: Ruleset, rule: WindowRule, window: _Window, candidates: list[PlanMeeting]) -> tuple[list[Finding], int]:
+    """Each meeting the rule measures (per group; the last one only for "the last before"): in its bounds, with its anchor."""
+    findings, checked = [], 0
+    for meetings in _groups(candidates, rule.per_group).values():
+        for m in meetings[-1:] if rule.select == "last-before" else meetings:
+            checked += 1
+            if window.earliest or window.latest:
+                findings += _bounds_finding(rule, m, window.earliest, window.latest, window.bounds)
+            if rule.in_conjunction and m is not window.anchor_meeting:
+                findings += _with_anchor_finding(rs, rule, m, window.anchor_meeting)
+    return findings, checked
+
+
+def _one_window(rs: Ruleset, plan: PlanFile, rule: WindowRule) -> tuple[list[Finding], int]:
+    window = _window(rs, plan, rule)
+    if isinstance(window, Finding):
+        return [window], 1
+    candidates = [m for m in plan.meeting if m.kind in rule.applies_to and (rule.select == "each" or m.opens < window.anchor)]
+    if not candidates:
+        where = "" if rule.select == "each" else f" before {rule.anchor_words(rs.spec)}"
+        return [Finding(rule.id, rule.cite.label(), rule.modality,
+                        f"no {rs.spec.kinds_words(rule.applies_to)} meeting{where} in the plan; {_lower(rule.summary)}", window.bounds)], 1
+    return _window_meetings(rs, rule, window, candidates)
+
+
 def _window_checks(rs: Ruleset, plan: PlanFile) -> tuple[list[Finding], int]:
     findings, checked = [], 0
-    events = {WTDC_OPENS: plan.study_period.next_wtdc.opens, WTDC_CLOSED: plan.study_period.wtdc_closed}
     for rule in rs.of_kind(WindowRule):
         if _needs_whole_period(rule) and not plan.covers_whole():
             continue  # named in the audit's not_checked
-        cite = rule.cite.label()
-        anchor_meeting = None
-        if rule.anchor_meeting:
-            am = rule.anchor_meeting
-            if am.last_before not in events:
-                raise InputError(f"rule {rule.id} is measured before '{am.last_before}', which a plan does not date")
-            anchor_meeting = _last_before(plan, am.kinds, events[am.last_before])
-            if anchor_meeting is None:
-                checked += 1
-                findings.append(Finding(rule.id, cite, rule.modality, f"no {rs.spec.kinds_words(am.kinds)} meeting before {rs.spec.words(am.last_before)} in the plan to measure from; {_lower(rule.summary)}"))
-                continue
-            anchor = getattr(anchor_meeting, am.date_of)
-            bounds = {"anchor_meeting": anchor_meeting.name, "anchor_date": anchor.isoformat()}
-        else:
-            if rule.anchor not in events:
-                raise InputError(f"rule {rule.id} is anchored on '{rule.anchor}', which a plan does not date")
-            anchor = events[rule.anchor]
-            bounds = {rule.anchor: anchor.isoformat()}
-        earliest = shift(anchor, rule.earliest, rs.head.day_counting, rs.calendar)[0] if rule.earliest else None
-        latest = shift(anchor, rule.latest, rs.head.day_counting, rs.calendar)[0] if rule.latest else None
-        bounds = {"earliest": earliest.isoformat() if earliest else None, "latest": latest.isoformat() if latest else None, **bounds}
-        candidates = [m for m in plan.meeting if m.kind in rule.applies_to and (rule.select == "each" or m.opens < anchor)]
-        if not candidates:
-            checked += 1
-            where = "" if rule.select == "each" else f" before {rule.anchor_words(rs.spec)}"
-            findings.append(Finding(rule.id, cite, rule.modality, f"no {rs.spec.kinds_words(rule.applies_to)} meeting{where} in the plan; {_lower(rule.summary)}", bounds))
-            continue
-        for meetings in _groups(candidates, rule.per_group).values():
-            chosen = meetings[-1:] if rule.select == "last-before" else meetings
-            for m in chosen:
-                checked += 1
-                if earliest or latest:
-                    findings += _bounds_finding(rule, m, earliest, latest, bounds)
-                if rule.in_conjunction and m is not anchor_meeting:
-                    findings += _with_anchor_finding(rs, rule, m, anchor_meeting)
+        found, n = _one_window(rs, plan, rule)
+        findings += found
+        checked += n
     return findings, checked
 
 
