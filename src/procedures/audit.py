@@ -92,28 +92,34 @@ def _years_words(years) -> str:
     return spans[0] if len(spans) == 1 else ", ".join(spans[:-1]) + " and " + spans[-1]
 
 
+def _window_skips(rs: Ruleset, plan: PlanFile, covers: str) -> list[str]:
+    """The window rules measured on the study period's last year, skipped when the plan does not reach it."""
+    if plan.covers_whole():
+        return []
+    whole, wtdc = plan.study_period.years(), plan.study_period.next_wtdc
+    return [f"{rule.cite.label()} ({_lower(rule.summary)}): it needs {whole[-1]}, the study period's last year "
+            f"(before {wtdc.name}), and {covers}" for rule in rs.of_kind(WindowRule) if _needs_whole_period(rule)]
+
+
+def _frequency_skips(rs: Ruleset, covers: str, declared: bool, missing: list[int]) -> list[str]:
+    """The counts of meetings per year, skipped for the years the plan does not cover."""
+    counted = sorted((r for r in rs.of_kind(FrequencyRule) if r.at_least or r.at_most is not None or r.in_conjunction),
+                     key=lambda r: r.cite.sort_key())
+    if not counted:
+        return []
+    how = "" if declared else " (inferred from its meetings; declare study_period.covers to say otherwise)"
+    return [f"meetings per year ({', '.join(r.cite.label() for r in counted)}) in {_years_words(missing)}: "
+            f"{covers}{how}, not {_years_words(missing)}"]
+
+
 def _not_checked(rs: Ruleset, plan: PlanFile) -> list[str]:
     """What the audit skips for a plan covering part of the study period, and why."""
     years, declared = plan.covered()
-    whole = plan.study_period.years()
-    missing = [y for y in whole if y not in years]
+    missing = [y for y in plan.study_period.years() if y not in years]
     if not missing:
         return []
     covers = f"the plan covers {_years_words(years)}" if years else "the plan covers none of the study period's years"
-    out = []
-    if not plan.covers_whole():
-        wtdc = plan.study_period.next_wtdc
-        for rule in rs.of_kind(WindowRule):
-            if _needs_whole_period(rule):
-                out.append(f"{rule.cite.label()} ({_lower(rule.summary)}): it needs {whole[-1]}, the study period's last year "
-                           f"(before {wtdc.name}), and {covers}")
-    counted = sorted((r for r in rs.of_kind(FrequencyRule) if r.at_least or r.at_most is not None or r.in_conjunction),
-                     key=lambda r: r.cite.sort_key())
-    how = "" if declared else " (inferred from its meetings; declare study_period.covers to say otherwise)"
-    if counted:
-        out.append(f"meetings per year ({', '.join(r.cite.label() for r in counted)}) in {_years_words(missing)}: "
-                   f"{covers}{how}, not {_years_words(missing)}")
-    return out
+    return _window_skips(rs, plan, covers) + _frequency_skips(rs, covers, declared, missing)
 
 
 def _done_checks(rs: Ruleset, plan: PlanFile) -> tuple[list[Finding], int]:
@@ -368,52 +374,84 @@ def _count_in_year(rule: FrequencyRule, label: str, year: int, that_year: list[P
     return out
 
 
-def _in_conjunction(rs: Ruleset, plan: PlanFile, rule: FrequencyRule, label: str, year: int, that_year: list[PlanMeeting]) -> list[Finding]:
-    """Enough of the year's meetings in conjunction with the named kinds (on the reading used; the other shown)."""
+@dataclass(frozen=True)
+class _Linked:
+    """How many of a year's meetings are held in conjunction with the named kinds, on each reading."""
+
+    used: int
+    other: int
+
+
+def _linked(rs: Ruleset, plan: PlanFile, rule: FrequencyRule, that_year: list[PlanMeeting]) -> _Linked:
     conj = rule.in_conjunction
-    linked, linked_other = 0, 0
+    used, other = 0, 0
     for m in that_year:
         if conj.relation == "parent" and not m.parent:
             raise InputError(f"plan: meeting '{m.name}': a {m.kind} needs parent (the group of its study group) for {rule.id}")
         others = [o for o in plan.meeting if o.kind in conj.kinds and (conj.relation == "any" or o.group_name == m.parent)]
         verdicts = [conjunction(m, o, conj, rs.calendar) for o in others]
-        linked += any(v[0] for v in verdicts)
-        linked_other += any(v[1] for v in verdicts)
+        used += any(v[0] for v in verdicts)
+        other += any(v[1] for v in verdicts)
+    return _Linked(used, other)
+
+
+def _in_conjunction(rs: Ruleset, plan: PlanFile, rule: FrequencyRule, label: str, year: int, that_year: list[PlanMeeting]) -> list[Finding]:
+    """Enough of the year's meetings in conjunction with the named kinds (on the reading used; the other shown)."""
+    conj = rule.in_conjunction
+    linked = _linked(rs, plan, rule, that_year)
     need = rule.in_conjunction_at_least
     with_what = f"its {'parent ' if conj.relation == 'parent' else ''}{rs.spec.kinds_words(conj.kinds)} (within {days(conj.within_days)})"
-    other_ok = None if conj.other_reading_working_days is None else linked_other >= need
+    other_ok = None if conj.other_reading_working_days is None else linked.other >= need
     dates, names = _year_dates(year, that_year)
     cite = rule.cite.label()
-    if linked < need:
+    if linked.used < need:
         return [Finding(rule.id, cite, rule.modality, f"{label}has no meeting in {year} held in conjunction with {with_what}", dates, names,
-                        f"{other_reading_words(conj)}, {linked_other} would be" if other_ok else None)]
+                        f"{other_reading_words(conj)}, {linked.other} would be" if other_ok else None)]
     if other_ok is False:
         return [Finding(rule.id, cite, rule.modality,
-                        f"{label}has {linked} meeting{'s' if linked != 1 else ''} in {year} held in conjunction with {with_what} only on that reading",
-                        dates, names, f"{other_reading_words(conj)}, {linked_other} {'is' if linked_other == 1 else 'are'}", note=True)]
+                        f"{label}has {linked.used} meeting{'s' if linked.used != 1 else ''} in {year} held in conjunction with {with_what} only on that reading",
+                        dates, names, f"{other_reading_words(conj)}, {linked.other} {'is' if linked.other == 1 else 'are'}", note=True)]
+    return []
+
+
+@dataclass(frozen=True)
+class _Clash:
+    """The meetings of the kinds to avoid that one meeting is held in conjunction with, on each reading."""
+
+    used: list[PlanMeeting]
+    other: list[PlanMeeting]
+    #: Whether the two readings disagree on whether there is a clash at all.
+    differs: bool
+
+
+def _clash(rs: Ruleset, plan: PlanFile, rule: FrequencyRule, m: PlanMeeting) -> _Clash:
+    avoid = rule.not_in_conjunction
+    pairs = [(o, conjunction(m, o, avoid, rs.calendar)) for o in plan.meeting if o.kind in avoid.kinds and o is not m]
+    used = [o for o, v in pairs if v[0]]
+    other = [o for o, v in pairs if v[1]]
+    return _Clash(used, other, avoid.other_reading_working_days is not None and bool(used) != bool(other))
+
+
+def _clash_findings(rs: Ruleset, rule: FrequencyRule, m: PlanMeeting, clash: _Clash) -> list[Finding]:
+    avoid = rule.not_in_conjunction
+    dates = {"opens": m.opens.isoformat(), "closes": m.closes.isoformat()}
+    if clash.used:
+        verb = "overlaps" if avoid.within_days == 0 else "is held in conjunction with"
+        return [Finding(rule.id, rule.cite.label(), rule.modality, f"{_span(m)} {verb} {', '.join(_span(o) for o in clash.used)}",
+                        dates, (m.name, *(o.name for o in clash.used)), f"{other_reading_words(avoid)}, it is not" if clash.differs else None)]
+    if clash.differs:
+        return [Finding(rule.id, rule.cite.label(), rule.modality,
+                        f"{_span(m)} is not held in conjunction with any {rs.spec.kinds_words(avoid.kinds)} meeting on the reading used",
+                        dates, (m.name, *(o.name for o in clash.other)),
+                        f"{other_reading_words(avoid)}, it is, with {', '.join(_span(o) for o in clash.other)}", note=True)]
     return []
 
 
 def _not_in_conjunction(rs: Ruleset, plan: PlanFile, rule: FrequencyRule, meetings: list[PlanMeeting]) -> tuple[list[Finding], int]:
     """No meeting held in conjunction with (or overlapping) the kinds to avoid (on the reading used; the other shown)."""
-    avoid = rule.not_in_conjunction
-    cite = rule.cite.label()
     out = []
     for m in meetings:
-        pairs = [(o, conjunction(m, o, avoid, rs.calendar)) for o in plan.meeting if o.kind in avoid.kinds and o is not m]
-        clash = [o for o, v in pairs if v[0]]
-        clash_other = [o for o, v in pairs if v[1]]
-        differs = avoid.other_reading_working_days is not None and bool(clash) != bool(clash_other)
-        dates = {"opens": m.opens.isoformat(), "closes": m.closes.isoformat()}
-        if clash:
-            verb = "overlaps" if avoid.within_days == 0 else "is held in conjunction with"
-            out.append(Finding(rule.id, cite, rule.modality, f"{_span(m)} {verb} {', '.join(_span(o) for o in clash)}",
-                               dates, (m.name, *(o.name for o in clash)), f"{other_reading_words(avoid)}, it is not" if differs else None))
-        elif differs:
-            out.append(Finding(rule.id, cite, rule.modality,
-                               f"{_span(m)} is not held in conjunction with any {rs.spec.kinds_words(avoid.kinds)} meeting on the reading used",
-                               dates, (m.name, *(o.name for o in clash_other)),
-                               f"{other_reading_words(avoid)}, it is, with {', '.join(_span(o) for o in clash_other)}", note=True))
+        out += _clash_findings(rs, rule, m, _clash(rs, plan, rule, m))
     return out, len(meetings)
 
 
