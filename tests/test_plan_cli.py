@@ -170,3 +170,17 @@ def test_agenda_lists_the_lists_of_questions_and_the_other_reading_date(tmp_path
     items = json.loads(run("plan", "agenda", path, "--format", "json").stdout)["items"]
     (t,) = [i for i in items if i["meeting"] == "meetings of 2027"]
     assert t["date"] == "2026-10-18" and t["other_reading_date"] == "2027-01-19" and t["counted_from"] == "TDAG January 2027 (2027-01-18)"
+    assert t["other_reading"] == "read with TDAG left out (only the study groups' own meetings): the first is SG1 RGs spring 2027 (2027-04-19), due 2027-01-19"
+    plain = json.loads(run("plan", "agenda", EXAMPLE, "--format", "json").stdout)["items"]
+    assert all("other_reading" not in i for i in plain if i["meeting"] == "meetings of 2027")  # the same first meeting on both readings
+
+
+def test_agenda_other_reading_of_a_year_without_a_study_group_meeting(tmp_path):
+    path = tmp_path / "plan.toml"
+    path.write_text('[study_period]\nname = "2026–2029"\nwtdc_closed = 2025-11-28\n'
+                    'next_wtdc = { name = "WTDC-29", opens = 2029-11-05, closes = 2029-11-16 }\n\n'
+                    '[[meeting]]\nkind = "tdag"\nname = "TDAG-26"\nopens = 2026-05-11\ncloses = 2026-05-14\n')
+    items = json.loads(run("plan", "agenda", path, "--format", "json").stdout)["items"]
+    (t,) = [i for i in items if i["meeting"] == "meetings of 2026"]
+    assert t["counted_from"] == "TDAG-26 (2026-05-11)" and t["other_reading_date"] is None
+    assert t["other_reading"] == "read with TDAG left out (only the study groups' own meetings): no such meeting that year"
