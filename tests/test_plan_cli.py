@@ -76,6 +76,21 @@ def test_malformed_plans_name_the_meeting_and_the_field(tmp_path, old, new, mess
     assert message in res.stderr and res.stderr.count("\n") == 1
 
 
+def test_a_rapporteur_group_without_its_parent_is_one_line(tmp_path):
+    res = run("plan", "check", edited(tmp_path, 'group = "SG1 RGs"\nparent = "SG1"\n', 'group = "SG1 RGs"\n'))
+    assert res.exit_code == 2 and res.stderr.count("\n") == 1
+    assert "plan: meeting 'SG1 RGs spring 2026': a rapporteur-group needs parent (the group of its study group) for res1." in res.stderr
+
+
+def test_a_window_measured_from_a_meeting_the_plan_lacks_is_a_finding(tmp_path):
+    path = tmp_path / "plan.toml"
+    path.write_text(EXAMPLE.read_text().replace('kind = "tdag"', 'kind = "event"'))
+    res = run("plan", "check", path)
+    assert res.exit_code == 3
+    assert ("breach: no TDAG meeting before the opening of WTDC in the plan to measure from; a coordination meeting of the RPM chairs "
+            "and vice-chairs is held in conjunction with the last TDAG meeting before WTDC (Res. 31 item 2, shall)") in res.stdout
+
+
 def test_agenda_in_date_order_with_from_and_to():
     data = json.loads(run("plan", "agenda", EXAMPLE, "--from", "2027-07-01", "--to", "2027-07-31", "--format", "json").stdout)
     dates = [i["date"] for i in data["items"]]
