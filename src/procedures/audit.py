@@ -334,26 +334,33 @@ def other_reading_words(near: Nearness) -> str:
 def _frequency_checks(rs: Ruleset, plan: PlanFile) -> tuple[list[Finding], int]:
     """Each frequency rule, each group and year: how often, with whom (in conjunction), and not with whom."""
     findings, checked = [], 0
-    years = plan.covered()[0]  # the years the plan covers; the others are named in the audit's not_checked
     for rule in rs.of_kind(FrequencyRule):
         own = [m for m in plan.meeting if m.kind in rule.applies_to]
-        groups = _groups(own, rule.per_group) or {"": []}
-        for group, meetings in groups.items():
-            label = f"{group} " if group else f"{rs.spec.kinds_words(rule.applies_to)} "
-            for year in years:
-                checked += 1
-                that_year = [m for m in meetings if m.opens.year == year]
-                findings += _count_in_year(rule, label, year, that_year)
-                if rule.in_conjunction and that_year:
-                    findings += _in_conjunction(rs, plan, rule, label, year, that_year)
-            if rule.not_in_conjunction:
-                found, n = _not_in_conjunction(rs, plan, rule, meetings)
-                findings += found
-                checked += n
+        for group, meetings in (_groups(own, rule.per_group) or {"": []}).items():
+            found, n = _group_checks(rs, plan, rule, group, meetings)
+            findings += found
+            checked += n
         if rule.before_each:
             found, n = _before_each(rs, rule, own, plan)
             findings += found
             checked += n
+    return findings, checked
+
+
+def _group_checks(rs: Ruleset, plan: PlanFile, rule: FrequencyRule, group: str, meetings: list[PlanMeeting]) -> tuple[list[Finding], int]:
+    """One group's meetings: each year the plan covers (how often, with whom), then not with whom."""
+    findings, checked = [], 0
+    label = f"{group} " if group else f"{rs.spec.kinds_words(rule.applies_to)} "
+    for year in plan.covered()[0]:  # the years the plan covers; the others are named in the audit's not_checked
+        checked += 1
+        that_year = [m for m in meetings if m.opens.year == year]
+        findings += _count_in_year(rule, label, year, that_year)
+        if rule.in_conjunction and that_year:
+            findings += _in_conjunction(rs, plan, rule, label, year, that_year)
+    if rule.not_in_conjunction:
+        found, n = _not_in_conjunction(rs, plan, rule, meetings)
+        findings += found
+        checked += n
     return findings, checked
 
 
