@@ -198,3 +198,31 @@ def test_import_compares_the_declared_closures_not_the_days_in_lieu(tmp_path, li
     fixes = corrections_for(cal, 2026, [(dt.date(2026, 7, 31), "National Day (in lieu)")], "n")
     assert [(c.date, c.action) for c in fixes if c.date.month in (7, 8)] == [(dt.date(2026, 7, 31), "add")]
 
+
+
+# --- the one-line edit of the [calendar] table ---------------------------------------------------
+
+
+def test_a_calendar_key_is_set_in_place_or_added_to_its_table(tmp_path):
+    from procedures.calendar_edit import _set_calendar_key
+
+    path = tmp_path / "calendar.toml"
+    text = '[calendar]\nfirst_year = 2025  # the first\n# a comment\n\n[[closure]]\nfirst_year = 1\n'
+    assert _set_calendar_key(text, "first_year", "2026", path) == '[calendar]\nfirst_year = 2026  # the first\n# a comment\n\n[[closure]]\nfirst_year = 1\n'
+    assert _set_calendar_key(text, "last_year", "2030", path) == '[calendar]\nfirst_year = 2025  # the first\nlast_year = 2030\n# a comment\n\n[[closure]]\nfirst_year = 1\n'
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("[other]\nfirst_year = 2025\n", "has no [calendar] table — add it (see docs/rule-format.md)"),
+        ("[calendar]\nofficial_years = [2025,\n  2026]\n", "[calendar].official_years spans several lines — write it on one line: official_years = …"),
+    ],
+)
+def test_a_calendar_key_the_edit_cannot_set_is_refused(tmp_path, text, message):
+    from procedures.calendar_edit import _set_calendar_key
+    from procedures.errors import RuleFileError
+
+    with pytest.raises(RuleFileError) as raised:
+        _set_calendar_key(text, "official_years", "[2025]", tmp_path / "calendar.toml")
+    assert str(raised.value).endswith(message)

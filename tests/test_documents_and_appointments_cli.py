@@ -65,6 +65,21 @@ def test_an_appointments_file_without_the_columns_is_one_line(tmp_path):
     assert res.exit_code == 2 and "is empty" in res.stderr
 
 
+@pytest.mark.parametrize(
+    "inputs,message",
+    [
+        ({"pages": 3, "words": 900}, "unknown input(s) words; use pages, question-pages, previous-pages"),
+        ({"previous-pages": 3}, "the number of pages is missing; give --pages"),
+    ],
+)
+def test_a_document_check_refuses_inputs_no_option_gives(ruleset, inputs, message):
+    from procedures.errors import InputError
+
+    with pytest.raises(InputError) as raised:
+        check_document(ruleset, " contribution ", inputs)
+    assert str(raised.value) == message
+
+
 def test_document_check_json_contract():
     res = run("document", "check", "--type", "output-report", "--pages", "48", "--question-total", "75", "--format", "json")
     assert res.exit_code == 1

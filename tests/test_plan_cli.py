@@ -61,12 +61,34 @@ def test_a_breach_exits_3_and_a_warning_exits_1(tmp_path):
         ('name = "TDAG-27"', 'name = "TDAG-26"', "two meetings share this name"),
         ('done = { circular-sent = 2027-07-14 }', 'done = { circular-posted = 2027-07-14 }', "done records 'circular-posted', which no rule checks"),
         ('[study_period]', '[study_period\n', "not valid TOML"),
+        ('name = "TDAG-27"', 'name = "TDAG-27"\nconditions = ["sunny"]', "meeting 'TDAG-27': unknown condition 'sunny'"),
+        ('name = "TDAG-27"\ngroup = "TDAG"\nopens = 2027-06-07\ncloses = 2027-06-10', 'name = "TDAG-27"\ngroup = "TDAG"\nopens = 2030-06-07\ncloses = 2030-06-10',
+         "meeting 'TDAG-27': opens 2030-06-07, outside the study period"),
+        ('name = "2026–2029"', 'name = "2026–2029"\ncovers = { first_year = 2026, last_year = 2031 }', "covers 2026–2031, outside the study period's years (2026–2029)"),
+        ('name = "2026–2029"', 'name = "2026–2029"\ncovers = { first_year = 2026, last_year = 2027 }',
+         "opens 2028-"),
+        ('name = "TDAG-27"\n', 'name = "TDAG-26"\nconditions = ["sunny"]\n', "two meetings share this name — give each meeting its own name (and 1 more)"),
     ],
 )
 def test_malformed_plans_name_the_meeting_and_the_field(tmp_path, old, new, message):
     res = run("plan", "check", edited(tmp_path, old, new))
     assert res.exit_code == 2, res.output
     assert message in res.stderr and res.stderr.count("\n") == 1
+
+
+def test_a_rapporteur_group_without_its_parent_is_one_line(tmp_path):
+    res = run("plan", "check", edited(tmp_path, 'group = "SG1 RGs"\nparent = "SG1"\n', 'group = "SG1 RGs"\n'))
+    assert res.exit_code == 2 and res.stderr.count("\n") == 1
+    assert "plan: meeting 'SG1 RGs spring 2026': a rapporteur-group needs parent (the group of its study group) for res1." in res.stderr
+
+
+def test_a_window_measured_from_a_meeting_the_plan_lacks_is_a_finding(tmp_path):
+    path = tmp_path / "plan.toml"
+    path.write_text(EXAMPLE.read_text().replace('kind = "tdag"', 'kind = "event"'))
+    res = run("plan", "check", path)
+    assert res.exit_code == 3
+    assert ("breach: no TDAG meeting before the opening of WTDC in the plan to measure from; a coordination meeting of the RPM chairs "
+            "and vice-chairs is held in conjunction with the last TDAG meeting before WTDC (Res. 31 item 2, shall)") in res.stdout
 
 
 def test_agenda_in_date_order_with_from_and_to():
@@ -163,3 +185,17 @@ def test_agenda_lists_the_lists_of_questions_and_the_other_reading_date(tmp_path
     items = json.loads(run("plan", "agenda", path, "--format", "json").stdout)["items"]
     (t,) = [i for i in items if i["meeting"] == "meetings of 2027"]
     assert t["date"] == "2026-10-18" and t["other_reading_date"] == "2027-01-19" and t["counted_from"] == "TDAG January 2027 (2027-01-18)"
+    assert t["other_reading"] == "read with TDAG left out (only the study groups' own meetings): the first is SG1 RGs spring 2027 (2027-04-19), due 2027-01-19"
+    plain = json.loads(run("plan", "agenda", EXAMPLE, "--format", "json").stdout)["items"]
+    assert all("other_reading" not in i for i in plain if i["meeting"] == "meetings of 2027")  # the same first meeting on both readings
+
+
+def test_agenda_other_reading_of_a_year_without_a_study_group_meeting(tmp_path):
+    path = tmp_path / "plan.toml"
+    path.write_text('[study_period]\nname = "2026–2029"\nwtdc_closed = 2025-11-28\n'
+                    'next_wtdc = { name = "WTDC-29", opens = 2029-11-05, closes = 2029-11-16 }\n\n'
+                    '[[meeting]]\nkind = "tdag"\nname = "TDAG-26"\nopens = 2026-05-11\ncloses = 2026-05-14\n')
+    items = json.loads(run("plan", "agenda", path, "--format", "json").stdout)["items"]
+    (t,) = [i for i in items if i["meeting"] == "meetings of 2026"]
+    assert t["counted_from"] == "TDAG-26 (2026-05-11)" and t["other_reading_date"] is None
+    assert t["other_reading"] == "read with TDAG left out (only the study groups' own meetings): no such meeting that year"

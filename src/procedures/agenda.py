@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from procedures.deadlines import Deadline, MissingEvent, evaluate, evaluate_applicable
 from procedures.loader import Ruleset
+from procedures.models import DeadlineRule
 from procedures.plan import PlanFile, PlanMeeting
 from procedures.timetable import OPENS, CLOSES, acting, opening_warning
 
@@ -97,32 +98,44 @@ def opening_warnings(rs: Ruleset, plan: PlanFile, dated: bool = False) -> list:
 def _period_items(rs: Ruleset, plan: PlanFile, bounds: dict, undated: list) -> list[Item]:
     """The study period's own deadlines: once for the period, or once a year from the year's first meeting (§ 3.7.4)."""
     out: list[Item] = []
-    done_by_year = {y.year: y.done for y in plan.year}
     label = f"study period {plan.study_period.name}"
     for rule in rs.deadlines().values():
         if PERIOD_SUBJECT not in rule.applies_to:
             continue
-        if FIRST_OF_YEAR not in rs.events_behind(rule.id):
-            try:
-                d = evaluate(rs, rule.id, bounds)
-            except MissingEvent:
-                undated.append((label, rule.id))
-                continue
-            out.append(Item(label, PERIOD_SUBJECT, d, plan.study_period.done.get(rule.done_in_plan or "")))
+        if FIRST_OF_YEAR in rs.events_behind(rule.id):
+            out += _yearly_items(rs, plan, rule, bounds)
             continue
-        other = rule.anchor_kinds_other_reading
-        other_first = first_meetings(plan, other.kinds) if other else {}
-        for year, first in first_meetings(plan, rule.anchor_kinds).items():
-            d = evaluate(rs, rule.id, {FIRST_OF_YEAR: first.opens, **bounds})
-            done = done_by_year.get(year, {}).get(rule.done_in_plan or "")
-            alt = other_first.get(year)
-            other_date, note = None, None
-            if other and (alt is None or alt.opens != first.opens):
-                other_date = evaluate(rs, rule.id, {FIRST_OF_YEAR: alt.opens, **bounds}).date if alt else None
-                where = f"the first is {alt.name} ({alt.opens}), due {other_date}" if alt else "no such meeting that year"
-                note = f"{other.summary[0].lower()}{other.summary[1:]}: {where}"
-            out.append(Item(f"meetings of {year}", PERIOD_SUBJECT, d, done, other_date, note, f"{first.name} ({first.opens})"))
+        try:
+            d = evaluate(rs, rule.id, bounds)
+        except MissingEvent:
+            undated.append((label, rule.id))
+            continue
+        out.append(Item(label, PERIOD_SUBJECT, d, plan.study_period.done.get(rule.done_in_plan or "")))
     return out
+
+
+def _yearly_items(rs: Ruleset, plan: PlanFile, rule: DeadlineRule, bounds: dict) -> list[Item]:
+    """A deadline counted from each year's first meeting, with the other reading of which meetings count (§ 3.7.4)."""
+    done_by_year = {y.year: y.done for y in plan.year}
+    other = rule.anchor_kinds_other_reading
+    other_first = first_meetings(plan, other.kinds) if other else {}
+    out = []
+    for year, first in first_meetings(plan, rule.anchor_kinds).items():
+        d = evaluate(rs, rule.id, {FIRST_OF_YEAR: first.opens, **bounds})
+        done = done_by_year.get(year, {}).get(rule.done_in_plan or "")
+        other_date, note = _other_first(rs, rule, first, other_first.get(year), bounds) if other else (None, None)
+        out.append(Item(f"meetings of {year}", PERIOD_SUBJECT, d, done, other_date, note, f"{first.name} ({first.opens})"))
+    return out
+
+
+def _other_first(rs: Ruleset, rule: DeadlineRule, first: PlanMeeting, alt: PlanMeeting | None, bounds: dict) -> tuple[dt.date | None, str | None]:
+    """On the other reading of the year's first meeting: the date it gives and why, when it is another meeting."""
+    if alt is not None and alt.opens == first.opens:
+        return None, None
+    other = rule.anchor_kinds_other_reading
+    other_date = evaluate(rs, rule.id, {FIRST_OF_YEAR: alt.opens, **bounds}).date if alt else None
+    where = f"the first is {alt.name} ({alt.opens}), due {other_date}" if alt else "no such meeting that year"
+    return other_date, f"{other.summary[0].lower()}{other.summary[1:]}: {where}"
 
 
 def first_meetings(plan: PlanFile, kinds: list[str] | None = None) -> dict[int, PlanMeeting]:

@@ -10,7 +10,7 @@ aliases (``APPOINTMENT_ALIASES``, ``ATTENDANCE_ALIASES``).
 
 Every row is either used or reported as an error with its line; the role
 rules (``[[role]]`` in the rule files) say what is counted and for whom. The
-counting methods are named by the rules' ``measure``: posts, questions,
+counting methods are named by the rules' ``counting``: posts, questions,
 consecutive-absences; and the rules' ``per`` says over what: each person, each
 study group and regional organization, each Question, each named study group,
 or the whole list. Posts outside the study groups (ISCG vice-chairs, § 11.11)
@@ -157,13 +157,28 @@ def role_name(text: str) -> str:
     return term(text)
 
 
+@dataclass(frozen=True)
+class _Needs:
+    """What the role rules ask of a row: the roles whose post is for a Question, and those from a regional organization."""
+
+    question: frozenset[str]
+    organization: frozenset[str]
+
+
+def _needs(rules: list[RoleRule]) -> _Needs:
+    return _Needs(frozenset(r for rule in rules if rule.counting == "questions" or rule.per == "question" for r in rule.counts),
+                  frozenset(r for rule in rules if rule.per == "study-group-and-organization" for r in rule.counts))
+
+
+def _appointment_key(appt: Appointment | None) -> tuple:
+    """What makes two rows the same post: person, role, study group and Question."""
+    return (appt.key, appt.role, group_key(appt.study_group), normalise(appt.question)) if appt else ()
+
+
 def read_appointments(rs: Ruleset, source: Path | BinaryIO | IO[str], name: str, sheet: str | None = None) -> Rows:
     """Read and check an appointments table (a path or a stream, binary or text); every row becomes an Appointment or a RowError."""
-    rules = rs.of_kind(RoleRule)
-    needs_question = {r for rule in rules if rule.counting == "questions" or rule.per == "question" for r in rule.counts}
-    needs_org = {r for rule in rules if rule.per == "study-group-and-organization" for r in rule.counts}
+    needs = _needs(rs.of_kind(RoleRule))
     orgs = rs.regional_organizations if rs.head.regional_organizations else None
-    roles = rs.spec.roles
     out = Rows(name)
     table, out.ignored, records = _records(source, name, sheet, APPOINTMENT_COLUMNS, APPOINTMENT_OPTIONAL, APPOINTMENT_ALIASES)
     out.read_as = table.encoding_warning()
@@ -171,9 +186,8 @@ def read_appointments(rs: Ruleset, source: Path | BinaryIO | IO[str], name: str,
         for line, row, problem in records:
             appt = None
             if problem is None:
-                problem, appt = _appointment(line, row, roles, needs_question, needs_org, orgs)
-            key = (appt.key, appt.role, group_key(appt.study_group), normalise(appt.question)) if appt else ()
-            out.add(line, problem, appt, key, f"the post ({appt.post()}) of " if appt else "")
+                problem, appt = _appointment(line, row, rs.spec.roles, needs.question, needs.organization, orgs)
+            out.add(line, problem, appt, _appointment_key(appt), f"the post ({appt.post()}) of " if appt else "")
     return out
 
 
@@ -423,10 +437,15 @@ def _per_group(rs: Ruleset, rule: RoleRule, appointments: list[Appointment], res
             result.not_checked.append(f"{rule.id}: {group} lists no {'/'.join(rule.counts)}, so {rule.quantity} are not counted")
             continue
         for code in codes:
-            mine = [a.person for a in here if a.organization == code]
-            detail = f" ({', '.join(mine)})" if mine else ""
-            subject = f"{group}, {code}"
-            _add(result, judge(rule, Fraction(len(mine)), subject=subject, detail=detail), subject)
+            _per_organization(rule, group, code, here, result)
+
+
+def _per_organization(rule: RoleRule, group: str, code: str, here: list[Appointment], result: AppointmentsResult) -> None:
+    """The posts of one study group held by people from one regional organization, judged against the rule."""
+    mine = [a.person for a in here if a.organization == code]
+    detail = f" ({', '.join(mine)})" if mine else ""
+    subject = f"{group}, {code}"
+    _add(result, judge(rule, Fraction(len(mine)), subject=subject, detail=detail), subject)
 
 
 def longest_absence(meetings: Iterable[Attendance]) -> list[Attendance]:

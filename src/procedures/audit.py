@@ -92,28 +92,34 @@ def _years_words(years) -> str:
     return spans[0] if len(spans) == 1 else ", ".join(spans[:-1]) + " and " + spans[-1]
 
 
+def _window_skips(rs: Ruleset, plan: PlanFile, covers: str) -> list[str]:
+    """The window rules measured on the study period's last year, skipped when the plan does not reach it."""
+    if plan.covers_whole():
+        return []
+    whole, wtdc = plan.study_period.years(), plan.study_period.next_wtdc
+    return [f"{rule.cite.label()} ({_lower(rule.summary)}): it needs {whole[-1]}, the study period's last year "
+            f"(before {wtdc.name}), and {covers}" for rule in rs.of_kind(WindowRule) if _needs_whole_period(rule)]
+
+
+def _frequency_skips(rs: Ruleset, covers: str, declared: bool, missing: list[int]) -> list[str]:
+    """The counts of meetings per year, skipped for the years the plan does not cover."""
+    counted = sorted((r for r in rs.of_kind(FrequencyRule) if r.at_least or r.at_most is not None or r.in_conjunction),
+                     key=lambda r: r.cite.sort_key())
+    if not counted:
+        return []
+    how = "" if declared else " (inferred from its meetings; declare study_period.covers to say otherwise)"
+    return [f"meetings per year ({', '.join(r.cite.label() for r in counted)}) in {_years_words(missing)}: "
+            f"{covers}{how}, not {_years_words(missing)}"]
+
+
 def _not_checked(rs: Ruleset, plan: PlanFile) -> list[str]:
     """What the audit skips for a plan covering part of the study period, and why."""
     years, declared = plan.covered()
-    whole = plan.study_period.years()
-    missing = [y for y in whole if y not in years]
+    missing = [y for y in plan.study_period.years() if y not in years]
     if not missing:
         return []
     covers = f"the plan covers {_years_words(years)}" if years else "the plan covers none of the study period's years"
-    out = []
-    if not plan.covers_whole():
-        wtdc = plan.study_period.next_wtdc
-        for rule in rs.of_kind(WindowRule):
-            if _needs_whole_period(rule):
-                out.append(f"{rule.cite.label()} ({_lower(rule.summary)}): it needs {whole[-1]}, the study period's last year "
-                           f"(before {wtdc.name}), and {covers}")
-    counted = sorted((r for r in rs.of_kind(FrequencyRule) if r.at_least or r.at_most is not None or r.in_conjunction),
-                     key=lambda r: r.cite.sort_key())
-    how = "" if declared else " (inferred from its meetings; declare study_period.covers to say otherwise)"
-    if counted:
-        out.append(f"meetings per year ({', '.join(r.cite.label() for r in counted)}) in {_years_words(missing)}: "
-                   f"{covers}{how}, not {_years_words(missing)}")
-    return out
+    return _window_skips(rs, plan, covers) + _frequency_skips(rs, covers, declared, missing)
 
 
 def _done_checks(rs: Ruleset, plan: PlanFile) -> tuple[list[Finding], int]:
@@ -160,47 +166,86 @@ def _last_before(plan: PlanFile, kinds: list[str], day) -> PlanMeeting | None:
     return max(before, key=lambda m: m.opens) if before else None
 
 
+@dataclass(frozen=True)
+class _Window:
+    """Where a window rule is measured from in a plan, and the dates it gives."""
+
+    anchor: dt.date
+    #: The meeting measured from (Res. 31 item 6: the last TDAG before WTDC), or None for an event.
+    anchor_meeting: PlanMeeting | None
+    earliest: dt.date | None
+    latest: dt.date | None
+    #: The finding's dates: the bounds and the anchor.
+    bounds: dict
+
+
+def _events(plan: PlanFile) -> dict[str, dt.date]:
+    return {WTDC_OPENS: plan.study_period.next_wtdc.opens, WTDC_CLOSED: plan.study_period.wtdc_closed}
+
+
+def _anchor(rs: Ruleset, plan: PlanFile, rule: WindowRule) -> tuple[dt.date, PlanMeeting | None, dict] | Finding:
+    """The anchor's date and meeting, with its dates; a finding when the plan has no meeting to measure from."""
+    events = _events(plan)
+    am = rule.anchor_meeting
+    if not am:
+        if rule.anchor not in events:
+            raise InputError(f"rule {rule.id} is anchored on '{rule.anchor}', which a plan does not date")
+        return events[rule.anchor], None, {rule.anchor: events[rule.anchor].isoformat()}
+    if am.last_before not in events:
+        raise InputError(f"rule {rule.id} is measured before '{am.last_before}', which a plan does not date")
+    meeting = _last_before(plan, am.kinds, events[am.last_before])
+    if meeting is None:
+        return Finding(rule.id, rule.cite.label(), rule.modality,
+                       f"no {rs.spec.kinds_words(am.kinds)} meeting before {rs.spec.words(am.last_before)} in the plan to measure from; {_lower(rule.summary)}")
+    anchor = getattr(meeting, am.date_of)
+    return anchor, meeting, {"anchor_meeting": meeting.name, "anchor_date": anchor.isoformat()}
+
+
+def _window(rs: Ruleset, plan: PlanFile, rule: WindowRule) -> _Window | Finding:
+    """The rule's anchor and bounds for this plan (or the finding that there is nothing to measure from)."""
+    found = _anchor(rs, plan, rule)
+    if isinstance(found, Finding):
+        return found
+    anchor, meeting, where = found
+    earliest = shift(anchor, rule.earliest, rs.head.day_counting, rs.calendar)[0] if rule.earliest else None
+    latest = shift(anchor, rule.latest, rs.head.day_counting, rs.calendar)[0] if rule.latest else None
+    bounds = {"earliest": earliest.isoformat() if earliest else None, "latest": latest.isoformat() if latest else None, **where}
+    return _Window(anchor, meeting, earliest, latest, bounds)
+
+
+def _window_meetings(rs: Ruleset, rule: WindowRule, window: _Window, candidates: list[PlanMeeting]) -> tuple[list[Finding], int]:
+    """Each meeting the rule measures (per group; the last one only for "the last before"): in its bounds, with its anchor."""
+    findings, checked = [], 0
+    for meetings in _groups(candidates, rule.per_group).values():
+        for m in meetings[-1:] if rule.select == "last-before" else meetings:
+            checked += 1
+            if window.earliest or window.latest:
+                findings += _bounds_finding(rule, m, window.earliest, window.latest, window.bounds)
+            if rule.in_conjunction and m is not window.anchor_meeting:
+                findings += _with_anchor_finding(rs, rule, m, window.anchor_meeting)
+    return findings, checked
+
+
+def _one_window(rs: Ruleset, plan: PlanFile, rule: WindowRule) -> tuple[list[Finding], int]:
+    window = _window(rs, plan, rule)
+    if isinstance(window, Finding):
+        return [window], 1
+    candidates = [m for m in plan.meeting if m.kind in rule.applies_to and (rule.select == "each" or m.opens < window.anchor)]
+    if not candidates:
+        where = "" if rule.select == "each" else f" before {rule.anchor_words(rs.spec)}"
+        return [Finding(rule.id, rule.cite.label(), rule.modality,
+                        f"no {rs.spec.kinds_words(rule.applies_to)} meeting{where} in the plan; {_lower(rule.summary)}", window.bounds)], 1
+    return _window_meetings(rs, rule, window, candidates)
+
+
 def _window_checks(rs: Ruleset, plan: PlanFile) -> tuple[list[Finding], int]:
     findings, checked = [], 0
-    events = {WTDC_OPENS: plan.study_period.next_wtdc.opens, WTDC_CLOSED: plan.study_period.wtdc_closed}
     for rule in rs.of_kind(WindowRule):
         if _needs_whole_period(rule) and not plan.covers_whole():
             continue  # named in the audit's not_checked
-        cite = rule.cite.label()
-        anchor_meeting = None
-        if rule.anchor_meeting:
-            am = rule.anchor_meeting
-            if am.last_before not in events:
-                raise InputError(f"rule {rule.id} is measured before '{am.last_before}', which a plan does not date")
-            anchor_meeting = _last_before(plan, am.kinds, events[am.last_before])
-            if anchor_meeting is None:
-                checked += 1
-                findings.append(Finding(rule.id, cite, rule.modality, f"no {rs.spec.kinds_words(am.kinds)} meeting before {rs.spec.words(am.last_before)} in the plan to measure from; {_lower(rule.summary)}"))
-                continue
-            anchor = getattr(anchor_meeting, am.date_of)
-            bounds = {"anchor_meeting": anchor_meeting.name, "anchor_date": anchor.isoformat()}
-        else:
-            if rule.anchor not in events:
-                raise InputError(f"rule {rule.id} is anchored on '{rule.anchor}', which a plan does not date")
-            anchor = events[rule.anchor]
-            bounds = {rule.anchor: anchor.isoformat()}
-        earliest = shift(anchor, rule.earliest, rs.head.day_counting, rs.calendar)[0] if rule.earliest else None
-        latest = shift(anchor, rule.latest, rs.head.day_counting, rs.calendar)[0] if rule.latest else None
-        bounds = {"earliest": earliest.isoformat() if earliest else None, "latest": latest.isoformat() if latest else None, **bounds}
-        candidates = [m for m in plan.meeting if m.kind in rule.applies_to and (rule.select == "each" or m.opens < anchor)]
-        if not candidates:
-            checked += 1
-            where = "" if rule.select == "each" else f" before {rule.anchor_words(rs.spec)}"
-            findings.append(Finding(rule.id, cite, rule.modality, f"no {rs.spec.kinds_words(rule.applies_to)} meeting{where} in the plan; {_lower(rule.summary)}", bounds))
-            continue
-        for meetings in _groups(candidates, rule.per_group).values():
-            chosen = meetings[-1:] if rule.select == "last-before" else meetings
-            for m in chosen:
-                checked += 1
-                if earliest or latest:
-                    findings += _bounds_finding(rule, m, earliest, latest, bounds)
-                if rule.in_conjunction and m is not anchor_meeting:
-                    findings += _with_anchor_finding(rs, rule, m, anchor_meeting)
+        found, n = _one_window(rs, plan, rule)
+        findings += found
+        checked += n
     return findings, checked
 
 
@@ -289,26 +334,33 @@ def other_reading_words(near: Nearness) -> str:
 def _frequency_checks(rs: Ruleset, plan: PlanFile) -> tuple[list[Finding], int]:
     """Each frequency rule, each group and year: how often, with whom (in conjunction), and not with whom."""
     findings, checked = [], 0
-    years = plan.covered()[0]  # the years the plan covers; the others are named in the audit's not_checked
     for rule in rs.of_kind(FrequencyRule):
         own = [m for m in plan.meeting if m.kind in rule.applies_to]
-        groups = _groups(own, rule.per_group) or {"": []}
-        for group, meetings in groups.items():
-            label = f"{group} " if group else f"{rs.spec.kinds_words(rule.applies_to)} "
-            for year in years:
-                checked += 1
-                that_year = [m for m in meetings if m.opens.year == year]
-                findings += _count_in_year(rule, label, year, that_year)
-                if rule.in_conjunction and that_year:
-                    findings += _in_conjunction(rs, plan, rule, label, year, that_year)
-            if rule.not_in_conjunction:
-                found, n = _not_in_conjunction(rs, plan, rule, meetings)
-                findings += found
-                checked += n
+        for group, meetings in (_groups(own, rule.per_group) or {"": []}).items():
+            found, n = _group_checks(rs, plan, rule, group, meetings)
+            findings += found
+            checked += n
         if rule.before_each:
             found, n = _before_each(rs, rule, own, plan)
             findings += found
             checked += n
+    return findings, checked
+
+
+def _group_checks(rs: Ruleset, plan: PlanFile, rule: FrequencyRule, group: str, meetings: list[PlanMeeting]) -> tuple[list[Finding], int]:
+    """One group's meetings: each year the plan covers (how often, with whom), then not with whom."""
+    findings, checked = [], 0
+    label = f"{group} " if group else f"{rs.spec.kinds_words(rule.applies_to)} "
+    for year in plan.covered()[0]:  # the years the plan covers; the others are named in the audit's not_checked
+        checked += 1
+        that_year = [m for m in meetings if m.opens.year == year]
+        findings += _count_in_year(rule, label, year, that_year)
+        if rule.in_conjunction and that_year:
+            findings += _in_conjunction(rs, plan, rule, label, year, that_year)
+    if rule.not_in_conjunction:
+        found, n = _not_in_conjunction(rs, plan, rule, meetings)
+        findings += found
+        checked += n
     return findings, checked
 
 
@@ -329,52 +381,84 @@ def _count_in_year(rule: FrequencyRule, label: str, year: int, that_year: list[P
     return out
 
 
-def _in_conjunction(rs: Ruleset, plan: PlanFile, rule: FrequencyRule, label: str, year: int, that_year: list[PlanMeeting]) -> list[Finding]:
-    """Enough of the year's meetings in conjunction with the named kinds (on the reading used; the other shown)."""
+@dataclass(frozen=True)
+class _Linked:
+    """How many of a year's meetings are held in conjunction with the named kinds, on each reading."""
+
+    used: int
+    other: int
+
+
+def _linked(rs: Ruleset, plan: PlanFile, rule: FrequencyRule, that_year: list[PlanMeeting]) -> _Linked:
     conj = rule.in_conjunction
-    linked, linked_other = 0, 0
+    used, other = 0, 0
     for m in that_year:
         if conj.relation == "parent" and not m.parent:
             raise InputError(f"plan: meeting '{m.name}': a {m.kind} needs parent (the group of its study group) for {rule.id}")
         others = [o for o in plan.meeting if o.kind in conj.kinds and (conj.relation == "any" or o.group_name == m.parent)]
         verdicts = [conjunction(m, o, conj, rs.calendar) for o in others]
-        linked += any(v[0] for v in verdicts)
-        linked_other += any(v[1] for v in verdicts)
+        used += any(v[0] for v in verdicts)
+        other += any(v[1] for v in verdicts)
+    return _Linked(used, other)
+
+
+def _in_conjunction(rs: Ruleset, plan: PlanFile, rule: FrequencyRule, label: str, year: int, that_year: list[PlanMeeting]) -> list[Finding]:
+    """Enough of the year's meetings in conjunction with the named kinds (on the reading used; the other shown)."""
+    conj = rule.in_conjunction
+    linked = _linked(rs, plan, rule, that_year)
     need = rule.in_conjunction_at_least
     with_what = f"its {'parent ' if conj.relation == 'parent' else ''}{rs.spec.kinds_words(conj.kinds)} (within {days(conj.within_days)})"
-    other_ok = None if conj.other_reading_working_days is None else linked_other >= need
+    other_ok = None if conj.other_reading_working_days is None else linked.other >= need
     dates, names = _year_dates(year, that_year)
     cite = rule.cite.label()
-    if linked < need:
+    if linked.used < need:
         return [Finding(rule.id, cite, rule.modality, f"{label}has no meeting in {year} held in conjunction with {with_what}", dates, names,
-                        f"{other_reading_words(conj)}, {linked_other} would be" if other_ok else None)]
+                        f"{other_reading_words(conj)}, {linked.other} would be" if other_ok else None)]
     if other_ok is False:
         return [Finding(rule.id, cite, rule.modality,
-                        f"{label}has {linked} meeting{'s' if linked != 1 else ''} in {year} held in conjunction with {with_what} only on that reading",
-                        dates, names, f"{other_reading_words(conj)}, {linked_other} {'is' if linked_other == 1 else 'are'}", note=True)]
+                        f"{label}has {linked.used} meeting{'s' if linked.used != 1 else ''} in {year} held in conjunction with {with_what} only on that reading",
+                        dates, names, f"{other_reading_words(conj)}, {linked.other} {'is' if linked.other == 1 else 'are'}", note=True)]
+    return []
+
+
+@dataclass(frozen=True)
+class _Clash:
+    """The meetings of the kinds to avoid that one meeting is held in conjunction with, on each reading."""
+
+    used: list[PlanMeeting]
+    other: list[PlanMeeting]
+    #: Whether the two readings disagree on whether there is a clash at all.
+    differs: bool
+
+
+def _clash(rs: Ruleset, plan: PlanFile, rule: FrequencyRule, m: PlanMeeting) -> _Clash:
+    avoid = rule.not_in_conjunction
+    pairs = [(o, conjunction(m, o, avoid, rs.calendar)) for o in plan.meeting if o.kind in avoid.kinds and o is not m]
+    used = [o for o, v in pairs if v[0]]
+    other = [o for o, v in pairs if v[1]]
+    return _Clash(used, other, avoid.other_reading_working_days is not None and bool(used) != bool(other))
+
+
+def _clash_findings(rs: Ruleset, rule: FrequencyRule, m: PlanMeeting, clash: _Clash) -> list[Finding]:
+    avoid = rule.not_in_conjunction
+    dates = {"opens": m.opens.isoformat(), "closes": m.closes.isoformat()}
+    if clash.used:
+        verb = "overlaps" if avoid.within_days == 0 else "is held in conjunction with"
+        return [Finding(rule.id, rule.cite.label(), rule.modality, f"{_span(m)} {verb} {', '.join(_span(o) for o in clash.used)}",
+                        dates, (m.name, *(o.name for o in clash.used)), f"{other_reading_words(avoid)}, it is not" if clash.differs else None)]
+    if clash.differs:
+        return [Finding(rule.id, rule.cite.label(), rule.modality,
+                        f"{_span(m)} is not held in conjunction with any {rs.spec.kinds_words(avoid.kinds)} meeting on the reading used",
+                        dates, (m.name, *(o.name for o in clash.other)),
+                        f"{other_reading_words(avoid)}, it is, with {', '.join(_span(o) for o in clash.other)}", note=True)]
     return []
 
 
 def _not_in_conjunction(rs: Ruleset, plan: PlanFile, rule: FrequencyRule, meetings: list[PlanMeeting]) -> tuple[list[Finding], int]:
     """No meeting held in conjunction with (or overlapping) the kinds to avoid (on the reading used; the other shown)."""
-    avoid = rule.not_in_conjunction
-    cite = rule.cite.label()
     out = []
     for m in meetings:
-        pairs = [(o, conjunction(m, o, avoid, rs.calendar)) for o in plan.meeting if o.kind in avoid.kinds and o is not m]
-        clash = [o for o, v in pairs if v[0]]
-        clash_other = [o for o, v in pairs if v[1]]
-        differs = avoid.other_reading_working_days is not None and bool(clash) != bool(clash_other)
-        dates = {"opens": m.opens.isoformat(), "closes": m.closes.isoformat()}
-        if clash:
-            verb = "overlaps" if avoid.within_days == 0 else "is held in conjunction with"
-            out.append(Finding(rule.id, cite, rule.modality, f"{_span(m)} {verb} {', '.join(_span(o) for o in clash)}",
-                               dates, (m.name, *(o.name for o in clash)), f"{other_reading_words(avoid)}, it is not" if differs else None))
-        elif differs:
-            out.append(Finding(rule.id, cite, rule.modality,
-                               f"{_span(m)} is not held in conjunction with any {rs.spec.kinds_words(avoid.kinds)} meeting on the reading used",
-                               dates, (m.name, *(o.name for o in clash_other)),
-                               f"{other_reading_words(avoid)}, it is, with {', '.join(_span(o) for o in clash_other)}", note=True))
+        out += _clash_findings(rs, rule, m, _clash(rs, plan, rule, m))
     return out, len(meetings)
 
 

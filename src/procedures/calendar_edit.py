@@ -274,23 +274,33 @@ def _split(text: str, path: Path) -> tuple[str, str]:
 def _set_calendar_key(text: str, key: str, value: str, path: Path) -> str:
     """Set a one-line ``key = value`` in the [calendar] table (added after its header when absent)."""
     lines = text.split("\n")
-    start = next((i for i, line in enumerate(lines) if re.match(r"^\s*\[\s*calendar\s*\]\s*(#.*)?$", line)), None)
-    if start is None:
-        raise RuleFileError(str(path), None, "has no [calendar] table", "add it (see docs/rule-format.md)")
-    end = next((i for i in range(start + 1, len(lines)) if _HEADER.match(lines[i])), len(lines))
+    start, end = _calendar_table(lines, path)
     pattern = re.compile(rf"^(\s*{key}\s*=\s*)([^#]*?)(\s*#.*)?$")
     for i in range(start + 1, end):
         m = pattern.match(lines[i])
         if m:
-            try:
-                tomllib.loads(f"x = {m.group(2)}")
-            except tomllib.TOMLDecodeError:
-                raise RuleFileError(str(path), None, f"[calendar].{key} spans several lines", f"write it on one line: {key} = …") from None
+            _one_line(m.group(2), key, path)
             lines[i] = f"{m.group(1)}{value}{m.group(3) or ''}"
             return "\n".join(lines)
     last = max(i for i in range(start, end) if lines[i].strip() and not lines[i].lstrip().startswith("#"))
     lines.insert(last + 1, f"{key} = {value}")
     return "\n".join(lines)
+
+
+def _calendar_table(lines: list[str], path: Path) -> tuple[int, int]:
+    """The line of the [calendar] header and the line after its table's last."""
+    start = next((i for i, line in enumerate(lines) if re.match(r"^\s*\[\s*calendar\s*\]\s*(#.*)?$", line)), None)
+    if start is None:
+        raise RuleFileError(str(path), None, "has no [calendar] table", "add it (see docs/rule-format.md)")
+    return start, next((i for i in range(start + 1, len(lines)) if _HEADER.match(lines[i])), len(lines))
+
+
+def _one_line(value: str, key: str, path: Path) -> None:
+    """A value the edit can replace: complete on its line (not an array or string spanning several)."""
+    try:
+        tomllib.loads(f"x = {value}")
+    except tomllib.TOMLDecodeError:
+        raise RuleFileError(str(path), None, f"[calendar].{key} spans several lines", f"write it on one line: {key} = …") from None
 
 
 def _checked(text: str, path: Path, coverage: bool = True) -> CalendarFile:

@@ -58,34 +58,38 @@ def document_types(rs: Ruleset) -> list[str]:
     return sorted({s for r in page_rules(rs) for s in r.applies_to})
 
 
-def check_document(rs: Ruleset, doc_type: str, inputs: dict[str, int], flags: frozenset[str] = frozenset(),
-                   names: dict[str, str] = INPUTS) -> DocumentResult:
-    """Every page limit of a document type, each against the input its measure names.
-
-    ``names`` are what messages call the inputs: the command's options, or the form's fields.
-    """
+def _type_of(rs: Ruleset, doc_type: str) -> str:
+    """The document type, stripped, if a page limit applies to it."""
     types = document_types(rs)
     doc_type = doc_type.strip()
     if doc_type not in types:
         from procedures.vocabulary import not_one_of
 
         raise InputError(not_one_of("document type", doc_type, types))
+    return doc_type
+
+
+def _check_inputs(rs: Ruleset, doc_type: str, inputs: dict[str, int], flags: frozenset[str], names: dict[str, str]) -> None:
+    """The inputs are known, include the pages, apply to the type, and add up (the Question's total counts this report)."""
     unknown = [k for k in inputs if k not in INPUTS]
     if unknown:
         raise InputError(f"unknown input(s) {', '.join(unknown)}; use {', '.join(INPUTS)}")
     if "pages" not in inputs:
         raise InputError(f"the number of pages is missing; give {names['pages']}")
-    # limits in paragraph order, thresholds (which note, never fault) after them
-    rules = sorted((r for r in page_rules(rs) if doc_type in r.applies_to), key=lambda r: (r.threshold, r.cite.sort_key(), r.id))
-    situation = flags | {doc_type}
     read = measures_read(rs, doc_type, flags)
     for name in inputs:
         if name not in read:
+            types = document_types(rs)
             raise InputError(f"{names[name]} does not apply to a {doc_type}: none of its page limits reads {name} "
                              f"(it applies to {', '.join(t for t in types if name in measures_read(rs, t, flags)) or 'no document type'})")
     if QUESTION_PAGES in inputs and inputs[QUESTION_PAGES] < inputs[PAGES]:
         raise InputError(f"{names['question-pages']} {inputs['question-pages']} is less than {names['pages']} {inputs['pages']}; "
                          "the total counts this report too")
+
+
+def _judged(rules: list[LimitRule], doc_type: str, inputs: dict[str, int], flags: frozenset[str], names: dict[str, str]) -> DocumentResult:
+    """Each rule judged on the input its measure names; a rule without its input is named as not checked."""
+    situation = flags | {doc_type}
     out = DocumentResult(doc_type, [])
     for r in rules:
         if r.measure not in inputs:
@@ -98,6 +102,19 @@ def check_document(rs: Ruleset, doc_type: str, inputs: dict[str, int], flags: fr
     for res in out.results:
         out.warnings += res.warnings
     return out
+
+
+def check_document(rs: Ruleset, doc_type: str, inputs: dict[str, int], flags: frozenset[str] = frozenset(),
+                   names: dict[str, str] = INPUTS) -> DocumentResult:
+    """Every page limit of a document type, each against the input its measure names.
+
+    ``names`` are what messages call the inputs: the command's options, or the form's fields.
+    """
+    doc_type = _type_of(rs, doc_type)
+    _check_inputs(rs, doc_type, inputs, flags, names)
+    # limits in paragraph order, thresholds (which note, never fault) after them
+    rules = sorted((r for r in page_rules(rs) if doc_type in r.applies_to), key=lambda r: (r.threshold, r.cite.sort_key(), r.id))
+    return _judged(rules, doc_type, inputs, flags, names)
 
 
 def _counted(rule: LimitRule, pages: int) -> tuple[int, dict]:

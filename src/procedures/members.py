@@ -66,34 +66,45 @@ class MembersFile(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> MembersFile:
-        if len(self.member) != self.membership.count:
-            raise ValueError(f"the file lists {len(self.member)} members but membership.count is {self.membership.count}; correct one of them")
-        codes = [m.code for m in self.member]
-        twice = sorted({c for c in codes if codes.count(c) > 1})
-        if twice:
-            raise ValueError(f"code {', '.join(twice)} is given to more than one member; give each member its own code")
-        self._ambiguous_known(self._names_unique(), set(codes))
+        _count_given(self)
+        _codes_unique(self.member)
+        _ambiguous_known(self.ambiguous, {m.code for m in self.member}, _names_unique(self.member))
         return self
 
-    def _names_unique(self) -> dict[str, str]:
-        """Every code, name and alias (normalised) -> the one member it names."""
-        seen: dict[str, str] = {}
-        for m in self.member:
-            for key in m.names():
-                norm = normalise(key)
-                if norm in seen and seen[norm] != m.code:
-                    raise ValueError(f"'{key}' names both {seen[norm]} and {m.code}; each code, name and alias must be unique")
-                seen[norm] = m.code
-        return seen
 
-    def _ambiguous_known(self, seen: dict[str, str], codes: set[str]) -> None:
-        """An ambiguous name could be members of the file, and is none's own name."""
-        for a in self.ambiguous:
-            unknown = [c for c in a.could_be if c not in codes]
-            if unknown:
-                raise ValueError(f"ambiguous name '{a.name}' could be {', '.join(unknown)}, which the file does not list; use members' codes")
-            if normalise(a.name) in seen:
-                raise ValueError(f"ambiguous name '{a.name}' is also a name of {seen[normalise(a.name)]}; remove it from one of them")
+def _count_given(spec: MembersFile) -> None:
+    if len(spec.member) != spec.membership.count:
+        raise ValueError(f"the file lists {len(spec.member)} members but membership.count is {spec.membership.count}; correct one of them")
+
+
+def _codes_unique(members: list[Member]) -> None:
+    codes = [m.code for m in members]
+    twice = sorted({c for c in codes if codes.count(c) > 1})
+    if twice:
+        raise ValueError(f"code {', '.join(twice)} is given to more than one member; give each member its own code")
+
+
+def _names_unique(members: list[Member]) -> dict[str, str]:
+    """Every member's keys, normalised, to its code; a key naming two members is refused."""
+    seen: dict[str, str] = {}
+    for m in members:
+        for key in m.names():
+            norm = normalise(key)
+            if norm in seen and seen[norm] != m.code:
+                raise ValueError(f"'{key}' names both {seen[norm]} and {m.code}; each code, name and alias must be unique")
+            seen[norm] = m.code
+    return seen
+
+
+def _ambiguous_known(ambiguous: list[AmbiguousName], codes: set[str], seen: dict[str, str]) -> None:
+    """An ambiguous name could be members the file lists, and is no member's own name."""
+    for a in ambiguous:
+        unknown = [c for c in a.could_be if c not in codes]
+        if unknown:
+            raise ValueError(f"ambiguous name '{a.name}' could be {', '.join(unknown)}, which the file does not list; use members' codes")
+        if normalise(a.name) in seen:
+            raise ValueError(f"ambiguous name '{a.name}' is also a name of {seen[normalise(a.name)]}; remove it from one of them")
+
 
 def normalise(name: str) -> str:
     """Case-, accent-, punctuation-spacing-insensitive key for a name."""

@@ -61,29 +61,42 @@ def shift(anchor: dt.date, offset: Offset, counting: DayCounting, calendar: Work
 
 def _shift(anchor: dt.date, offset: Offset, counting: DayCounting, calendar: WorkingDays) -> tuple[dt.date, str]:
     sign = -1 if offset.direction == "before" else 1
-    op = "−" if sign < 0 else "+"
     if offset.unit in ("calendar-days", "weeks"):
-        days = offset.amount * (7 if offset.unit == "weeks" else 1)
-        extra = 1 if counting == "clear-days" and days > 0 else 0
-        result = anchor + dt.timedelta(days=sign * (days + extra))
-        how = f"{anchor.isoformat()} {op} {days} day(s)"
-        if offset.unit == "weeks":
-            how = f"{anchor.isoformat()} {op} {offset.amount} week(s) ({days} days)"
-        if extra:
-            how += " − 1 (clear days: the deadline day itself is excluded)" if sign < 0 else " + 1 (clear days)"
-        return result, f"{how} = {result.isoformat()}"
+        return _shift_days(anchor, offset, counting, sign)
     if offset.unit == "months":
-        result = add_months(anchor, sign * offset.amount, offset.month_end or "reject")
-        clipped = result.day != anchor.day
-        how = f"{anchor.isoformat()} {op} {offset.amount} month(s) = {result.isoformat()}"
-        if clipped:
-            how += f" (day {anchor.day} does not exist in that month: clipped to its last day)"
-        return result, how
+        return _shift_months(anchor, offset, sign)
     result = add_working_days(anchor, offset.amount, sign, calendar)
     return result, (
-        f"{anchor.isoformat()} {op} {offset.amount} working day(s), counting from the day "
+        f"{anchor.isoformat()} {_op(sign)} {offset.amount} working day(s), counting from the day "
         f"{'after' if sign > 0 else 'before'}, skipping weekends and closed days = {result.isoformat()}"
     )
+
+
+def _op(sign: int) -> str:
+    return "−" if sign < 0 else "+"
+
+
+def _shift_days(anchor: dt.date, offset: Offset, counting: DayCounting, sign: int) -> tuple[dt.date, str]:
+    """Calendar days or weeks, one more day for clear days (the deadline day itself excluded)."""
+    op = _op(sign)
+    days = offset.amount * (7 if offset.unit == "weeks" else 1)
+    extra = 1 if counting == "clear-days" and days > 0 else 0
+    result = anchor + dt.timedelta(days=sign * (days + extra))
+    how = f"{anchor.isoformat()} {op} {days} day(s)"
+    if offset.unit == "weeks":
+        how = f"{anchor.isoformat()} {op} {offset.amount} week(s) ({days} days)"
+    if extra:
+        how += " − 1 (clear days: the deadline day itself is excluded)" if sign < 0 else " + 1 (clear days)"
+    return result, f"{how} = {result.isoformat()}"
+
+
+def _shift_months(anchor: dt.date, offset: Offset, sign: int) -> tuple[dt.date, str]:
+    """Calendar months, with the rule's month-end policy for a day the month lacks."""
+    result = add_months(anchor, sign * offset.amount, offset.month_end or "reject")
+    how = f"{anchor.isoformat()} {_op(sign)} {offset.amount} month(s) = {result.isoformat()}"
+    if result.day != anchor.day:
+        how += f" (day {anchor.day} does not exist in that month: clipped to its last day)"
+    return result, how
 
 
 def apply_non_working_day(day: dt.date, policy: NonWorkingDayPolicy, calendar: WorkingDays) -> tuple[dt.date, str | None]:

@@ -25,6 +25,16 @@ def is_stdout(out: Path | None) -> bool:
 
 def check_target(out: Path, inputs: Iterable[Path] = ()) -> None:
     """Refuse a folder, a missing folder, or a file that is one of the inputs (by path or by inode)."""
+    _check_place(out)
+    for source in inputs:
+        if str(source) == "-":
+            _not_standard_input(out)
+        else:
+            _not_the_input(out, source)
+
+
+def _check_place(out: Path) -> None:
+    """A regular file (or none yet) in a folder that exists."""
     if out.is_dir():
         raise InputError(f"--out {out} is a folder; give a file name")
     if out.exists() and not out.is_file():
@@ -32,23 +42,29 @@ def check_target(out: Path, inputs: Iterable[Path] = ()) -> None:
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
         raise InputError(f"--out {out}: the folder {parent} does not exist")
-    for source in inputs:
-        if str(source) == "-" and out.exists():
-            try:
-                given, target = os.fstat(sys.stdin.fileno()), os.stat(out)
-            except (OSError, ValueError):
-                continue
-            if (given.st_dev, given.st_ino) == (target.st_dev, target.st_ino):
-                raise InputError(f"--out {out} is the file given on standard input; write the results to another file")
-            continue
-        if not source.exists() or not out.exists():
-            continue
-        try:
-            same = os.path.samefile(source, out)
-        except OSError:
-            same = False
-        if same:
-            raise InputError(f"--out {out} is the input file; write the results to another file")
+
+
+def _not_standard_input(out: Path) -> None:
+    """Not the file standard input reads (``< file`` with ``-`` as the input)."""
+    if not out.exists():
+        return
+    try:
+        given, target = os.fstat(sys.stdin.fileno()), os.stat(out)
+    except (OSError, ValueError):
+        return
+    if (given.st_dev, given.st_ino) == (target.st_dev, target.st_ino):
+        raise InputError(f"--out {out} is the file given on standard input; write the results to another file")
+
+
+def _not_the_input(out: Path, source: Path) -> None:
+    if not source.exists() or not out.exists():
+        return
+    try:
+        same = os.path.samefile(source, out)
+    except OSError:
+        same = False
+    if same:
+        raise InputError(f"--out {out} is the input file; write the results to another file")
 
 
 @contextlib.contextmanager

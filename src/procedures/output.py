@@ -32,13 +32,20 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]], width: 
     _narrow(widths, width, cells)
     lines = []
     for n, row in enumerate(cells):
-        pieces = [_wrap(c, w) for c, w in zip(row, widths)]
-        for k in range(max(len(p) for p in pieces)):
-            shown = [p[k] if k < len(p) else "" for p in pieces]
-            lines.append(GAP.join(_cell(i, c, w, n, paint) for i, (c, w) in enumerate(zip(shown, widths))).rstrip())
+        lines += _row_lines(row, widths, n, paint)
         if n == 0:
             lines.append(GAP.join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def _row_lines(row: list[str], widths: list[int], n: int, paint) -> list[str]:
+    """One row of the table: as many lines as its most wrapped cell takes."""
+    pieces = [_wrap(c, w) for c, w in zip(row, widths)]
+    lines = []
+    for k in range(max(len(p) for p in pieces)):
+        shown = [p[k] if k < len(p) else "" for p in pieces]
+        lines.append(GAP.join(_cell(i, c, w, n, paint) for i, (c, w) in enumerate(zip(shown, widths))).rstrip())
+    return lines
 
 
 def _wrap(text: str, width: int) -> list[str]:

@@ -136,38 +136,57 @@ def load_plan(path: Path, rs_for) -> tuple[PlanFile, Ruleset]:
     return parse_plan(data, str(path), rs_for)
 
 
-def parse_plan(data: dict, path: str, rs_for) -> tuple[PlanFile, Ruleset]:
-    plan, errors = validation_errors(PlanFile, data, path, label="meeting")
-    if errors:
-        raise InputError(str(errors[0]) + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""))
-    rs = rs_for(plan.study_period.wtdc_closed + dt.timedelta(days=1))
+def _first(problems: list) -> InputError:
+    """One error naming the first problem and how many more there are."""
+    return InputError(str(problems[0]) + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+
+
+def _meeting_problems(plan: PlanFile, rs: Ruleset, path: str) -> list[RuleFileError]:
+    """Each meeting: a kind the rules know, its own name, known conditions, inside the study period."""
     problems: list[RuleFileError] = []
     names: set[str] = set()
+    period = plan.study_period
     for m in plan.meeting:
         if m.kind not in rs.spec.meeting_kinds:
             problems.append(RuleFileError(path, m.name, f"kind '{m.kind}' is not a meeting kind", f"use one of {', '.join(rs.spec.meeting_kinds)}", "meeting"))
         if m.name in names:
             problems.append(RuleFileError(path, m.name, "two meetings share this name", "give each meeting its own name", "meeting"))
         names.add(m.name)
-        for c in m.conditions:
-            if c not in rs.spec.conditions:
-                problems.append(RuleFileError(path, m.name, f"unknown condition '{c}'", f"use one of {sorted(rs.spec.conditions)}", "meeting"))
-        if not plan.study_period.wtdc_closed < m.opens < plan.study_period.next_wtdc.opens:
+        problems += [RuleFileError(path, m.name, f"unknown condition '{c}'", f"use one of {sorted(rs.spec.conditions)}", "meeting")
+                     for c in m.conditions if c not in rs.spec.conditions]
+        if not period.wtdc_closed < m.opens < period.next_wtdc.opens:
             problems.append(RuleFileError(path, m.name, f"opens {m.opens}, outside the study period", "move it between the two WTDCs or correct the study period", "meeting"))
+    return problems
+
+
+def _covers_problems(plan: PlanFile, path: str) -> list[RuleFileError]:
+    """The years the plan says it covers: inside the study period's, and holding every meeting of it."""
     covers, whole = plan.study_period.covers, plan.study_period.years()
-    if covers and not (whole.start <= covers.first_year and covers.last_year < whole.stop):
-        problems.append(RuleFileError(path, "study_period", f"covers {covers.first_year}–{covers.last_year}, outside the study period's years "
-                                      f"({whole.start}–{whole.stop - 1})", "correct covers or the study period's dates", "entry"))
-    elif covers:
-        for m in plan.meeting:
-            if m.opens.year in whole and not covers.first_year <= m.opens.year <= covers.last_year:
-                problems.append(RuleFileError(path, m.name, f"opens {m.opens}, outside the years the plan covers ({covers.first_year}–{covers.last_year})",
-                                              "widen study_period.covers or correct the meeting's dates", "meeting"))
+    if not covers:
+        return []
+    if not (whole.start <= covers.first_year and covers.last_year < whole.stop):
+        return [RuleFileError(path, "study_period", f"covers {covers.first_year}–{covers.last_year}, outside the study period's years "
+                              f"({whole.start}–{whole.stop - 1})", "correct covers or the study period's dates", "entry")]
+    return [RuleFileError(path, m.name, f"opens {m.opens}, outside the years the plan covers ({covers.first_year}–{covers.last_year})",
+                          "widen study_period.covers or correct the meeting's dates", "meeting")
+            for m in plan.meeting if m.opens.year in whole and not covers.first_year <= m.opens.year <= covers.last_year]
+
+
+def _done_problems(plan: PlanFile, rs: Ruleset, path: str) -> list[RuleFileError]:
+    """Every ``done`` entry (of a meeting, the study period, a year) records something a rule checks."""
     known_done = {r.done_in_plan for r in rs.deadlines().values() if r.done_in_plan}
-    for where, done in [(m.name, m.done) for m in plan.meeting] + [("study_period", plan.study_period.done)] + [(f"year {y.year}", y.done) for y in plan.year]:
-        for key in done:
-            if key not in known_done:
-                problems.append(RuleFileError(path, where, f"done records '{key}', which no rule checks", f"use one of {sorted(known_done)}", "meeting" if where in names else "entry"))
+    names = {m.name for m in plan.meeting}
+    places = [(m.name, m.done) for m in plan.meeting] + [("study_period", plan.study_period.done)] + [(f"year {y.year}", y.done) for y in plan.year]
+    return [RuleFileError(path, where, f"done records '{key}', which no rule checks", f"use one of {sorted(known_done)}", "meeting" if where in names else "entry")
+            for where, done in places for key in done if key not in known_done]
+
+
+def parse_plan(data: dict, path: str, rs_for) -> tuple[PlanFile, Ruleset]:
+    plan, errors = validation_errors(PlanFile, data, path, label="meeting")
+    if errors:
+        raise _first(errors)
+    rs = rs_for(plan.study_period.wtdc_closed + dt.timedelta(days=1))
+    problems = _meeting_problems(plan, rs, path) + _covers_problems(plan, path) + _done_problems(plan, rs, path)
     if problems:
-        raise InputError(str(problems[0]) + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+        raise _first(problems)
     return plan, rs

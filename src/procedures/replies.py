@@ -97,16 +97,27 @@ def _reply(record: Record, at: dict[str, int], width: int, date_order: str | Non
         i = at.get(column)
         return fields[i] if i is not None and i < len(fields) else None
 
-    problem = None
-    if len(fields) > width:
-        problem = "the row has more fields than the header"
-    elif cell("answer") is None:
-        problem = "the row has no answer field"
+    problem = _shape_problem(fields, width, cell("answer"))
     received = cell("received")
-    if problem is None and received and received.strip() and date_order:
-        try:
-            received = written_date(received, date_order, "received") or received
-        except InputError as exc:
-            problem = str(exc)
+    if problem is None:
+        received, problem = _received(received, date_order)
     return Reply(record.line, (cell("member_state") or "").strip(), (cell("answer") or "").strip(), received, problem,
                  (cell("participant") or "").strip() or None)
+
+
+def _shape_problem(fields: list[str], width: int, answer: str | None) -> str | None:
+    if len(fields) > width:
+        return "the row has more fields than the header"
+    if answer is None:
+        return "the row has no answer field"
+    return None
+
+
+def _received(received: str | None, date_order: str | None) -> tuple[str | None, str | None]:
+    """The received cell, a date written in the given order read as ISO; or the cell and why it cannot be read."""
+    if not (received and received.strip() and date_order):
+        return received, None
+    try:
+        return written_date(received, date_order, "received") or received, None
+    except InputError as exc:
+        return received, str(exc)

@@ -171,24 +171,11 @@ class TallyResult:
             "counts": self.counts,
             "replies_counted": self.replies_counted,
             "share": fraction_text(self.share) if self.share is not None else None,
-            "threshold": {
-                "answer": cond.answer,
-                "comparison": cond.comparison(),
-                "value": str(getattr(cond, cond.comparison())),
-                "of": cond.of,
-                "base": self.base,
-                "words": self.threshold_text(),
-            },
+            "threshold": _threshold_dict(cond, self.base),
             "comparison": self.comparison,
             "window": self.window.as_dict() if self.window else None,
             "requested_by": self.requested_by,
-            "counted": [
-                {"row": c.row, "member_state": c.member_state, "answer": c.answer,
-                 "received": c.received.describe() if c.received else None,
-                 "assumed_local_time": bool(c.received and c.received.assumed_local)}
-                | ({"participant": c.participant} if c.participant else {})
-                for c in self.counted
-            ],
+            "counted": [_counted_dict(c) for c in self.counted],
             "provisional": self.provisional,
             "unreadable_rows": [e.row for e in self.excluded if e.unreadable],
             "excluded": [e.as_dict() for e in self.excluded],
@@ -201,6 +188,24 @@ class TallyResult:
             "trace": [s.as_dict() for s in self.trace],
             "warnings": self.warnings,
         }
+
+
+def _threshold_dict(cond: PassCondition, base: int) -> dict:
+    return {
+        "answer": cond.answer,
+        "comparison": cond.comparison(),
+        "value": str(getattr(cond, cond.comparison())),
+        "of": cond.of,
+        "base": base,
+        "words": threshold_words(cond),
+    }
+
+
+def _counted_dict(c: Counted) -> dict:
+    return ({"row": c.row, "member_state": c.member_state, "answer": c.answer,
+             "received": c.received.describe() if c.received else None,
+             "assumed_local_time": bool(c.received and c.received.assumed_local)}
+            | ({"participant": c.participant} if c.participant else {}))
 
 
 def fraction_text(f: Fraction) -> str:
@@ -405,18 +410,27 @@ class _Reader:
             return False
         if received is None:
             raise _Refused(Unreadable("no received date: it cannot be placed in the reply window"))
+        self._timely(received)
+        after = self.rule.after_event
+        if not (after and answer in after.answers and received.day > self.opened):
+            return False
+        return self._may_still_answer(reply, received, member_key, display)
+
+    def _timely(self, received: Received) -> None:
+        """Refuses a reply received before the circular (where the rule says so) or after the window closed."""
         rule, window = self.rule, self.window
         if rule.exclude_before_window and received.day < self.opened:
             raise _Refused(f"received {received.describe()}, before the circular of {self.opened}")
         late = received.day > window.date if received.moment is None else received.moment >= window.ends
         if late:
             raise _Refused(f"received {received.describe()}, after the reply window closed on {window.cutoff:%Y-%m-%d %H:%M:%S %Z} ({window.cite})")
-        after = rule.after_event
-        if not (after and answer in after.answers and received.day > self.opened):
-            return False
+
+    def _may_still_answer(self, reply: Reply, received: Received, member_key: str, display: str) -> bool:
+        """After the window event: refused from one not entitled; True when the input does not say who is."""
         if self.entitled is None:
             return True
         if member_key not in self.entitled:
+            after = self.rule.after_event
             raise _Refused(f"'{reply.answer.strip()}' received {received.describe()}, after {self.event_words()} ({self.opened}): only "
                            f"{after.only} may still give it ({after.cite.label()}), and {display} is not among them")
         return False

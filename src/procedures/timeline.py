@@ -71,27 +71,35 @@ def timeline_procedures(rs: Ruleset) -> list[str]:
     return [p for p in rs.spec.procedures if any(p in r.applies_to and r.starts_with for r in rs.of_kind(TallyRule))]
 
 
-def timeline(rs: Ruleset, procedure: str, start: dt.date, other_events: dict[str, dt.date] | None = None) -> Timeline:
-    event = start_event(rs, procedure)
-    events = {event: start, **(other_events or {})}
-    check_events(rs, other_events or {})
-    for name, day in (other_events or {}).items():
+def _events_given(rs: Ruleset, event: str, start: dt.date, other_events: dict[str, dt.date] | None) -> dict[str, dt.date]:
+    """The starting event and the others given, each a known event on or after the start."""
+    others = other_events or {}
+    check_events(rs, others)
+    for name, day in others.items():
         if day < start:  # every event of a procedure follows the one that starts it (the adoption, the meeting's end)
             raise InputError(f"--event {name}={day} is before the procedure's starting event, {event} on {start}; "
                              "correct one of the two dates")
+    return {event: start, **others}
+
+
+def _assumption(rs: Ruleset, d: Deadline, found: list[Deadline], events: dict[str, dt.date]) -> str | None:
+    """What is assumed for an event not given that a rule is counted from: its latest allowed date."""
+    anchor = d.rule.anchor
+    decl = rs.spec.events.get(anchor)
+    if not (decl and decl.default and anchor not in events):
+        return None
+    derived = next((x for x in found if x.id == decl.default), None)
+    when = derived.date.isoformat() if derived else "the latest allowed date"
+    by = derived.cite if derived else decl.default
+    return (f"{rs.spec.words(anchor)} not given: assumed on {when}, the latest {by} allows; "
+            f"give --event {anchor}=DATE for the real date")
+
+
+def timeline(rs: Ruleset, procedure: str, start: dt.date, other_events: dict[str, dt.date] | None = None) -> Timeline:
+    event = start_event(rs, procedure)
+    events = _events_given(rs, event, start, other_events)
     found, skipped = evaluate_applicable(rs, procedure, events)
-    assumptions = []
-    for d in found:
-        anchor = d.rule.anchor
-        decl = rs.spec.events.get(anchor)
-        if decl and decl.default and anchor not in events:
-            derived = next((x for x in found if x.id == decl.default), None)
-            when = derived.date.isoformat() if derived else "the latest allowed date"
-            by = derived.cite if derived else decl.default
-            assumptions.append(
-                f"{rs.spec.words(anchor)} not given: assumed on {when}, the latest {by} allows; "
-                f"give --event {anchor}=DATE for the real date"
-            )
+    assumptions = [a for a in (_assumption(rs, d, found, events) for d in found) if a]
     findings = late_events(rs, found, events) + overlaps(rs, found, events)
     warnings = non_working_warnings(found) + provisional_warnings(rs, [d.date for d in found])
     return Timeline(rs, procedure, event, start, found, assumptions, skipped, warnings, findings)
@@ -116,31 +124,32 @@ def late_events(rs: Ruleset, found: list[Deadline], events: dict[str, dt.date]) 
 
 def overlaps(rs: Ruleset, found: list[Deadline], events: dict[str, dt.date]) -> list[Finding]:
     """Notes where a date (the event given, else its last day) falls on or before another rule's date."""
-    out = []
-    for d in found:
-        ov = d.rule.overlap
-        if ov is None:
-            continue
-        assumed = {e: events[src] for e, src in ov.assume.items() if e not in events and src in events}
-        try:
-            other = evaluate(rs, ov.rule, {**events, **assumed})
-        except MissingEvent:
-            continue
-        name = event_of(rs, d.id)
-        given = name in events
-        day = events[name] if given else d.date
-        if day > other.date:
-            continue
-        what = f"sent ({name}) on {day}" if given else f"due by {day}"
-        when = "before" if day < other.date else "on the same day as"
-        basis = "".join(f"; {rs.spec.words(e)} not given: taken as {rs.spec.words(src)} ({events[src]}), the earliest it can be" for e, src in ov.assume.items() if e in assumed)
-        out.append(Finding(
-            d.id, d.cite, d.rule.modality,
-            f"{_lower(d.rule.summary)} {what}, {when} {other.date}: {_lower(other.rule.summary)} ({other.cite}){basis}; {ov.note}",
-            {"date": day.isoformat(), "other_rule": other.id, "other_date": other.date.isoformat(), **{e: v.isoformat() for e, v in assumed.items()}},
-            note=True,
-        ))
-    return out
+    notes = (_overlap(rs, d, events) for d in found if d.rule.overlap is not None)
+    return [n for n in notes if n]
+
+
+def _overlap(rs: Ruleset, d: Deadline, events: dict[str, dt.date]) -> Finding | None:
+    """The note for one rule whose date must not fall on or before its overlap rule's, if it does."""
+    ov = d.rule.overlap
+    assumed = {e: events[src] for e, src in ov.assume.items() if e not in events and src in events}
+    try:
+        other = evaluate(rs, ov.rule, {**events, **assumed})
+    except MissingEvent:
+        return None
+    name = event_of(rs, d.id)
+    given = name in events
+    day = events[name] if given else d.date
+    if day > other.date:
+        return None
+    what = f"sent ({name}) on {day}" if given else f"due by {day}"
+    when = "before" if day < other.date else "on the same day as"
+    basis = "".join(f"; {rs.spec.words(e)} not given: taken as {rs.spec.words(src)} ({events[src]}), the earliest it can be" for e, src in ov.assume.items() if e in assumed)
+    return Finding(
+        d.id, d.cite, d.rule.modality,
+        f"{_lower(d.rule.summary)} {what}, {when} {other.date}: {_lower(other.rule.summary)} ({other.cite}){basis}; {ov.note}",
+        {"date": day.isoformat(), "other_rule": other.id, "other_date": other.date.isoformat(), **{e: v.isoformat() for e, v in assumed.items()}},
+        note=True,
+    )
 
 
 def _lower(text: str) -> str:

@@ -269,6 +269,25 @@ def earliest_opening(rs: Ruleset, kind: str, start: dt.date, other_events: tuple
         d = evaluate(rs, rule_id, {**others, OPENS: opens})
         return d, act_by(rs, d) or d.date
 
+    earliest, not_counted = _earliest_per_rule(rs, kind, start, dated)
+    opens = max(earliest.values(), default=start)
+    at_opening = {rule_id: dated(opens, rule_id) for rule_id in earliest}
+    late = [rule_id for rule_id, (_, acted) in at_opening.items() if acted < start]
+    if late:  # the order the search relies on did not hold
+        raise EvaluationError(f"the earliest opening {opens} leaves {', '.join(late)} before {start}: a rule's date went back as the opening went forward")
+    lead_times = [LeadTime(day, at_opening[rule_id][0]) for rule_id, day in earliest.items()]
+    lead_times.sort(key=lambda lt: (-lt.earliest.toordinal(), lt.deadline.rule.cite.sort_key(), lt.deadline.id))
+    table = timetable(rs, Meeting(kind, opens, None, None, other_events))
+    found = Earliest(kind, start, opens, lead_times, not_counted, table)
+    table.earliest = found
+    return found
+
+
+def _earliest_per_rule(rs: Ruleset, kind: str, start: dt.date, dated) -> tuple[dict[str, dt.date], list[tuple[str, str, str]]]:
+    """For each "shall" lead time of the kind, the earliest opening it allows; the rules of a circumstance, named as not counted.
+
+    ``dated(opens, rule_id)`` gives the rule's deadline and act-by date for a meeting opening on ``opens``.
+    """
     earliest: dict[str, dt.date] = {}
     not_counted: list[tuple[str, str, str]] = []
     for rule in rs.deadlines().values():
@@ -285,17 +304,7 @@ def earliest_opening(rs: Ruleset, kind: str, start: dt.date, other_events: tuple
         if first.date >= start:
             continue  # on or after that opening: no lead time
         earliest[rule.id] = _first_opening(start, lambda o, r=rule.id: dated(o, r)[1] >= start)
-    opens = max(earliest.values(), default=start)
-    at_opening = {rule_id: dated(opens, rule_id) for rule_id in earliest}
-    late = [rule_id for rule_id, (_, acted) in at_opening.items() if acted < start]
-    if late:  # the order the search relies on did not hold
-        raise EvaluationError(f"the earliest opening {opens} leaves {', '.join(late)} before {start}: a rule's date went back as the opening went forward")
-    lead_times = [LeadTime(day, at_opening[rule_id][0]) for rule_id, day in earliest.items()]
-    lead_times.sort(key=lambda lt: (-lt.earliest.toordinal(), lt.deadline.rule.cite.sort_key(), lt.deadline.id))
-    table = timetable(rs, Meeting(kind, opens, None, None, other_events))
-    found = Earliest(kind, start, opens, lead_times, not_counted, table)
-    table.earliest = found
-    return found
+    return earliest, not_counted
 
 
 def _first_opening(start: dt.date, met) -> dt.date:

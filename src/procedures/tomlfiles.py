@@ -68,22 +68,28 @@ def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str] | None:
     """The keys allowed at ``loc`` inside ``model``, for an 'unknown key' message."""
     current: object = model
     for part in loc:
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            if isinstance(part, str) and part in current.model_fields:
-                current = current.model_fields[part].annotation
-                continue
-            return None
-        current = _unwrap(current)
-        if isinstance(part, int) and typing.get_origin(current) is list:
-            current = typing.get_args(current)[0]
-        elif isinstance(part, str) and typing.get_origin(current) is dict:
-            current = typing.get_args(current)[1]
-        else:
+        current = _step(current, part)
+        if current is _NOWHERE:
             return None
     current = _unwrap(current)
     if isinstance(current, type) and issubclass(current, BaseModel):
         return list(current.model_fields)
     return None
+
+
+_NOWHERE = object()
+
+
+def _step(current: object, part: str | int) -> object:
+    """The annotation one part of a location leads to inside ``current`` (a model's field, a list's item, a dict's value)."""
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return current.model_fields[part].annotation if isinstance(part, str) and part in current.model_fields else _NOWHERE
+    current = _unwrap(current)
+    if isinstance(part, int) and typing.get_origin(current) is list:
+        return typing.get_args(current)[0]
+    if isinstance(part, str) and typing.get_origin(current) is dict:
+        return typing.get_args(current)[1]
+    return _NOWHERE
 
 
 def _unwrap(annotation: object) -> object:
@@ -132,34 +138,30 @@ def validation_errors(model: type[BaseModel], data: dict, file: str, label: str 
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        out: list[RuleFileError] = []
+        return None, [RuleFileError(file, _rule_id_at(data, tuple(err["loc"])), *_problem(model, err), label) for err in exc.errors()]
 
-        def error(rule: str | None, problem: str, fix: str) -> RuleFileError:
-            return RuleFileError(file, rule, problem, fix, label)
 
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            rule = _rule_id_at(data, loc)
-            where = _where(loc)
-            kind = err["type"]
-            key = str(loc[-1]) if loc else ""
-            if kind == "extra_forbidden":
-                allowed = _allowed_keys(model, loc[:-1])
-                hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
-                out.append(error(rule, f"unknown key '{where}'", f"remove it or correct its spelling{hint}"))
-            elif kind == "missing":
-                out.append(error(rule, f"missing required key '{where}'", _MISSING_HINTS.get(key, f"add {key}")))
-            elif kind == "value_error":
-                msg = err["msg"].removeprefix("Value error, ")
-                out.append(error(rule, f"{where or 'file'}: {msg.split(';')[0]}", msg.split("; ", 1)[1] if "; " in msg else "correct the value"))
-            elif kind == "literal_error":
-                near = did_you_mean(str(err["input"]), re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", ""))))
-                out.append(error(rule, f"'{where}' = {err['input']!r} is not allowed{near}", f"use {err['msg'].removeprefix('Input should be ')}"))
-            elif kind == "string_pattern_mismatch":
-                out.append(error(rule, f"'{where}' = {err['input']!r} is not well formed", _pattern_hint(key)))
-            else:
-                out.append(error(rule, f"'{where}': {err['msg']}", "correct the value"))
-        return None, out
+def _problem(model: type[BaseModel], err: dict) -> tuple[str, str]:
+    """One validation error in our words: the problem and its fix."""
+    loc = tuple(err["loc"])
+    where = _where(loc)
+    kind = err["type"]
+    key = str(loc[-1]) if loc else ""
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(model, loc[:-1])
+        hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
+        return f"unknown key '{where}'", f"remove it or correct its spelling{hint}"
+    if kind == "missing":
+        return f"missing required key '{where}'", _MISSING_HINTS.get(key, f"add {key}")
+    if kind == "value_error":
+        msg = err["msg"].removeprefix("Value error, ")
+        return f"{where or 'file'}: {msg.split(';')[0]}", msg.split("; ", 1)[1] if "; " in msg else "correct the value"
+    if kind == "literal_error":
+        near = did_you_mean(str(err["input"]), re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", ""))))
+        return f"'{where}' = {err['input']!r} is not allowed{near}", f"use {err['msg'].removeprefix('Input should be ')}"
+    if kind == "string_pattern_mismatch":
+        return f"'{where}' = {err['input']!r} is not well formed", _pattern_hint(key)
+    return f"'{where}': {err['msg']}", "correct the value"
 
 
 def _pattern_hint(key: str) -> str:
