@@ -18,6 +18,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from procedures.cliparse import install as _quick_options
 from procedures.inputs import one_line
 
 try:  # typer ships its own copy of click; its usage errors are what the command line raises
@@ -45,6 +46,7 @@ def _plain_arguments() -> None:
 
 
 _plain_arguments()
+_quick_options()
 
 app = typer.Typer(
     name="procedures",
