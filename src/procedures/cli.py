@@ -955,7 +955,43 @@ _whole_short_help(app)
 
 def main() -> None:
     """Console entry point: a usage or library error is one line; an unexpected one says how to see more."""
-    sys.exit(run(sys.argv[1:]))
+    leaving = _leave_quickly()
+    leaving["code"] = run(sys.argv[1:])
+    sys.exit(leaving["code"])
+
+
+def _leave_quickly() -> dict:
+    """Once the command is done, end the process without tearing the interpreter down (issue 17: start-up).
+
+    Freeing every module and object at exit cost one `check` about a fifth of its time, and serves nothing: the
+    system takes a finished process's memory back. The handler registered here runs after every exit handler
+    registered while the command ran (the last registered runs first) and after Python has waited for the
+    command's threads; it flushes the standard streams and ends the process with the command's code. It is
+    registered only when no handler was registered before it (which it would skip); it does nothing when the
+    command gave no code (an exception on its way to a traceback) or a stream cannot be flushed (Python's own
+    exit then says so, as before).
+    """
+    import atexit
+
+    outcome: dict = {}
+    registered = getattr(atexit, "_ncallbacks", None)
+    if registered is None or registered():
+        return outcome
+
+    def leave() -> None:
+        code = outcome.get("code")
+        if not isinstance(code, int):
+            return
+        try:
+            for stream in (sys.stdout, sys.stderr):
+                if stream is not None:
+                    stream.flush()
+        except (OSError, ValueError):
+            return
+        os._exit(code)
+
+    atexit.register(leave)
+    return outcome
 
 
 def run(argv: list[str]) -> int:

@@ -1,5 +1,6 @@
 """The command line's options are read without typer's pydantic adapters (procedures.cliparse, issue 17: start-up),
-and read exactly as typer's own coercion reads them: the same value, or the same error."""
+and read exactly as typer's own coercion reads them: the same value, or the same error. And a finished command leaves
+without tearing the interpreter down (cli.main), keeping its code, its output and the exit handlers it registered."""
 
 from __future__ import annotations
 
@@ -79,3 +80,36 @@ def test_a_value_outside_the_choices_is_refused_in_typers_words():
                            "--received", "2026-09-03", "--format", "jsno"], capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr == "error: --format: 'jsno' is not one of 'text', 'json' (did you mean 'json'?) (see 'procedures check --help')\n"
+
+
+def _main(body: str, *args: str) -> subprocess.CompletedProcess:
+    """Run procedures.cli.main in a fresh process, after ``body`` (Python run first)."""
+    code = f"import sys\nfrom procedures import cli\n{body}\nsys.argv = ['procedures', *{list(args)!r}]\ncli.main()\n"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+
+def test_a_finished_command_leaves_without_tearing_the_interpreter_down():
+    torn = "class Torn:\n    def __del__(self):\n        print('torn down', flush=True)\ncli._torn = Torn()"
+    proc = _main(torn, "check", "--kind", "study-group", "--opens", "2026-09-14", "--received", "2026-09-03")
+    assert proc.returncode == 0 and proc.stdout.startswith("LATE: ") and "torn down" not in proc.stdout
+    proc = _main(torn, "check", "--kind", "study-group", "--opens", "2026-09-14")
+    assert proc.returncode == 2 and proc.stderr.startswith("error: ") and "torn down" not in proc.stdout
+
+
+def test_exit_handlers_registered_while_the_command_ran_still_run_and_the_code_is_kept():
+    body = ("import atexit\n"
+            "def run(argv):\n"
+            "    atexit.register(print, 'handler ran', flush=True)\n"
+            "    print('partial output without a newline', end='')\n"
+            "    return 3\n"
+            "cli.run = run")
+    proc = _main(body)
+    assert proc.returncode == 3
+    assert proc.stdout == "partial output without a newlinehandler ran\n"
+
+
+def test_with_a_handler_registered_before_the_command_the_interpreter_exits_as_usual():
+    body = "import atexit\natexit.register(print, 'registered first', flush=True)\n" + \
+           "class Torn:\n    def __del__(self):\n        print('torn down', flush=True)\ncli._torn = Torn()"
+    proc = _main(body, "check", "--kind", "study-group", "--opens", "2026-09-14", "--received", "2026-09-03")
+    assert proc.returncode == 0 and "registered first" in proc.stdout and "torn down" in proc.stdout
