@@ -24,7 +24,6 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
-from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
 from pathlib import Path
@@ -178,14 +177,19 @@ def _write(entry: Path, root: Path, rulesets: list) -> None:
 
 # --- the tagged tree -----------------------------------------------------------------------------
 
+#: Values written as they are (JSON has them).
+_ATOMS = (str, int, bool, float, type(None))
 #: Value types written as text and read back by their own parser: tag -> (type, read).
 _VALUES: dict[str, tuple[type, Callable]] = {
     "$datetime": (dt.datetime, dt.datetime.fromisoformat),
     "$date": (dt.date, dt.date.fromisoformat),
     "$time": (dt.time, dt.time.fromisoformat),
     "$fraction": (Fraction, Fraction),
-    "$decimal": (Decimal, Decimal),
+    "$path": (Path, Path),
 }
+_TAGS = {cls: tag for tag, (cls, _) in _VALUES.items()}
+#: The collections written as a tagged list, and how to make them again.
+_COLLECTIONS = {"$tuple": tuple, "$set": set, "$frozenset": frozenset}
 
 
 def _name(cls: type) -> str:
@@ -209,6 +213,12 @@ def _class(name: str) -> type:
     return found
 
 
+def _text(value) -> str:
+    if getattr(value, "tzinfo", None) is not None and not isinstance(value.tzinfo, dt.timezone):
+        raise Unencodable("a time in a named zone")
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 class Encoder:
     """Values as JSON: each container, model and object is numbered in the order met, and met again as {"$ref": n}."""
 
@@ -217,17 +227,10 @@ class Encoder:
 
     def encode(self, value):
         kind = type(value)
-        if value is None or kind in (str, int, bool):
+        if kind in _ATOMS:
             return value
-        if kind is float:
-            return value
-        for tag, (cls, _) in _VALUES.items():
-            if kind is cls:
-                if getattr(value, "tzinfo", None) is not None and not isinstance(value.tzinfo, dt.timezone):
-                    raise Unencodable("a time in a named zone")
-                return {tag: value.isoformat() if hasattr(value, "isoformat") else str(value)}
-        if isinstance(value, Path):
-            return {"$path": str(value)}
+        if kind in _TAGS or isinstance(value, Path):
+            return {_TAGS.get(kind, "$path"): _text(value)}
         if isinstance(value, Enum):
             return {"$enum": _name(kind), "v": self.encode(value.value)}
         if id(value) in self.seen:
@@ -236,24 +239,30 @@ class Encoder:
         if kind is list:
             return [self.encode(v) for v in value]
         if kind is dict:
-            if all(type(k) is str and not k.startswith("$") for k in value):
-                return {k: self.encode(v) for k, v in value.items()}
-            return {"$dict": [[self.encode(k), self.encode(v)] for k, v in value.items()]}
-        if kind in (set, frozenset) and all(type(v) is str for v in value):  # in one order, so an entry is the same every time
-            return {f"${kind.__name__}": sorted(value)}
+            return self.mapping(value)
         if kind in (tuple, set, frozenset):
-            return {f"${kind.__name__}": [self.encode(v) for v in value]}
+            items = sorted(value) if kind is not tuple and all(type(v) is str for v in value) else value  # one order, one entry
+            return {f"${kind.__name__}": [self.encode(v) for v in items]}
+        return self.instance(value, kind)
+
+    def mapping(self, value: dict):
+        if all(type(k) is str and not k.startswith("$") for k in value):
+            return {k: self.encode(v) for k, v in value.items()}
+        return {"$dict": [[self.encode(k), self.encode(v)] for k, v in value.items()]}
+
+    def instance(self, value, kind: type):
+        """A model of the package as validation left it (its fields and which were set), or an object by its attributes."""
         if hasattr(kind, "__pydantic_fields__"):
-            return self.model(value)
+            if (value.__pydantic_extra__ or value.__pydantic_private__ or kind.__pydantic_post_init__
+                    or set(value.__dict__) != set(kind.__pydantic_fields__)):
+                raise Unencodable(f"{kind.__name__} holds more than its fields")
+            return {"$model": _name(kind), "d": self.fields(value.__dict__), "set": sorted(value.__pydantic_fields_set__)}
         if hasattr(value, "__dict__") and not hasattr(kind, "__slots__"):
-            return {"$object": _name(kind), "d": {k: self.encode(v) for k, v in vars(value).items()}}
+            return {"$object": _name(kind), "d": self.fields(vars(value))}
         raise Unencodable(f"a {kind.__name__}")
 
-    def model(self, value):
-        kind = type(value)
-        if value.__pydantic_extra__ or value.__pydantic_private__ or kind.__pydantic_post_init__ or set(value.__dict__) != set(kind.__pydantic_fields__):
-            raise Unencodable(f"{kind.__name__} holds more than its fields")
-        return {"$model": _name(kind), "d": {k: self.encode(v) for k, v in value.__dict__.items()}, "set": sorted(value.__pydantic_fields_set__)}
+    def fields(self, values: dict) -> dict:
+        return {k: self.encode(v) for k, v in values.items()}
 
 
 class Decoder:
@@ -268,16 +277,12 @@ class Decoder:
             self.classes[name] = _class(name)
         return self.classes[name]
 
-    def slot(self) -> int:
-        self.made.append(None)
-        return len(self.made) - 1
-
     def decode(self, data):
         kind = type(data)
         if kind is list:
             out: list = []
             self.made.append(out)
-            out.extend(self.decode(v) for v in data)
+            out.extend(v if type(v) in _ATOMS else self.decode(v) for v in data)
             return out
         if kind is not dict:
             return data
@@ -286,16 +291,17 @@ class Decoder:
                 return self.tagged(key, data)
         plain: dict = {}
         self.made.append(plain)
-        for k, v in data.items():
-            plain[k] = self.decode(v)
+        plain.update(self.fields(data))
         return plain
+
+    def fields(self, data: dict) -> dict:
+        decode = self.decode
+        return {k: v if type(v) in _ATOMS else decode(v) for k, v in data.items()}
 
     def tagged(self, tag: str, data: dict):
         text = data[tag]
         if tag in _VALUES:
             return _VALUES[tag][1](text)
-        if tag == "$path":
-            return Path(text)
         if tag == "$ref":
             found = self.made[text]
             if found is None:
@@ -312,28 +318,32 @@ class Decoder:
             for k, v in text:
                 out[self.decode(k)] = self.decode(v)
             return out
-        at = self.slot()
-        if tag in ("$tuple", "$set", "$frozenset"):
-            made = {"$tuple": tuple, "$set": set, "$frozenset": frozenset}[tag](self.decode(v) for v in text)
-        elif tag == "$model":
-            made = self.model(self.cls(text), data)
-        elif tag == "$object":
+        at = len(self.made)
+        self.made.append(None)  # its number, taken before what it holds
+        self.made[at] = made = self.instance(tag, text, data)
+        return made
+
+    def instance(self, tag: str, text, data: dict):
+        if tag in _COLLECTIONS:
+            return _COLLECTIONS[tag](v if type(v) in _ATOMS else self.decode(v) for v in text)
+        if tag == "$model":
+            return self.model(self.cls(text), data)
+        if tag == "$object":
             cls = self.cls(text)
             if hasattr(cls, "__pydantic_fields__"):
                 raise ValueError(f"a model written as an object: {text}")
             made = object.__new__(cls)
-            made.__dict__.update({k: self.decode(v) for k, v in data["d"].items()})
-        else:
-            raise ValueError(f"unknown tag {tag}")
-        self.made[at] = made
-        return made
+            made.__dict__.update(self.fields(data["d"]))
+            return made
+        raise ValueError(f"unknown tag {tag}")
 
     def model(self, cls: type, data: dict):
         """The model as validation left it: its fields' values, which were set, no extra or private values."""
-        if not hasattr(cls, "__pydantic_fields__"):
+        fields = getattr(cls, "__pydantic_fields__", None)
+        if fields is None:
             raise ValueError(f"not a model: {cls.__name__}")
-        values = {k: self.decode(v) for k, v in data["d"].items()}
-        if set(values) != set(cls.__pydantic_fields__):
+        values = self.fields(data["d"])
+        if values.keys() != fields.keys():
             raise ValueError(f"{cls.__name__}: the fields have changed")
         made = cls.__new__(cls)
         object.__setattr__(made, "__dict__", values)
