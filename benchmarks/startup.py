@@ -1,6 +1,6 @@
 """One command against `procedures --help`: the start-up yardstick of issue 17 (goal: `check` within 2.5x).
 
-    python benchmarks/startup.py [--runs 21] [--command procedures] [-- ARGS...]
+    python benchmarks/startup.py [--runs 21] [--command PROGRAM ...] [-- ARGS...]
 
 Runs `procedures --help` and the command (by default one contribution check) in turn, N times each
 after a warm-up, and reports the median CPU time (user + system, of the child process) and wall time
@@ -39,27 +39,32 @@ def timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, fl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21, help="runs of each command, in turn (default: 21)")
-    parser.add_argument("--command", default=None, help="the program to run (default: the procedures beside this Python, else on PATH)")
+    parser.add_argument("--command", action="append", default=None, metavar="PROGRAM",
+                        help="the program to run, e.g. 'python -m procedures' (default: the procedures beside this Python, else on "
+                             "PATH); repeatable: each round then runs every program in turn (the code before and after a change)")
     parser.add_argument("args", nargs="*", help="the command to compare with --help (default: one contribution check)")
     given = parser.parse_args()
     beside = os.path.join(os.path.dirname(sys.executable), "procedures")
-    program = given.command or (beside if os.path.exists(beside) else shutil.which("procedures"))
-    if program is None:
+    programs = given.command or [beside if os.path.exists(beside) else shutil.which("procedures")]
+    if None in programs:
         sys.exit("no procedures command found; give --command")
-    command = [*program.split(), *(given.args or CHECK)]
-    helping = [*program.split(), "--help"]
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    timed(helping, env), timed(command, env)  # warm-up: the files in the page cache, the bytecode written
-    rows = []
+    pairs = [([*p.split(), "--help"], [*p.split(), *(given.args or CHECK)]) for p in programs]
+    for helping, command in pairs:  # warm-up: the files in the page cache, the bytecode written
+        timed(helping, env), timed(command, env)
+    rows: list[list] = [[] for _ in pairs]
     for _ in range(given.runs):
-        rows.append((timed(helping, env), timed(command, env)))
-    help_cpu = statistics.median(h[0] for h, _ in rows)
-    cmd_cpu = statistics.median(c[0] for _, c in rows)
-    ratio = statistics.median(c[0] / h[0] for h, c in rows)
-    wall_ratio = statistics.median(c[1] / h[1] for h, c in rows)
-    print(f"{' '.join(command[len(program.split()):])}: {cmd_cpu:.3f} s CPU, {statistics.median(c[1] for _, c in rows):.3f} s wall")
-    print(f"--help: {help_cpu:.3f} s CPU, {statistics.median(h[1] for h, _ in rows):.3f} s wall")
-    print(f"ratio (pairwise median of {given.runs}): {ratio:.2f}x CPU, {wall_ratio:.2f}x wall")
+        for n, (helping, command) in enumerate(pairs):
+            rows[n].append((timed(helping, env), timed(command, env)))
+    for program, mine in zip(programs, rows):
+        cpu, wall = statistics.median(c[0] for _, c in mine), statistics.median(c[1] for _, c in mine)
+        help_cpu, help_wall = statistics.median(h[0] for h, _ in mine), statistics.median(h[1] for h, _ in mine)
+        ratio = statistics.median(c[0] / h[0] for h, c in mine)
+        wall_ratio = statistics.median(c[1] / h[1] for h, c in mine)
+        print(f"{program}")
+        print(f"  {' '.join(given.args or CHECK)}: {cpu:.3f} s CPU, {wall:.3f} s wall")
+        print(f"  --help: {help_cpu:.3f} s CPU, {help_wall:.3f} s wall")
+        print(f"  ratio (pairwise median of {given.runs}): {ratio:.2f}x CPU, {wall_ratio:.2f}x wall")
 
 
 if __name__ == "__main__":
