@@ -113,3 +113,17 @@ def test_with_a_handler_registered_before_the_command_the_interpreter_exits_as_u
            "class Torn:\n    def __del__(self):\n        print('torn down', flush=True)\ncli._torn = Torn()"
     proc = _main(body, "check", "--kind", "study-group", "--opens", "2026-09-14", "--received", "2026-09-03")
     assert proc.returncode == 0 and "registered first" in proc.stdout and "torn down" in proc.stdout
+
+
+def test_a_program_that_calls_main_from_a_function_exits_as_usual():
+    code = ("import sys\nfrom procedures import cli\n"
+            "def host():\n"
+            "    sys.argv = ['procedures', 'check', '--kind', 'study-group', '--opens', '2026-09-14', '--received', '2026-09-03']\n"
+            "    try:\n"
+            "        cli.main()\n"
+            "    except SystemExit as exc:\n"
+            "        print('main said', exc.code)\n"
+            "host()\n"
+            "sys.exit(5)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 5 and "main said 0" in proc.stdout

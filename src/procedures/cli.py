@@ -972,7 +972,9 @@ _whole_short_help(app)
 
 def main() -> None:
     """Console entry point: a usage or library error is one line; an unexpected one says how to see more."""
-    leaving = _leave_quickly()
+    caller = sys._getframe(1) if hasattr(sys, "_getframe") else None
+    started = caller is not None and caller.f_globals.get("__name__") == "__main__" and caller.f_code.co_name == "<module>"
+    leaving = _leave_quickly() if started else {}  # the process was started for this command (not a program calling main)
     leaving["code"] = run(sys.argv[1:])
     sys.exit(leaving["code"])
 
