@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -13,6 +16,10 @@ from procedures.loader import Library, load_library
 #: Every test, the docs' examples and the processes they start count days left from this day (--today's default),
 #: so that no answer depends on the day the suite runs; tests of the clock remove it.
 os.environ["PROCEDURES_TODAY"] = "2026-06-01"
+#: The validated-rules cache (procedures.rulecache) of the suite and of the processes it starts: a folder of its own,
+#: removed at the end, never the user's.
+os.environ["PROCEDURES_CACHE_DIR"] = tempfile.mkdtemp(prefix="procedures-test-cache-")
+atexit.register(shutil.rmtree, os.environ["PROCEDURES_CACHE_DIR"], True)
 
 HERE = Path(__file__).parent
 SCENARIOS = HERE / "scenarios"

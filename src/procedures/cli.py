@@ -18,6 +18,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from procedures.cliparse import install as _quick_options
 from procedures.inputs import one_line
 
 try:  # typer ships its own copy of click; its usage errors are what the command line raises
@@ -45,6 +46,7 @@ def _plain_arguments() -> None:
 
 
 _plain_arguments()
+_quick_options()
 
 app = typer.Typer(
     name="procedures",
@@ -247,33 +249,50 @@ def _dated_table(fmt: str, deadlines, day, rs, with_when: bool = True, meetings=
     """Deadlines as a table: date, day, (how far from today,) (meeting,) what is due, paragraph, modality, non-working
     day (, done). A 'shall' passed and not recorded done reads PASSED (red on a terminal); a note under the table
     says so once. ``meetings`` and ``done`` run beside ``deadlines`` (a plan's agenda)."""
-    from procedures.output import colour_wanted, styled, table, terminal_width
-    from procedures.timetable import day_note
-    from procedures.today import standing
+    from procedures.output import colour_wanted, table, terminal_width
 
     colour = fmt != "markdown" and colour_wanted(sys.stdout)
     headers = (["Date", "Day"] + (["When"] if with_when else []) + (["Meeting"] if meetings else [])
                + ["What is due", "Paragraph", "Modality"] + (["Done"] if done else []) + ["Not a working day"])
-    rows, missed = [], 0
-    for n, d in enumerate(deadlines):
-        rule, finished = d.rule, done[n] if done else None
-        s = standing(d.date, day, rule.modality)
-        flagged = s.missed and finished is None
-        missed += flagged
-        when = ("PASSED " + s.words().removeprefix("passed ")) if flagged else s.words()
-        due = rule.summary + (f" (only if {rs.spec.conditions[rule.only_if]})" if rule.only_if else "")
-        rows.append([d.date.isoformat(), d.date.strftime("%a")] + ([when] if with_when else []) + ([meetings[n]] if meetings else [])
-                    + [due, d.cite, rule.modality] + ([finished.isoformat() if finished else ""] if done else []) + [day_note(rs, d)])
+    rows = [_dated_row(d, day, rs, with_when, meetings[n] if meetings else _NO_COLUMN, done[n] if done else _NO_COLUMN)
+            for n, d in enumerate(deadlines)]
+    missed = sum(flagged for _, flagged in rows)
+    typer.echo(table(fmt, headers, [row for row, _ in rows], width=terminal_width(sys.stdout) if fmt != "markdown" else None,
+                     paint=_when_painter(with_when, colour)), color=colour)
+    if missed:
+        typer.echo(f"\nPASSED: {missed} 'shall' deadline{'s are' if missed != 1 else ' is'} before today ({day:%a %Y-%m-%d})"
+                   f"{' and not recorded done' if done else ''}.")
+
+
+#: A column a table does not have (``_dated_row``'s meeting or done).
+_NO_COLUMN = object()
+
+
+def _dated_row(d, day, rs, with_when: bool, meeting, finished) -> tuple[list[str], bool]:
+    """One deadline's row of ``_dated_table``, and whether it is a 'shall' passed and not recorded done."""
+    from procedures.timetable import day_note
+    from procedures.today import standing
+
+    rule = d.rule
+    s = standing(d.date, day, rule.modality)
+    flagged = s.missed and finished in (None, _NO_COLUMN)
+    when = ("PASSED " + s.words().removeprefix("passed ")) if flagged else s.words()
+    due = rule.summary + (f" (only if {rs.spec.conditions[rule.only_if]})" if rule.only_if else "")
+    done = [] if finished is _NO_COLUMN else [finished.isoformat() if finished else ""]
+    return ([d.date.isoformat(), d.date.strftime("%a")] + ([when] if with_when else []) + ([] if meeting is _NO_COLUMN else [meeting])
+            + [due, d.cite, rule.modality] + done + [day_note(rs, d)]), flagged
+
+
+def _when_painter(with_when: bool, colour: bool):
+    """The table's paint: the 'When' column red when PASSED, dim when passed (on a terminal)."""
+    from procedures.output import styled
 
     def paint(column: int, text: str) -> str:
         if with_when and column == 2:
             return styled(text, "bad" if text.startswith("PASSED") else "dim" if text.startswith("passed") else None, colour)
         return text
 
-    typer.echo(table(fmt, headers, rows, width=terminal_width(sys.stdout) if fmt != "markdown" else None, paint=paint), color=colour)
-    if missed:
-        typer.echo(f"\nPASSED: {missed} 'shall' deadline{'s are' if missed != 1 else ' is'} before today ({day:%a %Y-%m-%d})"
-                   f"{' and not recorded done' if done else ''}.")
+    return paint
 
 
 def _reading_footer(fmt: str, reading: str | None) -> None:
@@ -954,22 +973,50 @@ _whole_short_help(app)
 
 def main() -> None:
     """Console entry point: a usage or library error is one line; an unexpected one says how to see more."""
-    sys.exit(run(sys.argv[1:]))
+    caller = sys._getframe(1) if hasattr(sys, "_getframe") else None
+    started = caller is not None and caller.f_globals.get("__name__") == "__main__" and caller.f_code.co_name == "<module>"
+    leaving = _leave_quickly() if started else {}  # the process was started for this command (not a program calling main)
+    leaving["code"] = run(sys.argv[1:])
+    sys.exit(leaving["code"])
+
+
+def _leave_quickly() -> dict:
+    """Once the command is done, end the process without tearing the interpreter down (issue 17: start-up).
+
+    Freeing every module and object at exit cost one `check` about a fifth of its time, and serves nothing: the
+    system takes a finished process's memory back. The handler registered here runs after every exit handler
+    registered while the command ran (the last registered runs first) and after Python has waited for the
+    command's threads; it flushes the standard streams and ends the process with the command's code. It is
+    registered only when no handler was registered before it (which it would skip); it does nothing when the
+    command gave no code (an exception on its way to a traceback) or a stream cannot be flushed (Python's own
+    exit then says so, as before).
+    """
+    import atexit
+
+    outcome: dict = {}
+    registered = getattr(atexit, "_ncallbacks", None)
+    if registered is None or registered():
+        return outcome
+
+    def leave() -> None:
+        code = outcome.get("code")
+        if not isinstance(code, int):
+            return
+        try:
+            for stream in (sys.stdout, sys.stderr):
+                if stream is not None:
+                    stream.flush()
+        except (OSError, ValueError):
+            return
+        os._exit(code)
+
+    atexit.register(leave)
+    return outcome
 
 
 def run(argv: list[str]) -> int:
     """Run the command line on ``argv`` and return the exit code (the tests call this in-process)."""
-    import signal
-
-    def interrupted(signum, frame):  # SIGTERM, SIGHUP: stop as Ctrl-C does, so no partial file is left
-        raise KeyboardInterrupt
-
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name) and signal.getsignal(getattr(signal, name)) is signal.SIG_DFL:
-            try:
-                signal.signal(getattr(signal, name), interrupted)
-            except ValueError:  # not the main thread (a test runner): leave it
-                pass
+    _stop_on_termination()
     try:
         code = app(args=argv, prog_name="procedures", standalone_mode=False)
     except SystemExit:
@@ -978,28 +1025,48 @@ def run(argv: list[str]) -> int:
         if type(sys.stdout).__name__ == "PacifyFlushWrapper":
             return 141
         raise
-    except clicks.NoArgsIsHelpError as exc:
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
+        return _stopped(exc)
+    return code if isinstance(code, int) else 0
+
+
+def _stop_on_termination() -> None:
+    """SIGTERM and SIGHUP stop a command as Ctrl-C does, so no partial file is left (where nothing else handles them)."""
+    import signal
+
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name) and signal.getsignal(getattr(signal, name)) is signal.SIG_DFL:
+            try:
+                signal.signal(getattr(signal, name), interrupted)
+            except ValueError:  # not the main thread (a test runner): leave it
+                pass
+
+
+def _stopped(exc: Exception) -> int:
+    """The exit code of a command stopped by ``exc``, with its one line on stderr (called while ``exc`` is handled)."""
+    if isinstance(exc, clicks.NoArgsIsHelpError):
         exc.show()
         return exc.exit_code
-    except clicks.UsageError as exc:
+    if isinstance(exc, clicks.UsageError):
         print(f"error: {one_line(usage_line(exc))}", file=sys.stderr)
         return 2
-    except OSError as exc:  # a file the system refuses (a name too long, a full disk): one line, as bad input is
+    if isinstance(exc, OSError):  # a file the system refuses (a name too long, a full disk): one line, as bad input is
         if isinstance(exc, BrokenPipeError):  # the reader went away (| head): stop quietly, as other tools do
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 141
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"error: {one_line(where + (exc.strerror or str(exc)))}", file=sys.stderr)
         return 2
-    except typer.Abort:
+    if isinstance(exc, typer.Abort):
         print("error: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
-        if os.environ.get("PROCEDURES_DEBUG"):
-            raise
-        print(f"internal error: {type(exc).__name__}: {exc} (set PROCEDURES_DEBUG=1 to see the traceback)", file=sys.stderr)
-        return 70
-    return code if isinstance(code, int) else 0
+    if os.environ.get("PROCEDURES_DEBUG"):
+        raise  # the exception being handled, with its traceback
+    print(f"internal error: {type(exc).__name__}: {exc} (set PROCEDURES_DEBUG=1 to see the traceback)", file=sys.stderr)
+    return 70
 
 
 def usage_line(exc: clicks.UsageError) -> str:

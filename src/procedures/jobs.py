@@ -32,7 +32,7 @@ CLI, WEB = "cli", "web"
 class Request(BaseModel):
     """What a front end asks for; its fields are the options of the command and the fields of the API."""
 
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, defer_build=True)  # built when a job is first asked for
     #: A field's option on the command line, where it is not --field-name ...
     OPTIONS: ClassVar[dict[str, str]] = {}
     #: ... and its name on the web, where it is not the field's own.

@@ -513,7 +513,9 @@ def load_library(root: Path | None = None) -> Library:
     if key not in _CACHE:
         if source == RULES_ENV and not where.is_dir():
             raise InputError(f"rules folder {where} (named by {RULES_ENV}) does not exist; correct or unset {RULES_ENV}")
-        rulesets, errors = validate_folder(key[0])
+        from procedures.rulecache import through_cache  # the full check, or its result for these very files
+
+        rulesets, errors = through_cache(key[0], validate_folder)
         if errors:
             raise RuleSetErrors(errors)
         _CACHE[key] = Library(key[0], rulesets, source, where)

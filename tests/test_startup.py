@@ -1,0 +1,129 @@
+"""The command line's options are read without typer's pydantic adapters (procedures.cliparse, issue 17: start-up),
+and read exactly as typer's own coercion reads them: the same value, or the same error. And a finished command leaves
+without tearing the interpreter down (cli.main), keeping its code, its output and the exit handlers it registered."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer.core
+import typer.main
+from typer._click import Context
+
+from procedures.cli import app
+
+#: Values a front end may hand to an option's coercion, by the option's kind (click passes text; defaults are values).
+TEXTS = ["x", "", "  2026-09-14 ", "é", "-", "~/x", "a/b", "TABLE", "table", "json", "Json", "nope", "7", "0", "-1", "99999", "1e3", "٣"]
+VALUES = [None, True, False, 7, Path("a"), ("a", "b"), (), ["c"], b"bytes"]
+
+
+def _parameters():
+    found = []
+
+    def walk(command, path):
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, (*path, name))
+        for p in command.params:
+            if hasattr(p, "get_runtime_param"):
+                found.append((" ".join(path), command, p))
+
+    walk(typer.main.get_command(app), ())
+    return found
+
+
+PARAMETERS = _parameters()
+
+
+def _outcome(coerce):
+    try:
+        value = coerce()
+    except Exception as exc:  # noqa: BLE001 - the kind and words of the error are what is compared
+        return ("error", type(exc).__name__, str(getattr(exc, "message", exc)))
+    return ("value", type(value).__name__, value)
+
+
+@pytest.mark.parametrize("where,command,param", PARAMETERS, ids=[f"{w} {p.name}" for w, _, p in PARAMETERS])
+def test_each_option_reads_every_value_as_typers_own_coercion_does(where, command, param):
+    quick = param.get_runtime_param()
+    own = typer.core.build_runtime_param.original(param.type_descriptor)
+    ctx = Context(command)
+    for value in [*TEXTS, *VALUES, *([c for c in param.type_descriptor.choices or ()])]:
+        given = (value,) if param.multiple and isinstance(value, str) else value
+        assert _outcome(lambda: quick.coerce(given, param=param, ctx=ctx)) == _outcome(lambda: own.coerce(given, param=param, ctx=ctx)), (where, param.name, value)
+
+
+def test_the_options_of_the_commands_that_start_often_are_read_without_an_adapter():
+    kinds = {type(p.get_runtime_param()).__name__ for _, _, p in PARAMETERS}
+    assert "AdapterRuntimeParam" in kinds  # serve --workers (a number with bounds) keeps typer's own
+    quick = {f"{w} {p.name}" for w, _, p in PARAMETERS if type(p.get_runtime_param()).__name__ == "QuickRuntimeParam"}
+    assert {"check kind", "check received", "check fmt", "check rules", "check chair_admitted", "schedule event",
+            "calendar year", "check-batch file", "serve plans"} <= quick
+
+
+def test_check_builds_no_pydantic_adapter_for_its_options():
+    code = (
+        "import sys\n"
+        "from procedures.cli import run\n"
+        "run(['check', '--kind', 'study-group', '--opens', '2026-09-14', '--received', '2026-09-03', '--format', 'json'])\n"
+        "print('typer._adapters' in sys.modules)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_a_value_outside_the_choices_is_refused_in_typers_words():
+    proc = subprocess.run([sys.executable, "-m", "procedures", "check", "--kind", "study-group", "--opens", "2026-09-14",
+                           "--received", "2026-09-03", "--format", "jsno"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr == "error: --format: 'jsno' is not one of 'text', 'json' (did you mean 'json'?) (see 'procedures check --help')\n"
+
+
+def _main(body: str, *args: str) -> subprocess.CompletedProcess:
+    """Run procedures.cli.main in a fresh process, after ``body`` (Python run first)."""
+    code = f"import sys\nfrom procedures import cli\n{body}\nsys.argv = ['procedures', *{list(args)!r}]\ncli.main()\n"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+
+def test_a_finished_command_leaves_without_tearing_the_interpreter_down():
+    torn = "class Torn:\n    def __del__(self):\n        print('torn down', flush=True)\ncli._torn = Torn()"
+    proc = _main(torn, "check", "--kind", "study-group", "--opens", "2026-09-14", "--received", "2026-09-03")
+    assert proc.returncode == 0 and proc.stdout.startswith("LATE: ") and "torn down" not in proc.stdout
+    proc = _main(torn, "check", "--kind", "study-group", "--opens", "2026-09-14")
+    assert proc.returncode == 2 and proc.stderr.startswith("error: ") and "torn down" not in proc.stdout
+
+
+def test_exit_handlers_registered_while_the_command_ran_still_run_and_the_code_is_kept():
+    body = ("import atexit\n"
+            "def run(argv):\n"
+            "    atexit.register(print, 'handler ran', flush=True)\n"
+            "    print('partial output without a newline', end='')\n"
+            "    return 3\n"
+            "cli.run = run")
+    proc = _main(body)
+    assert proc.returncode == 3
+    assert proc.stdout == "partial output without a newlinehandler ran\n"
+
+
+def test_with_a_handler_registered_before_the_command_the_interpreter_exits_as_usual():
+    body = "import atexit\natexit.register(print, 'registered first', flush=True)\n" + \
+           "class Torn:\n    def __del__(self):\n        print('torn down', flush=True)\ncli._torn = Torn()"
+    proc = _main(body, "check", "--kind", "study-group", "--opens", "2026-09-14", "--received", "2026-09-03")
+    assert proc.returncode == 0 and "registered first" in proc.stdout and "torn down" in proc.stdout
+
+
+def test_a_program_that_calls_main_from_a_function_exits_as_usual():
+    code = ("import sys\nfrom procedures import cli\n"
+            "def host():\n"
+            "    sys.argv = ['procedures', 'check', '--kind', 'study-group', '--opens', '2026-09-14', '--received', '2026-09-03']\n"
+            "    try:\n"
+            "        cli.main()\n"
+            "    except SystemExit as exc:\n"
+            "        print('main said', exc.code)\n"
+            "host()\n"
+            "sys.exit(5)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 5 and "main said 0" in proc.stdout
