@@ -31,11 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from procedures.batchfast import FastPlan, Zone, csv_cell, read_receipt
 from procedures.contributions import Meeting, Plan, Verdict, margin, plan, receipt_warning, verdict
 from procedures.deadlines import other_counting
 from procedures.errors import InputError, ProceduresError
 from procedures.outfiles import is_stdout, output_file
-from procedures.tables import Record, Table, open_table, resolve, term, yes_no
+from procedures.tables import Record, Row, Table, open_table, resolve, term, yes_no
 from procedures.loader import Library
 from procedures.timestamps import Received, parse_date, parse_time, read_received
 from procedures.vocabulary import CHAIR_ADMITTED
@@ -156,10 +157,12 @@ class _Plans:
 class Columns:
     """Where each known column is in a row, from the header (by name or alias)."""
 
-    def __init__(self, at: dict[str, int], width: int, header: list[str]):
+    def __init__(self, at: dict[str, int], width: int, header: list[str], delimiter: str = ","):
         self.width = width
         self.at = at
         self.output = output_header(header)
+        #: The input's delimiter: a line split on it is echoed as written when it is a comma.
+        self.delimiter = delimiter
 
 
 #: Where the cells that depend on the exact receipt are among the ADDED ones.
@@ -187,6 +190,13 @@ class Evaluator:
         self.input_names = names[: columns.width]
         #: Where the cells a check reads are in a full row (None: no such column).
         self.places = tuple(columns.at.get(c) for c in ("kind", "opens", "purpose", "opening_time", "closes", "received", "chair_admitted"))
+        #: The fast path (``batchfast``): each meeting's plans made for it (None: not for it), by its cells.
+        self.fast: dict[tuple, FastPlan | None] = {}
+        self.zones: dict[str, Zone] = {}
+        self.chair_words: dict[str, bool | None] = {}
+        delimiter = columns.delimiter
+        #: In a line split on the delimiter, what text_cell would change (as _UNSAFE, the cells joined by it).
+        self.unsafe = re.compile(rf"(?:\A|{re.escape(delimiter)})[=+\-@\t\r]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]") if delimiter else None
 
     def checked(self, number: int, fields: list[str]) -> tuple[Verdict, Received, Plan] | str:
         """A record's verdict, its receipt and plan, or the one-line reason it cannot be checked."""
@@ -239,49 +249,144 @@ class Evaluator:
         v, received, p = got
         return _values(v, margin(received, v), _warnings(v, p, received))
 
-    def chunk(self, records: list[Record], fmt: str) -> Rendered:
+    def chunk(self, records: list[Row | Record], fmt: str) -> Rendered:
         """Evaluate and render a chunk of records: the output and its counts (one output row each)."""
         if fmt == "xlsx":
             return self._values_chunk(records)
-        width = self.columns.width
-        lines, by_status, errors = [], Counter(), 0
-        render = self._json_line if fmt == "json" else None
-        rows = []
+        if fmt == "json":
+            return self._json_chunk(records)
+        width, fast = self.columns.width, self._fast_row
+        buffer, by_status, errors = io.StringIO(), Counter(), 0
+        write, writer = buffer.write, csv.writer(buffer, lineterminator="\n")
         for r in records:
-            echoed = [""] * width if r.fields is None else (r.fields + [""] * (width - len(r.fields)))[:width]
-            got = self.checked(r.line, r.fields) if r.problem is None else r.problem
-            if got.__class__ is str:
+            line, fields, problem, raw = r if r.__class__ is tuple else (r.line, r.fields, r.problem, None)
+            if raw is not None and len(fields) == width:
+                done = fast(line, fields, raw)
+                if done is not None:
+                    write(done[0])
+                    by_status[done[1]] += 1
+                    continue
+            row, status = self._csv_row(line, fields, problem)
+            writer.writerow(row)
+            if status is None:
                 errors += 1
-                added = _error_row(got)
-                if render:
-                    lines.append(self._json_generic(echoed + added))
-                else:
-                    rows.append([text_cell(v) for v in echoed + added])
-                continue
-            v, received, p = got
-            cells = self._cells(v, fmt)
-            by_status[v.placed.status] += 1
-            if render:
-                lines.append(render(echoed, cells, v, received, p))
             else:
-                row = echoed if _UNSAFE.search("\n".join(echoed)) is None else [text_cell(c) for c in echoed]
-                row += cells
-                row[width + MARGIN] = text_cell(margin(received, v))
-                if received.assumed_local:
-                    row[width + WARNINGS] = text_cell(_warnings(v, p, received))
-                rows.append(row)
-        if render:
-            return Rendered(",\n".join(lines), len(records), by_status, errors)
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows(rows)
+                by_status[status] += 1
         return Rendered(buffer.getvalue(), len(records), by_status, errors)
 
-    def _values_chunk(self, records: list[Record]) -> Rendered:
+    def _csv_row(self, line: int, fields: list[str] | None, problem: str | None) -> tuple[list[str], str | None]:
+        """A record's output row, the full way, as CSV text cells; and its status (None: an error)."""
+        width = self.columns.width
+        echoed = [""] * width if fields is None else (fields + [""] * (width - len(fields)))[:width]
+        got = self.checked(line, fields) if problem is None else problem
+        if got.__class__ is str:
+            return [text_cell(v) for v in echoed + _error_row(got)], None
+        v, received, p = got
+        row = echoed if _UNSAFE.search("\n".join(echoed)) is None else [text_cell(c) for c in echoed]
+        row += self._cells(v, "csv")
+        row[width + MARGIN] = text_cell(margin(received, v))
+        if received.assumed_local:
+            row[width + WARNINGS] = text_cell(_warnings(v, p, received))
+        return row, v.placed.status
+
+    def _fast_row(self, line: int, fields: list[str], raw: str) -> tuple[str, str] | None:
+        """A full row split from a line, the fast way (``batchfast``): its output line and status; None: not for it."""
+        kind, opens, purpose, opening_time, closes, received, chair = (fields[i] if i is not None else None for i in self.places)
+        meeting = (kind, opens, purpose, opening_time, closes)
+        fp = self.fast.get(meeting, False)
+        if fp is False:
+            fp = self._fast_plan(meeting)
+        if fp is None:
+            return None
+        got = read_receipt(received, fp.zone)
+        if got is None:
+            return None
+        flag = False
+        if chair:
+            flag = self.chair_words.get(chair)
+            if flag is None:
+                flag = self._chair(chair)
+                if flag is None:
+                    return None
+        key, day = fp.key(got, flag)
+        rendered = fp.lookup(key, day)
+        if rendered is None:
+            rendered = self._render_fast(fp, key, day, line, fields)
+            if rendered is None:
+                return None
+        head, post, status, warnings, tail = rendered
+        if self.columns.delimiter == ",":
+            if self.unsafe.search(raw) is not None:
+                return None
+        elif "," in raw or self.unsafe.search(raw) is not None:
+            return None
+        else:
+            raw = ",".join(fields)
+        if got.__class__ is tuple and got[2]:  # a time read as local: its warning
+            post = "," + csv_cell(text_cell([*warnings, fp.local_warning(got)])) + tail
+        return raw + head + csv_cell(fp.margin(key[0], got)) + post, status
+
+    def _fast_plan(self, meeting: tuple) -> FastPlan | None:
+        planned = self.plans.get(*meeting)
+        fp = None if planned.__class__ is str else FastPlan.make(*planned, self.zones)
+        if fp is not None and not all(_PLAIN.match(t) and '"' not in t for t in fp.templates()):
+            fp = None
+        if len(self.fast) >= _Plans.LIMIT:
+            self.fast.clear()
+        self.fast[meeting] = fp
+        return fp
+
+    def _chair(self, text: str) -> bool | None:
+        try:
+            flag = yes_no(text, "chair_admitted")
+        except ProceduresError:
+            return None
+        if len(self.chair_words) >= _Plans.LIMIT:
+            self.chair_words.clear()
+        self.chair_words[text] = flag
+        return flag
+
+    def _render_fast(self, fp: FastPlan, key: tuple, day: int, line: int, fields: list[str]) -> tuple | None:
+        """A verdict the fast path has not met yet: found the full way, rendered, remembered under its key."""
+        got = self.checked(line, fields)
+        if got.__class__ is str:
+            return None
+        v = got[0]
+        cells = self._cells(v, "csv")
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow(["", *cells[:MARGIN], ""])
+        head = buffer.getvalue()[:-2]  # ',status,...,translated,' with the margin's cell to come
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow(["", *cells[WARNINGS + 1:]])
+        tail = buffer.getvalue()
+        post = "," + csv_cell(cells[WARNINGS]) + tail
+        rendered = (head + ",", post, v.placed.status, list(v.warnings), tail)
+        fp.store(key, day, v, rendered)
+        return rendered
+
+    def _json_chunk(self, records: list[Row | Record]) -> Rendered:
+        width = self.columns.width
+        lines, by_status, errors = [], Counter(), 0
+        for r in records:
+            line, fields, problem, _ = r if r.__class__ is tuple else (r.line, r.fields, r.problem, None)
+            echoed = [""] * width if fields is None else (fields + [""] * (width - len(fields)))[:width]
+            got = self.checked(line, fields) if problem is None else problem
+            if got.__class__ is str:
+                errors += 1
+                lines.append(self._json_generic(echoed + _error_row(got)))
+                continue
+            v, received, p = got
+            by_status[v.placed.status] += 1
+            lines.append(self._json_line(echoed, self._cells(v, "json"), v, received, p))
+        return Rendered(",\n".join(lines), len(records), by_status, errors)
+
+    def _values_chunk(self, records: list[Row | Record]) -> Rendered:
         width = self.columns.width
         out = []
         for r in records:
-            echoed = [""] * width if r.fields is None else (r.fields + [""] * (width - len(r.fields)))[:width]
-            added = self.row(r.line, r.fields) if r.problem is None else _error_row(r.problem)
+            line, fields, problem, _ = r if r.__class__ is tuple else (r.line, r.fields, r.problem, None)
+            echoed = [""] * width if fields is None else (fields + [""] * (width - len(fields)))[:width]
+            added = self.row(line, fields) if problem is None else _error_row(problem)
             out.append(echoed + added)
         by_status = Counter(row[width + STATUS] for row in out if row[width + ERROR] is None)
         errors = sum(1 for row in out if row[width + ERROR] is not None)
@@ -414,7 +519,7 @@ def evaluate_rows(lib: Library, records, columns: Columns, fmt: str, workers: in
 
 def _columns(table: Table, summary: Summary) -> Columns:
     at, summary.ignored_columns = resolve(table.columns, table.name, REQUIRED, OPTIONAL, ALIASES)
-    return Columns(at, len(table.columns), table.header or table.columns)
+    return Columns(at, len(table.columns), table.header or table.columns, table.delimiter)
 
 
 def _fork_available() -> bool:
@@ -444,7 +549,7 @@ def check_table(lib: Library, table: Table, sink, fmt: str, workers: int = 1, da
     columns = _columns(table, summary)
     summary.read_as = table.describe_format()
     with sink() as out:
-        chunks = evaluate_rows(lib, table.records(), columns, fmt, workers, date_order)
+        chunks = evaluate_rows(lib, table.rows(), columns, fmt, workers, date_order)
         if fmt == "xlsx":
             _write_workbook(out, chunks, columns, summary)
         else:

@@ -247,7 +247,7 @@ class _Feed:
 def _rows(text: IO[str], name: str, delimiter: str, header_lines: int = 1) -> Iterator[Row]:
     """Every record after the header, each with its first line; unreadable ones carry their problem.
 
-    A line with no quote and no carriage return is one record, its fields
+    A line with no quote and no carriage return but at its end is one record, its fields
     split on the delimiter (what the csv module would make of it); any other
     line is handed to the csv module, which reads on as far as its record goes.
     """
@@ -263,10 +263,10 @@ def _rows(text: IO[str], name: str, delimiter: str, header_lines: int = 1) -> It
         except UnicodeDecodeError as exc:
             yield number + 1, None, f"line {number + 1} cannot be decoded ({exc.reason}); the rest of the file is not read", None
             return
-        if line[-1:] == "\n" and '"' not in line and "\r" not in line and len(line) <= FIELD_LIMIT:
+        raw = line[:-2] if line[-2:] == "\r\n" else line[:-1] if line[-1:] == "\n" else None
+        if raw is not None and '"' not in line and "\r" not in raw and len(line) <= FIELD_LIMIT:
             number += 1
-            if len(line) > 1:  # a blank line is no record
-                raw = line[:-1]
+            if raw:  # a blank line is no record
                 yield number, raw.split(delimiter), None, raw
             continue
         feed.back = line
