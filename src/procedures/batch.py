@@ -23,6 +23,7 @@ import csv
 import datetime as dt
 import io
 import json
+import operator
 import os
 import re
 import sys
@@ -194,9 +195,14 @@ class Evaluator:
         self.fast: dict[tuple, FastPlan | None] = {}
         self.zones: dict[str, Zone] = {}
         self.chair_words: dict[str, bool | None] = {}
-        delimiter = columns.delimiter
-        #: In a line split on the delimiter, what text_cell would change (as _UNSAFE, the cells joined by it).
-        self.unsafe = re.compile(rf"(?:\A|{re.escape(delimiter)})[=+\-@\t\r]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]") if delimiter else None
+        #: In a line split on the delimiter, a cell starting with a formula character after the first.
+        self.formula_after = re.compile(re.escape(columns.delimiter or ",") + "[=+\\-@\t\r]")
+        #: The cells of a full row a check reads, in the order of ``places`` (None: no such column).
+        found = [i for i in self.places if i is not None]
+        if len(found) == len(self.places):
+            self.pick = operator.itemgetter(*found)
+        else:
+            self.pick = lambda fields: tuple(fields[i] if i is not None else None for i in self.places)
 
     def checked(self, number: int, fields: list[str]) -> tuple[Verdict, Received, Plan] | str:
         """A record's verdict, its receipt and plan, or the one-line reason it cannot be checked."""
@@ -291,7 +297,7 @@ class Evaluator:
 
     def _fast_row(self, line: int, fields: list[str], raw: str) -> tuple[str, str] | None:
         """A full row split from a line, the fast way (``batchfast``): its output line and status; None: not for it."""
-        kind, opens, purpose, opening_time, closes, received, chair = (fields[i] if i is not None else None for i in self.places)
+        kind, opens, purpose, opening_time, closes, received, chair = self.pick(fields)
         meeting = (kind, opens, purpose, opening_time, closes)
         fp = self.fast.get(meeting, False)
         if fp is False:
@@ -311,16 +317,15 @@ class Evaluator:
         key, day = fp.key(got, flag)
         rendered = fp.lookup(key, day)
         if rendered is None:
-            rendered = self._render_fast(fp, key, day, line, fields)
+            rendered = self._render_fast(fp, key, day, received)
             if rendered is None:
                 return None
         head, post, status, warnings, tail = rendered
-        if self.columns.delimiter == ",":
-            if self.unsafe.search(raw) is not None:
+        if raw[0] in _FORMULA or self.formula_after.search(raw) is not None or _CONTROL.search(raw) is not None:
+            return None  # a cell to neutralise: the full way
+        if self.columns.delimiter != ",":
+            if "," in raw:
                 return None
-        elif "," in raw or self.unsafe.search(raw) is not None:
-            return None
-        else:
             raw = ",".join(fields)
         if got.__class__ is tuple and got[2]:  # a time read as local: its warning
             post = "," + csv_cell(text_cell([*warnings, fp.local_warning(got)])) + tail
@@ -346,21 +351,19 @@ class Evaluator:
         self.chair_words[text] = flag
         return flag
 
-    def _render_fast(self, fp: FastPlan, key: tuple, day: int, line: int, fields: list[str]) -> tuple | None:
+    def _render_fast(self, fp: FastPlan, key: tuple, day: int, received: str) -> tuple | None:
         """A verdict the fast path has not met yet: found the full way, rendered, remembered under its key."""
-        got = self.checked(line, fields)
-        if got.__class__ is str:
+        try:
+            got = read_received(received, fp.p.rs.head.time_zone, "received", self.date_order)
+            v = verdict(fp.p, got, CHAIR if key[2] else NO_FLAGS, fp.alt)
+        except ProceduresError:
             return None
-        v = got[0]
         cells = self._cells(v, "csv")
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerow(["", *cells[:MARGIN], ""])
-        head = buffer.getvalue()[:-2]  # ',status,...,translated,' with the margin's cell to come
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerow(["", *cells[WARNINGS + 1:]])
-        tail = buffer.getvalue()
-        post = "," + csv_cell(cells[WARNINGS]) + tail
-        rendered = (head + ",", post, v.placed.status, list(v.warnings), tail)
+        if any("\r" in c for c in cells):  # csv_cell writes none
+            return None
+        tail = "," + ",".join(map(csv_cell, cells[WARNINGS + 1:])) + "\n"
+        rendered = ("," + ",".join(map(csv_cell, cells[:MARGIN])) + ",", "," + csv_cell(cells[WARNINGS]) + tail,
+                    v.placed.status, list(v.warnings), tail)
         fp.store(key, day, v, rendered)
         return rendered
 
@@ -593,6 +596,7 @@ def _write_workbook(sink: IO[bytes], chunks, columns: Columns, summary: Summary)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_FORMULA = "".join(FORMULA_START)
 #: Somewhere in a row's cells joined by new lines, what text_cell would change (or a new line followed by a formula
 #: character, which may be one inside a cell: then each cell is looked at on its own).
 _UNSAFE = re.compile(r"(?:\A|\n)[=+\-@\t\r]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

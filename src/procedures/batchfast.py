@@ -44,29 +44,41 @@ def _wall(moment: dt.datetime) -> int:
 
 
 class Zone:
-    """A time zone's offset and abbreviation, by UTC hour, learnt as needed (an hour with a change: None)."""
+    """A time zone's offset and abbreviation, by UTC day (by hour on a day the clocks change), learnt as needed."""
 
     def __init__(self, name: str):
         self.name = name
         self.tz = ZoneInfo(name)
+        self.days: dict[int, tuple[int, str] | None] = {}
         self.hours: dict[int, tuple[int, str] | None] = {}
 
     def at(self, seconds: int) -> tuple[int, str] | None:
-        hour = seconds // 3600
-        hit = self.hours.get(hour, False)
+        """(offset in seconds, abbreviation) at a UTC moment; None: not on the fast path."""
+        day = seconds // DAY
+        hit = self.days.get(day, False)
         if hit is False:
-            hit = self.hours[hour] = self._learn(hour * 3600)
+            hit = self.days[day] = self._learn(day * DAY, DAY)
+        if hit is None:  # the clocks change that day
+            hour = seconds // 3600
+            hit = self.hours.get(hour, False)
+            if hit is False:
+                hit = self.hours[hour] = self._learn(hour * 3600, 3600)
         return hit
 
-    def _learn(self, start: int) -> tuple[int, str] | None:
+    def _learn(self, start: int, length: int) -> tuple[int, str] | None:
+        """The offset and abbreviation through [start, start + length), if the same at both ends and between."""
         try:
-            a, b = (dt.datetime.fromtimestamp(start + s, self.tz) for s in (0, 3599))
+            seen = {(m.utcoffset(), m.tzname()) for m in
+                    (dt.datetime.fromtimestamp(start + s, self.tz) for s in range(0, length, 3600))}
+            seen.add((lambda m: (m.utcoffset(), m.tzname()))(dt.datetime.fromtimestamp(start + length - 1, self.tz)))
         except (OverflowError, OSError, ValueError):
             return None
-        offset = a.utcoffset()
-        if offset != b.utcoffset() or a.tzname() != b.tzname() or offset.microseconds:
+        if len(seen) != 1:
             return None
-        return offset.days * DAY + offset.seconds, a.tzname()
+        offset, name = seen.pop()
+        if offset.microseconds:
+            return None
+        return offset.days * DAY + offset.seconds, name
 
 
 def read_receipt(text: str, zone: Zone) -> tuple[int, str | None, bool] | int | None:
