@@ -5,12 +5,13 @@ encoding, or a workbook's sheet) with a header (``id, kind, opens, received``
 and optionally ``purpose, opening_time, chair_admitted, closes``, or their
 aliases, ``ALIASES``). Each output row is the input row, every column in
 order, followed by the check's own columns (``ADDED``). Records come from the
-one table reader, are evaluated in chunks (in forked worker processes when
-there are several cores: they receive parsed records, never bytes) and
+one table reader, are evaluated in chunks in this process (no worker pool:
+docs/performance.md says why) and
 written in input order, so memory stays flat; each distinct meeting's
 deadlines are computed once, and a bounded number are kept; each verdict
 (``contributions.verdict``: all of a row's answer but its margin) is rendered
-once, and only the margin is written per row. A record that
+once, and only the margin is written per row; the usual CSV row goes a
+fast way (``batchfast``) that gives the same bytes. A record that
 cannot be read or evaluated still yields its output row, with the reason in
 the ``error`` column: rows in = rows out.
 
@@ -24,7 +25,6 @@ import datetime as dt
 import io
 import json
 import operator
-import os
 import re
 import sys
 from collections import Counter
@@ -461,24 +461,13 @@ class Rendered:
 
 
 CHAIR, NO_FLAGS = frozenset({CHAIR_ADMITTED}), frozenset()
-#: Rows per chunk handed to a worker process, and chunks in flight per worker.
-CHUNK, IN_FLIGHT = 4000, 3
-
-_worker: Evaluator | None = None
-
-
-def _worker_init(lib: Library, columns: Columns, date_order: str | None) -> None:
-    global _worker
-    _worker = Evaluator(lib, columns, date_order)
-
-
-def _worker_chunk(records: list[Record], fmt: str) -> Rendered:
-    return _worker.chunk(records, fmt)
+#: Records evaluated and written at a time (memory stays flat whatever the length of the file).
+CHUNK = 4000
 
 
 def _chunks(records, size: int):
     """Parsed records, in lists of ``size``."""
-    chunk: list[Record] = []
+    chunk: list[Row | Record] = []
     for record in records:
         chunk.append(record)
         if len(chunk) >= size:
@@ -489,46 +478,19 @@ def _chunks(records, size: int):
 
 
 def evaluate_rows(lib: Library, records, columns: Columns, fmt: str, workers: int = 1, date_order: str | None = None):
-    """Yield the rendered output of each chunk of records, in input order.
+    """Yield the rendered output of each chunk of records, in input order, in this process.
 
-    With more than one worker, chunks are evaluated in forked worker processes,
-    a bounded number in flight, so memory stays flat.
+    ``workers`` is accepted and not used: there is no worker pool since the fast
+    path (issue 17 item 5; docs/performance.md, "Parallelism", says why).
     """
-    chunks = _chunks(records, CHUNK)
-    first = next(chunks, None)
-    if first is None:
-        return
-    second = next(chunks, None) if workers > 1 else None
-    if second is None:
-        local = Evaluator(lib, columns, date_order)
-        yield local.chunk(first, fmt)
-        for c in chunks:
-            yield local.chunk(c, fmt)
-        return
-    import multiprocessing
-    from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init, initargs=(lib, columns, date_order)) as pool:
-        pending = deque([pool.submit(_worker_chunk, first, fmt), pool.submit(_worker_chunk, second, fmt)])
-        for c in chunks:
-            while len(pending) >= workers * IN_FLIGHT:
-                yield pending.popleft().result()
-            pending.append(pool.submit(_worker_chunk, c, fmt))
-        while pending:
-            yield pending.popleft().result()
+    local = Evaluator(lib, columns, date_order)
+    for c in _chunks(records, CHUNK):
+        yield local.chunk(c, fmt)
 
 
 def _columns(table: Table, summary: Summary) -> Columns:
     at, summary.ignored_columns = resolve(table.columns, table.name, REQUIRED, OPTIONAL, ALIASES)
     return Columns(at, len(table.columns), table.header or table.columns, table.delimiter)
-
-
-def _fork_available() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def run_batch(lib: Library, path: Path, out: Path | None, fmt: str | None, workers: int | None = None,
@@ -537,8 +499,7 @@ def run_batch(lib: Library, path: Path, out: Path | None, fmt: str | None, worke
 
     ``fmt`` None: the format the --out file's extension names (.xlsx, .json), else CSV.
     """
-    if workers is None:
-        workers = min(os.cpu_count() or 1, 4) if _fork_available() else 1
+    workers = 1 if workers is None else workers
     fmt = output_format(fmt, out)
     if fmt == "xlsx" and is_stdout(out) and sys.stdout.isatty():
         raise InputError("a workbook is not for the terminal: give --out FILE.xlsx (or redirect the output to a file)")
