@@ -307,13 +307,9 @@ class Evaluator:
         got = read_receipt(received, fp.zone)
         if got is None:
             return None
-        flag = False
-        if chair:
-            flag = self.chair_words.get(chair)
-            if flag is None:
-                flag = self._chair(chair)
-                if flag is None:
-                    return None
+        flag = (self.chair_words.get(chair) if chair in self.chair_words else self._chair(chair)) if chair else False
+        if flag is None:
+            return None
         key, day = fp.key(got, flag)
         rendered = fp.lookup(key, day)
         if rendered is None:
@@ -321,15 +317,21 @@ class Evaluator:
             if rendered is None:
                 return None
         head, post, status, warnings, tail = rendered
-        if raw[0] in _FORMULA or self.formula_after.search(raw) is not None or _CONTROL.search(raw) is not None:
-            return None  # a cell to neutralise: the full way
-        if self.columns.delimiter != ",":
-            if "," in raw:
-                return None
-            raw = ",".join(fields)
+        raw = self._echo(raw, fields)
+        if raw is None:
+            return None
         if got.__class__ is tuple and got[2]:  # a time read as local: its warning
             post = "," + csv_cell(text_cell([*warnings, fp.local_warning(got)])) + tail
         return raw + head + csv_cell(fp.margin(key[0], got)) + post, status
+
+    def _echo(self, raw: str, fields: list[str]) -> str | None:
+        """A line split on the delimiter as the output echoes it (its cells comma-separated); None: a cell
+        to neutralise or to quote, which the full way does."""
+        if raw[0] in _FORMULA or self.formula_after.search(raw) is not None or _CONTROL.search(raw) is not None:
+            return None
+        if self.columns.delimiter == ",":
+            return raw
+        return None if "," in raw else ",".join(fields)
 
     def _fast_plan(self, meeting: tuple) -> FastPlan | None:
         planned = self.plans.get(*meeting)

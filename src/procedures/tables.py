@@ -261,7 +261,7 @@ def _rows(text: IO[str], name: str, delimiter: str, header_lines: int = 1) -> It
         except StopIteration:
             return
         except UnicodeDecodeError as exc:
-            yield number + 1, None, f"line {number + 1} cannot be decoded ({exc.reason}); the rest of the file is not read", None
+            yield number + 1, None, f"line {number + 1} cannot be decoded ({exc.reason}); {_UNREAD}", None
             return
         raw = line[:-2] if line[-2:] == "\r\n" else line[:-1] if line[-1:] == "\n" else None
         if raw is not None and '"' not in line and "\r" not in raw and len(line) <= FIELD_LIMIT:
@@ -270,19 +270,28 @@ def _rows(text: IO[str], name: str, delimiter: str, header_lines: int = 1) -> It
                 yield number, raw.split(delimiter), None, raw
             continue
         feed.back = line
-        first, before = number + 1, reader.line_num
-        try:
-            fields = next(reader)
-        except csv.Error as exc:
-            number += reader.line_num - before
-            yield first, None, _problem(exc, first, number), None
-        except UnicodeDecodeError as exc:
-            yield first, None, f"line {first} cannot be decoded ({exc.reason}); the rest of the file is not read", None
-            return
-        else:
-            number += reader.line_num - before
-            if fields:
-                yield first, fields, None, None
+        before = reader.line_num
+        row = _quoted(reader, number + 1)
+        number += reader.line_num - before
+        if row is not None:
+            yield row
+            if row[2] is not None and row[2].endswith(_UNREAD):
+                return
+
+
+_UNREAD = "the rest of the file is not read"
+
+
+def _quoted(reader, first: int) -> Row | None:
+    """The csv module's next record, from line ``first`` on (None: a blank line)."""
+    before = reader.line_num
+    try:
+        fields = next(reader)
+    except csv.Error as exc:
+        return first, None, _problem(exc, first, first - 1 + reader.line_num - before), None
+    except UnicodeDecodeError as exc:
+        return first, None, f"line {first} cannot be decoded ({exc.reason}); {_UNREAD}", None
+    return (first, fields, None, None) if fields else None
 
 
 def _problem(exc: csv.Error, first: int, last: int) -> str:
@@ -372,14 +381,9 @@ def resolve(columns: list[str], name: str, required: tuple[str, ...], optional: 
     aliases = aliases or {}
     at: dict[str, int] = {}
     for column in required + optional:
-        if column in columns:
-            at[column] = columns.index(column)
-            continue
-        found = [a for a in aliases.get(column, ()) if a in columns]
-        if len(found) > 1:
-            raise InputError(f"{name}: columns {' and '.join(found)} could both be {column}; rename the one meant to {column}")
-        if found:
-            at[column] = columns.index(found[0])
+        found = _named(columns, name, column, aliases.get(column, ()))
+        if found is not None:
+            at[column] = found
     missing = [c for c in required if c not in at]
     if missing:
         others = "; ".join(f"{', '.join(aliases[c])} for {c}" for c in missing if aliases.get(c))
@@ -387,6 +391,16 @@ def resolve(columns: list[str], name: str, required: tuple[str, ...], optional: 
                          f"(optional: {', '.join(optional)})" + (f"; other names it accepts: {others}" if others else ""))
     used = set(at.values())
     return at, [c for i, c in enumerate(columns) if i not in used]
+
+
+def _named(columns: list[str], name: str, column: str, aliases: tuple[str, ...]) -> int | None:
+    """Where a column is, by its own name or else its one alias present (two present: an error); None: absent."""
+    if column in columns:
+        return columns.index(column)
+    found = [a for a in aliases if a in columns]
+    if len(found) > 1:
+        raise InputError(f"{name}: columns {' and '.join(found)} could both be {column}; rename the one meant to {column}")
+    return columns.index(found[0]) if found else None
 
 
 @functools.lru_cache(maxsize=4096)
