@@ -33,13 +33,14 @@ from pathlib import Path
 from typing import IO
 
 from procedures.batchfast import FastPlan, Zone, csv_cell, read_receipt
-from procedures.contributions import Meeting, Plan, Verdict, margin, plan, receipt_warning, verdict
+from procedures.contributions import Meeting, Plan, Verdict, margin, plan, publication, receipt_warning, verdict
 from procedures.deadlines import other_counting
 from procedures.errors import InputError, ProceduresError
 from procedures.outfiles import is_stdout, output_file
 from procedures.tables import Record, Row, Table, open_table, resolve, term, yes_no
 from procedures.loader import Library
 from procedures.timestamps import Received, parse_date, parse_time, read_received
+from procedures.timetable import opening_warning
 from procedures.vocabulary import CHAIR_ADMITTED
 
 REQUIRED = ("id", "kind", "opens", "received")
@@ -167,7 +168,7 @@ class Columns:
 
 
 #: Where the cells that depend on the exact receipt are among the ADDED ones.
-MARGIN, WARNINGS, ERROR, STATUS = (ADDED.index(c) for c in ("margin", "warnings", "error", "status"))
+MARGIN, WARNINGS, ERROR, STATUS, PUBLISH = (ADDED.index(c) for c in ("margin", "warnings", "error", "status", "publish_by"))
 
 
 class Evaluator:
@@ -354,19 +355,31 @@ class Evaluator:
         return flag
 
     def _render_fast(self, fp: FastPlan, key: tuple, day: int, received: str) -> tuple | None:
-        """A verdict the fast path has not met yet: found the full way, rendered, remembered under its key."""
-        try:
-            got = read_received(received, fp.p.rs.head.time_zone, "received", self.date_order)
-            v = verdict(fp.p, got, CHAIR if key[2] else NO_FLAGS, fp.alt)
-        except ProceduresError:
-            return None
-        cells = self._cells(v, "csv")
-        if any("\r" in c for c in cells):  # csv_cell writes none
-            return None
-        tail = "," + ",".join(map(csv_cell, cells[WARNINGS + 1:])) + "\n"
-        rendered = ("," + ",".join(map(csv_cell, cells[:MARGIN])) + ",", "," + csv_cell(cells[WARNINGS]) + tail,
-                    v.placed.status, list(v.warnings), tail)
-        fp.store(key, day, v, rendered)
+        """A verdict the fast path has not met yet: found the full way, rendered, remembered under its key.
+
+        Where only its publication date changes with the receipt's day, the
+        first one found is kept as a frame, and the verdicts of other days
+        are that frame with their publication date and its warnings.
+        """
+        frame = fp.frames.get(key)
+        if frame is not None:
+            rendered = _framed(fp, frame, day)
+        else:
+            try:
+                got = read_received(received, fp.p.rs.head.time_zone, "received", self.date_order)
+                v = verdict(fp.p, got, CHAIR if key[2] else NO_FLAGS, fp.alt)
+            except ProceduresError:
+                return None
+            cells = self._cells(v, "csv")
+            if any("\r" in c for c in cells):  # csv_cell writes none
+                return None
+            tail = "," + ",".join(map(csv_cell, cells[WARNINGS + 1:])) + "\n"
+            rendered = ("," + ",".join(map(csv_cell, cells[:MARGIN])) + ",", "," + csv_cell(cells[WARNINGS]) + tail,
+                        v.placed.status, list(v.warnings), tail)
+            if fp.store(key, day, v, rendered) is True:
+                fp.frames[key] = _frame(fp, v, cells, tail, got.day)
+            return rendered
+        fp.store(key, day, None, rendered)
         return rendered
 
     def _json_chunk(self, records: list[Row | Record]) -> Rendered:
@@ -425,6 +438,28 @@ class Evaluator:
 
     def _json_generic(self, row: list) -> str:
         return json.dumps(dict(zip(self.columns.output, [_json(v) for v in row])), ensure_ascii=False)
+
+
+def _frame(fp: FastPlan, v: Verdict, cells: list[str], tail: str, day: dt.date) -> tuple | None:
+    """What a verdict whose publication date counts from the receipt's day keeps for other days: its cells
+    before and after the publication date, and its warnings before and after the publication's (None: no frame)."""
+    _, own = publication(fp.p, v.placed, day)
+    opening = opening_warning(fp.p.rs, fp.p.meeting.opens)
+    after = [opening] if opening else []
+    before = list(v.warnings[: len(v.warnings) - len(own) - len(after)])
+    if before + own + after != list(v.warnings):
+        return None
+    head = "," + ",".join(map(csv_cell, cells[:PUBLISH])) + ","
+    return head, "," + ",".join(map(csv_cell, cells[PUBLISH + 1:MARGIN])) + ",", before, after, tail, v.placed
+
+
+def _framed(fp: FastPlan, frame: tuple, day: int) -> tuple:
+    """A frame's verdict on a receipt of ``day``, rendered as ``Evaluator._render_fast`` renders one."""
+    head, middle, before, after, tail, placed = frame
+    publish, own = publication(fp.p, placed, dt.date.fromordinal(day))
+    warnings = before + own + after
+    return (head + csv_cell(text_cell(publish.date if publish else None)) + middle,
+            "," + csv_cell(text_cell(warnings)) + tail, placed.status, warnings, tail)
 
 
 def _warnings(v: Verdict, p: Plan, received: Received) -> list[str]:

@@ -188,6 +188,8 @@ class FastPlan:
         self.depends: dict[tuple, object] = {}
         #: Rendered verdicts, by what they depend on.
         self.rendered: dict[tuple, tuple | object] = {}
+        #: For a key whose verdicts differ by the receipt's day only in their publication: what they share.
+        self.frames: dict[tuple, tuple | None] = {}
 
     @classmethod
     def make(cls, p: Plan, alt: Plan, zones: dict[str, Zone]) -> FastPlan | None:
@@ -222,8 +224,9 @@ class FastPlan:
             return None
         return self.rendered.get((key, None if depends is _NOTHING else day if depends is True else day > depends))
 
-    def store(self, key: tuple, day: int, verdict, rendered: tuple) -> None:
-        """Remember a verdict's rendering under its key and what of the day its publication part depends on."""
+    def store(self, key: tuple, day: int, verdict, rendered: tuple) -> object:
+        """Remember a verdict's rendering under its key and what of the day its publication part depends on
+        (``verdict`` is needed the first time a key is seen); return that (True: the day itself)."""
         depends = self.depends.get(key)
         if depends is None:
             found = publication_dependence(self.p, verdict.placed, dt.date.fromordinal(day))
@@ -231,6 +234,7 @@ class FastPlan:
         if len(self.rendered) >= LIMIT:
             self.rendered.clear()
         self.rendered[(key, None if depends is _NOTHING else day if depends is True else day > depends)] = rendered
+        return depends
 
     def templates(self) -> list[str]:
         """Every text the margins are made of, for the caller to check."""

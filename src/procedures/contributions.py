@@ -527,14 +527,27 @@ def _verdict_warnings(p: Plan, placed: Placed, other: Placed | None, alternative
     warnings = list(placed.warnings)
     if other is not None and other.status != placed.status:
         warnings.append(f"under the {alternative.counting} reading of the day counts the status would be {other.status}, not {placed.status}")
+    warnings += publication_warnings(p, publish, passed)
+    if opening := opening_warning(p.rs, p.meeting.opens):  # a weekend or closure day: a warning, never an error
+        warnings.append(opening)
+    return warnings
+
+
+def publication_warnings(p: Plan, publish: Deadline | None, passed: Deadline | None) -> list[str]:
+    """What a verdict warns of its publication date: passed on receipt, or not a working day."""
+    warnings = []
     if passed:
         instead = f"; the text asks instead: {passed.rule.once_passed}" if passed.rule.once_passed else ""
         warnings.append(f"the publication date {passed.date} ({passed.cite}, {passed.rule.modality}) had passed when the contribution was received: it can no longer be met{instead}")
     if publish and publish.non_working:
         warnings.append(f"the publication date {publish.date} is not a working day ({day_note(p.rs, publish)})")
-    if opening := opening_warning(p.rs, p.meeting.opens):  # a weekend or closure day: a warning, never an error
-        warnings.append(opening)
     return warnings
+
+
+def publication(p: Plan, placed: Placed, day: dt.date) -> tuple[Deadline | None, list[str]]:
+    """The publication date to meet on a receipt of ``day`` (None: none, or it had passed) and its warnings."""
+    publish, passed = _publication(p, placed, day)
+    return publish, publication_warnings(p, publish, passed)
 
 
 def margin(received: Received, v: Verdict) -> str:
