@@ -323,7 +323,8 @@ class Evaluator:
             return None
         if got.__class__ is tuple and got[2]:  # a time read as local: its warning
             post = "," + csv_cell(text_cell([*warnings, fp.local_warning(got)])) + tail
-        return raw + head + csv_cell(fp.margin(key[0], got)) + post, status
+        text = fp.margin(key[0], got)  # never a quote in it (the templates are checked), and a comma
+        return raw + head + ('"' + text + '"' if "," in text else csv_cell(text)) + post, status
 
     def _echo(self, raw: str, fields: list[str]) -> str | None:
         """A line split on the delimiter as the output echoes it (its cells comma-separated); None: a cell

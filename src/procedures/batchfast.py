@@ -188,6 +188,8 @@ class FastPlan:
         self.depends: dict[tuple, object] = {}
         #: Rendered verdicts, by what they depend on.
         self.rendered: dict[tuple, tuple | object] = {}
+        #: The margins of receipts given as a date, by tier and day.
+        self.dated: dict[tuple[int, int], str] = {}
         #: For a key whose verdicts differ by the receipt's day only in their publication: what they share.
         self.frames: dict[tuple, tuple | None] = {}
 
@@ -245,9 +247,14 @@ class FastPlan:
         """The margin of a receipt in tier ``i`` (``contributions.margin``, from the templates)."""
         met, missed, second = self.cutoffs[i]
         if got.__class__ is int:
-            pair = named((met, abs(met.day - got)) if met else None, (missed, abs(got - missed.day)) if missed else None)
-            parts = [_dated(pair[0], got)] + ([_dated(second, got)] if len(pair) > 1 else [])
-            return margin_words(dt.date.fromordinal(got).isoformat(), parts)
+            hit = self.dated.get((i, got))
+            if hit is None:
+                pair = named((met, abs(met.day - got)) if met else None, (missed, abs(got - missed.day)) if missed else None)
+                parts = [_dated(pair[0], got)] + ([_dated(second, got)] if len(pair) > 1 else [])
+                if len(self.dated) >= LIMIT:
+                    self.dated.clear()
+                hit = self.dated[(i, got)] = margin_words(dt.date.fromordinal(got).isoformat(), parts)
+            return hit
         wall = got[0]
         pair = named((met, abs(met.wall - wall)) if met else None, (missed, abs(wall - missed.wall)) if missed else None)
         parts = [_timed(pair[0], wall)] + ([_timed(second, wall)] if len(pair) > 1 else [])
