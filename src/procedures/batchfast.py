@@ -257,13 +257,17 @@ class FastPlan:
             return hit
         wall = got[0]
         pair = named((met, abs(met.wall - wall)) if met else None, (missed, abs(wall - missed.wall)) if missed else None)
-        parts = [_timed(pair[0], wall)] + ([_timed(second, wall)] if len(pair) > 1 else [])
-        return margin_words(described(wall, got[1]), parts)
+        text = _RECEIVED + described(wall, got[1]) + _FIRST + _timed(pair[0], wall)
+        return text + _SECOND + _timed(second, wall) if len(pair) > 1 else text
 
     def local_warning(self, got) -> str:
         return local_time_warning(self.zone.name, described(got[0], got[1]))
 
 
+#: The margin's words around the receipt and the cut-offs (``margin_words``): before the receipt, before the
+#: first cut-off, before the second.
+_RECEIVED, _FIRST, _SECOND, _END = margin_words(_MARK, [_MARK, _MARK]).split(_MARK)
+assert not _END, "the margin ends with its last cut-off"
 #: A verdict whose publication part depends on nothing of the receipt's day.
 _NOTHING = object()
 
