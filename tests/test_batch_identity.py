@@ -115,3 +115,16 @@ def test_an_input_header_that_echoes_to_the_same_name_twice_is_rendered_as_befor
     out = tmp_path / "out.json"
     b.run_batch(library, reg, out, "json", workers=1)
     assert out.read_text(encoding="utf-8") == reference(library, reg, "json")
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_the_fast_path_on_other_delimiters_is_byte_identical_too(library, registry, tmp_path, delimiter):
+    """A line split on a semicolon or a tab is echoed comma-separated, or goes the full way when a cell holds a comma."""
+    with registry.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    other = tmp_path / "registry.txt"
+    with other.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, delimiter=delimiter).writerows(rows)
+    out = tmp_path / "out.csv"
+    b.run_batch(library, other, out, "csv", date_order="iso")
+    assert out.read_text(encoding="utf-8") == reference(library, other, "csv")

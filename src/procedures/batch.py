@@ -5,12 +5,13 @@ encoding, or a workbook's sheet) with a header (``id, kind, opens, received``
 and optionally ``purpose, opening_time, chair_admitted, closes``, or their
 aliases, ``ALIASES``). Each output row is the input row, every column in
 order, followed by the check's own columns (``ADDED``). Records come from the
-one table reader, are evaluated in chunks (in forked worker processes when
-there are several cores: they receive parsed records, never bytes) and
+one table reader, are evaluated in chunks in this process (no worker pool:
+docs/performance.md says why) and
 written in input order, so memory stays flat; each distinct meeting's
 deadlines are computed once, and a bounded number are kept; each verdict
 (``contributions.verdict``: all of a row's answer but its margin) is rendered
-once, and only the margin is written per row. A record that
+once, and only the margin is written per row; the usual CSV row goes a
+fast way (``batchfast``) that gives the same bytes. A record that
 cannot be read or evaluated still yields its output row, with the reason in
 the ``error`` column: rows in = rows out.
 
@@ -23,7 +24,7 @@ import csv
 import datetime as dt
 import io
 import json
-import os
+import operator
 import re
 import sys
 from collections import Counter
@@ -31,13 +32,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from procedures.contributions import Meeting, Plan, Verdict, margin, plan, receipt_warning, verdict
+from procedures.batchfast import FastPlan, Zone, csv_cell, read_receipt
+from procedures.contributions import Meeting, Plan, Verdict, margin, plan, publication, receipt_warning, verdict
 from procedures.deadlines import other_counting
 from procedures.errors import InputError, ProceduresError
 from procedures.outfiles import is_stdout, output_file
-from procedures.tables import Record, Table, open_table, resolve, term, yes_no
+from procedures.tables import Record, Row, Table, open_table, resolve, term, yes_no
 from procedures.loader import Library
 from procedures.timestamps import Received, parse_date, parse_time, read_received
+from procedures.timetable import opening_warning
 from procedures.vocabulary import CHAIR_ADMITTED
 
 REQUIRED = ("id", "kind", "opens", "received")
@@ -156,14 +159,16 @@ class _Plans:
 class Columns:
     """Where each known column is in a row, from the header (by name or alias)."""
 
-    def __init__(self, at: dict[str, int], width: int, header: list[str]):
+    def __init__(self, at: dict[str, int], width: int, header: list[str], delimiter: str = ","):
         self.width = width
         self.at = at
         self.output = output_header(header)
+        #: The input's delimiter: a line split on it is echoed as written when it is a comma.
+        self.delimiter = delimiter
 
 
 #: Where the cells that depend on the exact receipt are among the ADDED ones.
-MARGIN, WARNINGS, ERROR, STATUS = (ADDED.index(c) for c in ("margin", "warnings", "error", "status"))
+MARGIN, WARNINGS, ERROR, STATUS, PUBLISH = (ADDED.index(c) for c in ("margin", "warnings", "error", "status", "publish_by"))
 
 
 class Evaluator:
@@ -187,6 +192,18 @@ class Evaluator:
         self.input_names = names[: columns.width]
         #: Where the cells a check reads are in a full row (None: no such column).
         self.places = tuple(columns.at.get(c) for c in ("kind", "opens", "purpose", "opening_time", "closes", "received", "chair_admitted"))
+        #: The fast path (``batchfast``): each meeting's plans made for it (None: not for it), by its cells.
+        self.fast: dict[tuple, FastPlan | None] = {}
+        self.zones: dict[str, Zone] = {}
+        self.chair_words: dict[str, bool | None] = {}
+        #: In a line split on the delimiter, a cell starting with a formula character after the first.
+        self.formula_after = re.compile(re.escape(columns.delimiter or ",") + "[=+\\-@\t\r]")
+        #: The cells of a full row a check reads, in the order of ``places`` (None: no such column).
+        found = [i for i in self.places if i is not None]
+        if len(found) == len(self.places):
+            self.pick = operator.itemgetter(*found)
+        else:
+            self.pick = lambda fields: tuple(fields[i] if i is not None else None for i in self.places)
 
     def checked(self, number: int, fields: list[str]) -> tuple[Verdict, Received, Plan] | str:
         """A record's verdict, its receipt and plan, or the one-line reason it cannot be checked."""
@@ -239,49 +256,156 @@ class Evaluator:
         v, received, p = got
         return _values(v, margin(received, v), _warnings(v, p, received))
 
-    def chunk(self, records: list[Record], fmt: str) -> Rendered:
+    def chunk(self, records: list[Row | Record], fmt: str) -> Rendered:
         """Evaluate and render a chunk of records: the output and its counts (one output row each)."""
         if fmt == "xlsx":
             return self._values_chunk(records)
-        width = self.columns.width
-        lines, by_status, errors = [], Counter(), 0
-        render = self._json_line if fmt == "json" else None
-        rows = []
+        if fmt == "json":
+            return self._json_chunk(records)
+        width, fast = self.columns.width, self._fast_row
+        buffer, by_status, errors = io.StringIO(), Counter(), 0
+        write, writer = buffer.write, csv.writer(buffer, lineterminator="\n")
         for r in records:
-            echoed = [""] * width if r.fields is None else (r.fields + [""] * (width - len(r.fields)))[:width]
-            got = self.checked(r.line, r.fields) if r.problem is None else r.problem
-            if got.__class__ is str:
+            line, fields, problem, raw = r if r.__class__ is tuple else (r.line, r.fields, r.problem, None)
+            if raw is not None and len(fields) == width:
+                done = fast(line, fields, raw)
+                if done is not None:
+                    write(done[0])
+                    by_status[done[1]] += 1
+                    continue
+            row, status = self._csv_row(line, fields, problem)
+            writer.writerow(row)
+            if status is None:
                 errors += 1
-                added = _error_row(got)
-                if render:
-                    lines.append(self._json_generic(echoed + added))
-                else:
-                    rows.append([text_cell(v) for v in echoed + added])
-                continue
-            v, received, p = got
-            cells = self._cells(v, fmt)
-            by_status[v.placed.status] += 1
-            if render:
-                lines.append(render(echoed, cells, v, received, p))
             else:
-                row = echoed if _UNSAFE.search("\n".join(echoed)) is None else [text_cell(c) for c in echoed]
-                row += cells
-                row[width + MARGIN] = text_cell(margin(received, v))
-                if received.assumed_local:
-                    row[width + WARNINGS] = text_cell(_warnings(v, p, received))
-                rows.append(row)
-        if render:
-            return Rendered(",\n".join(lines), len(records), by_status, errors)
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows(rows)
+                by_status[status] += 1
         return Rendered(buffer.getvalue(), len(records), by_status, errors)
 
-    def _values_chunk(self, records: list[Record]) -> Rendered:
+    def _csv_row(self, line: int, fields: list[str] | None, problem: str | None) -> tuple[list[str], str | None]:
+        """A record's output row, the full way, as CSV text cells; and its status (None: an error)."""
+        width = self.columns.width
+        echoed = [""] * width if fields is None else (fields + [""] * (width - len(fields)))[:width]
+        got = self.checked(line, fields) if problem is None else problem
+        if got.__class__ is str:
+            return [text_cell(v) for v in echoed + _error_row(got)], None
+        v, received, p = got
+        row = echoed if _UNSAFE.search("\n".join(echoed)) is None else [text_cell(c) for c in echoed]
+        row += self._cells(v, "csv")
+        row[width + MARGIN] = text_cell(margin(received, v))
+        if received.assumed_local:
+            row[width + WARNINGS] = text_cell(_warnings(v, p, received))
+        return row, v.placed.status
+
+    def _fast_row(self, line: int, fields: list[str], raw: str) -> tuple[str, str] | None:
+        """A full row split from a line, the fast way (``batchfast``): its output line and status; None: not for it."""
+        kind, opens, purpose, opening_time, closes, received, chair = self.pick(fields)
+        meeting = (kind, opens, purpose, opening_time, closes)
+        fp = self.fast.get(meeting, False)
+        if fp is False:
+            fp = self._fast_plan(meeting)
+        if fp is None:
+            return None
+        got = read_receipt(received, fp.zone)
+        if got is None:
+            return None
+        flag = (self.chair_words.get(chair) if chair in self.chair_words else self._chair(chair)) if chair else False
+        if flag is None:
+            return None
+        key, day = fp.key(got, flag)
+        rendered = fp.lookup(key, day)
+        if rendered is None:
+            rendered = self._render_fast(fp, key, day, received)
+            if rendered is None:
+                return None
+        head, post, status, warnings, tail = rendered
+        raw = self._echo(raw, fields)
+        if raw is None:
+            return None
+        if got.__class__ is tuple and got[2]:  # a time read as local: its warning
+            post = "," + csv_cell(text_cell([*warnings, fp.local_warning(got)])) + tail
+        text = fp.margin(key[0], got)  # never a quote in it (the templates are checked), and a comma
+        return raw + head + ('"' + text + '"' if "," in text else csv_cell(text)) + post, status
+
+    def _echo(self, raw: str, fields: list[str]) -> str | None:
+        """A line split on the delimiter as the output echoes it (its cells comma-separated); None: a cell
+        to neutralise or to quote, which the full way does."""
+        if raw[0] in _FORMULA or self.formula_after.search(raw) is not None or _CONTROL.search(raw) is not None:
+            return None
+        if self.columns.delimiter == ",":
+            return raw
+        return None if "," in raw else ",".join(fields)
+
+    def _fast_plan(self, meeting: tuple) -> FastPlan | None:
+        planned = self.plans.get(*meeting)
+        fp = None if planned.__class__ is str else FastPlan.make(*planned, self.zones)
+        if fp is not None and not all(_PLAIN.match(t) and '"' not in t for t in fp.templates()):
+            fp = None
+        if len(self.fast) >= _Plans.LIMIT:
+            self.fast.clear()
+        self.fast[meeting] = fp
+        return fp
+
+    def _chair(self, text: str) -> bool | None:
+        try:
+            flag = yes_no(text, "chair_admitted")
+        except ProceduresError:
+            return None
+        if len(self.chair_words) >= _Plans.LIMIT:
+            self.chair_words.clear()
+        self.chair_words[text] = flag
+        return flag
+
+    def _render_fast(self, fp: FastPlan, key: tuple, day: int, received: str) -> tuple | None:
+        """A verdict the fast path has not met yet: found the full way, rendered, remembered under its key.
+
+        Where only its publication date changes with the receipt's day, the
+        first one found is kept as a frame, and the verdicts of other days
+        are that frame with their publication date and its warnings.
+        """
+        frame = fp.frames.get(key)
+        if frame is not None:
+            rendered = _framed(fp, frame, day)
+        else:
+            try:
+                got = read_received(received, fp.p.rs.head.time_zone, "received", self.date_order)
+                v = verdict(fp.p, got, CHAIR if key[2] else NO_FLAGS, fp.alt)
+            except ProceduresError:
+                return None
+            cells = self._cells(v, "csv")
+            if any("\r" in c for c in cells):  # csv_cell writes none
+                return None
+            tail = "," + ",".join(map(csv_cell, cells[WARNINGS + 1:])) + "\n"
+            rendered = ("," + ",".join(map(csv_cell, cells[:MARGIN])) + ",", "," + csv_cell(cells[WARNINGS]) + tail,
+                        v.placed.status, list(v.warnings), tail)
+            if fp.store(key, day, v, rendered) is True:
+                fp.frames[key] = _frame(fp, v, cells, tail, got.day)
+            return rendered
+        fp.store(key, day, None, rendered)
+        return rendered
+
+    def _json_chunk(self, records: list[Row | Record]) -> Rendered:
+        width = self.columns.width
+        lines, by_status, errors = [], Counter(), 0
+        for r in records:
+            line, fields, problem, _ = r if r.__class__ is tuple else (r.line, r.fields, r.problem, None)
+            echoed = [""] * width if fields is None else (fields + [""] * (width - len(fields)))[:width]
+            got = self.checked(line, fields) if problem is None else problem
+            if got.__class__ is str:
+                errors += 1
+                lines.append(self._json_generic(echoed + _error_row(got)))
+                continue
+            v, received, p = got
+            by_status[v.placed.status] += 1
+            lines.append(self._json_line(echoed, self._cells(v, "json"), v, received, p))
+        return Rendered(",\n".join(lines), len(records), by_status, errors)
+
+    def _values_chunk(self, records: list[Row | Record]) -> Rendered:
         width = self.columns.width
         out = []
         for r in records:
-            echoed = [""] * width if r.fields is None else (r.fields + [""] * (width - len(r.fields)))[:width]
-            added = self.row(r.line, r.fields) if r.problem is None else _error_row(r.problem)
+            line, fields, problem, _ = r if r.__class__ is tuple else (r.line, r.fields, r.problem, None)
+            echoed = [""] * width if fields is None else (fields + [""] * (width - len(fields)))[:width]
+            added = self.row(line, fields) if problem is None else _error_row(problem)
             out.append(echoed + added)
         by_status = Counter(row[width + STATUS] for row in out if row[width + ERROR] is None)
         errors = sum(1 for row in out if row[width + ERROR] is not None)
@@ -315,6 +439,28 @@ class Evaluator:
 
     def _json_generic(self, row: list) -> str:
         return json.dumps(dict(zip(self.columns.output, [_json(v) for v in row])), ensure_ascii=False)
+
+
+def _frame(fp: FastPlan, v: Verdict, cells: list[str], tail: str, day: dt.date) -> tuple | None:
+    """What a verdict whose publication date counts from the receipt's day keeps for other days: its cells
+    before and after the publication date, and its warnings before and after the publication's (None: no frame)."""
+    _, own = publication(fp.p, v.placed, day)
+    opening = opening_warning(fp.p.rs, fp.p.meeting.opens)
+    after = [opening] if opening else []
+    before = list(v.warnings[: len(v.warnings) - len(own) - len(after)])
+    if before + own + after != list(v.warnings):
+        return None
+    head = "," + ",".join(map(csv_cell, cells[:PUBLISH])) + ","
+    return head, "," + ",".join(map(csv_cell, cells[PUBLISH + 1:MARGIN])) + ",", before, after, tail, v.placed
+
+
+def _framed(fp: FastPlan, frame: tuple, day: int) -> tuple:
+    """A frame's verdict on a receipt of ``day``, rendered as ``Evaluator._render_fast`` renders one."""
+    head, middle, before, after, tail, placed = frame
+    publish, own = publication(fp.p, placed, dt.date.fromordinal(day))
+    warnings = before + own + after
+    return (head + csv_cell(text_cell(publish.date if publish else None)) + middle,
+            "," + csv_cell(text_cell(warnings)) + tail, placed.status, warnings, tail)
 
 
 def _warnings(v: Verdict, p: Plan, received: Received) -> list[str]:
@@ -353,24 +499,13 @@ class Rendered:
 
 
 CHAIR, NO_FLAGS = frozenset({CHAIR_ADMITTED}), frozenset()
-#: Rows per chunk handed to a worker process, and chunks in flight per worker.
-CHUNK, IN_FLIGHT = 4000, 3
-
-_worker: Evaluator | None = None
-
-
-def _worker_init(lib: Library, columns: Columns, date_order: str | None) -> None:
-    global _worker
-    _worker = Evaluator(lib, columns, date_order)
-
-
-def _worker_chunk(records: list[Record], fmt: str) -> Rendered:
-    return _worker.chunk(records, fmt)
+#: Records evaluated and written at a time (memory stays flat whatever the length of the file).
+CHUNK = 4000
 
 
 def _chunks(records, size: int):
     """Parsed records, in lists of ``size``."""
-    chunk: list[Record] = []
+    chunk: list[Row | Record] = []
     for record in records:
         chunk.append(record)
         if len(chunk) >= size:
@@ -381,46 +516,19 @@ def _chunks(records, size: int):
 
 
 def evaluate_rows(lib: Library, records, columns: Columns, fmt: str, workers: int = 1, date_order: str | None = None):
-    """Yield the rendered output of each chunk of records, in input order.
+    """Yield the rendered output of each chunk of records, in input order, in this process.
 
-    With more than one worker, chunks are evaluated in forked worker processes,
-    a bounded number in flight, so memory stays flat.
+    ``workers`` is accepted and not used: there is no worker pool since the fast
+    path (issue 17 item 5; docs/performance.md, "Parallelism", says why).
     """
-    chunks = _chunks(records, CHUNK)
-    first = next(chunks, None)
-    if first is None:
-        return
-    second = next(chunks, None) if workers > 1 else None
-    if second is None:
-        local = Evaluator(lib, columns, date_order)
-        yield local.chunk(first, fmt)
-        for c in chunks:
-            yield local.chunk(c, fmt)
-        return
-    import multiprocessing
-    from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init, initargs=(lib, columns, date_order)) as pool:
-        pending = deque([pool.submit(_worker_chunk, first, fmt), pool.submit(_worker_chunk, second, fmt)])
-        for c in chunks:
-            while len(pending) >= workers * IN_FLIGHT:
-                yield pending.popleft().result()
-            pending.append(pool.submit(_worker_chunk, c, fmt))
-        while pending:
-            yield pending.popleft().result()
+    local = Evaluator(lib, columns, date_order)
+    for c in _chunks(records, CHUNK):
+        yield local.chunk(c, fmt)
 
 
 def _columns(table: Table, summary: Summary) -> Columns:
     at, summary.ignored_columns = resolve(table.columns, table.name, REQUIRED, OPTIONAL, ALIASES)
-    return Columns(at, len(table.columns), table.header or table.columns)
-
-
-def _fork_available() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
+    return Columns(at, len(table.columns), table.header or table.columns, table.delimiter)
 
 
 def run_batch(lib: Library, path: Path, out: Path | None, fmt: str | None, workers: int | None = None,
@@ -429,8 +537,7 @@ def run_batch(lib: Library, path: Path, out: Path | None, fmt: str | None, worke
 
     ``fmt`` None: the format the --out file's extension names (.xlsx, .json), else CSV.
     """
-    if workers is None:
-        workers = min(os.cpu_count() or 1, 4) if _fork_available() else 1
+    workers = 1 if workers is None else workers
     fmt = output_format(fmt, out)
     if fmt == "xlsx" and is_stdout(out) and sys.stdout.isatty():
         raise InputError("a workbook is not for the terminal: give --out FILE.xlsx (or redirect the output to a file)")
@@ -444,7 +551,7 @@ def check_table(lib: Library, table: Table, sink, fmt: str, workers: int = 1, da
     columns = _columns(table, summary)
     summary.read_as = table.describe_format()
     with sink() as out:
-        chunks = evaluate_rows(lib, table.records(), columns, fmt, workers, date_order)
+        chunks = evaluate_rows(lib, table.rows(), columns, fmt, workers, date_order)
         if fmt == "xlsx":
             _write_workbook(out, chunks, columns, summary)
         else:
@@ -488,6 +595,7 @@ def _write_workbook(sink: IO[bytes], chunks, columns: Columns, summary: Summary)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_FORMULA = "".join(FORMULA_START)
 #: Somewhere in a row's cells joined by new lines, what text_cell would change (or a new line followed by a formula
 #: character, which may be one inside a cell: then each cell is looked at on its own).
 _UNSAFE = re.compile(r"(?:\A|\n)[=+\-@\t\r]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

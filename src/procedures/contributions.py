@@ -148,7 +148,11 @@ def plan(rs: Ruleset, meeting: Meeting, counting: DayCounting | None = None) -> 
 
 
 def _duration(delta: dt.timedelta) -> str:
-    seconds = int(abs(delta.total_seconds()))
+    return duration_words(int(abs(delta.total_seconds())))
+
+
+def duration_words(seconds: int) -> str:
+    """A gap of whole seconds in words: days and hours, else hours and minutes, else seconds."""
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
@@ -251,7 +255,7 @@ def _measure(received: Received, bound: Bound, inside: bool) -> tuple[Measured, 
     """How far the receipt is from a bound, to the whole second (a bare date: in days), and that gap to compare."""
     if received.moment is None:
         gap = abs((bound.day - received.day).days)
-        by = f"{gap} day{'s' if gap != 1 else ''}"
+        by = days_words(gap)
     else:
         # a second counts whole: 23:59:59.600 is in the cut-off's own second
         gap = abs(bound.moment - received.moment.replace(microsecond=0))
@@ -259,11 +263,20 @@ def _measure(received: Received, bound: Bound, inside: bool) -> tuple[Measured, 
     return Measured(bound, "at" if not gap else "before" if inside else "after", by if gap else ""), gap
 
 
+def days_words(days: int) -> str:
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
 def _measured(received: Received, v: Verdict) -> list[Measured]:
-    """The cut-offs the margin names: the one that decided the status (met, else the last one missed), and
-    first the one missed when it is nearer than the one met."""
+    """The cut-offs the margin names (``named``)."""
     met = _measure(received, v.met, True) if v.met is not None else None
     missed = _measure(received, v.missed, False) if v.missed is not None else None
+    return named(met, missed)
+
+
+def named(met: tuple | None, missed: tuple | None) -> list:
+    """Of (the cut-off met, its gap) and (the one missed, its gap), the ones a margin names: the one that
+    decided the status (met, else the last one missed), and first the one missed when it is nearer."""
     if met is None:
         return [missed[0]]
     if missed is not None and missed[1] < met[1]:
@@ -271,10 +284,16 @@ def _measured(received: Received, v: Verdict) -> list[Measured]:
     return [met[0]]
 
 
-def _words(m: Measured, received: Received, short: bool = False) -> str:
+def short_second(first: Bound, second: Bound) -> bool:
+    """Whether the second cut-off a margin names is called 'the N-day one' (both are cut-offs)."""
+    return first.label.endswith("cut-off") and second.label.endswith("cut-off")
+
+
+def words(m: Measured, dated: bool, short: bool = False) -> str:
+    """How far a receipt is from one cut-off, in words; ``dated``: the receipt is a date, compared as one."""
     b = m.bound
     label = b.label.removesuffix("cut-off") + "one" if short else b.label
-    if received.moment is None:  # compared as dates: the cut-off's day, or the opening day (issue 18 item 10)
+    if dated:  # compared as dates: the cut-off's day, or the opening day (issue 18 item 10)
         day = label if b.deadline is not None else "opening day"
         if m.side == "at":
             return f"on the {'day of the ' if b.deadline is not None else ''}{day} ({b.day})"
@@ -286,13 +305,18 @@ def _words(m: Measured, received: Received, short: bool = False) -> str:
     return f"{m.by} {m.side} the {label}" + (f" of {b.shown}" if b.deadline is not None else f" ({b.shown})")
 
 
-def _margin(received: Received, named: list[Measured]) -> str:
+def _margin(received: Received, cutoffs: list[Measured]) -> str:
     """How far the receipt is from the cut-offs named, in words, to the whole second."""
-    parts = [_words(named[0], received)]
-    if len(named) > 1:
-        first, second = named[0].bound.label, named[1].bound.label
-        parts.append(_words(named[1], received, short=first.endswith("cut-off") and second.endswith("cut-off")))
-    return f"received {received.describe()}, " + ", ".join(parts)
+    dated = received.moment is None
+    parts = [words(cutoffs[0], dated)]
+    if len(cutoffs) > 1:
+        parts.append(words(cutoffs[1], dated, short=short_second(cutoffs[0].bound, cutoffs[1].bound)))
+    return margin_words(received.describe(), parts)
+
+
+def margin_words(described: str, parts: list[str]) -> str:
+    """The margin: the receipt as read, then how far it is from each cut-off named."""
+    return f"received {described}, " + ", ".join(parts)
 
 
 def _matching_exception(rule: TiersRule, kind: str, status: str, flags: frozenset[str]) -> TierException | None:
@@ -457,15 +481,24 @@ def verdict(p: Plan, received: Received, flags: frozenset[str] = frozenset(), al
 
 def _publication_key(p: Plan, placed: Placed, day: dt.date) -> object:
     """What of the receipt's day the publication part depends on: the day, whether it is past the date, or nothing."""
+    depends = publication_dependence(p, placed, day)
+    if depends is None:
+        return None
+    return day if depends is True else day > depends
+
+
+def publication_dependence(p: Plan, placed: Placed, day: dt.date) -> dt.date | bool | None:
+    """What of a receipt's day the publication part of its verdict depends on: nothing (None), the day itself
+    (True: the date counts from the receipt), or whether it is after the date returned."""
     rule_id = placed.outcome.publish_by
     if not rule_id:
         return None
     if RECEIVED in p.rs.events_behind(rule_id):
-        return day
+        return True
     due = p.placed_cache.get(rule_id)
     if due is None:
         due = p.placed_cache[rule_id] = evaluate_cached(p.rs, rule_id, {OPENS: p.meeting.opens, RECEIVED: day}, p.counting)
-    return day > due.date
+    return due.date
 
 
 def _publication(p: Plan, placed: Placed, day: dt.date) -> tuple[Deadline | None, Deadline | None]:
@@ -482,19 +515,39 @@ def _verdict(p: Plan, day: dt.date, i: int, placed: Placed, within: bool, other:
     cites = list(placed.cites)
     if (publish or passed) and (publish or passed).cite not in cites:
         cites.append((publish or passed).cite)
+    warnings = _verdict_warnings(p, placed, other, alternative, publish, passed)
+    own, missed = p.bounds[i], p.bounds[i - 1] if i > 0 else None
+    met = own if own.end is not None else None
+    return Verdict(i, placed, within, publish, passed, tuple(cites), tuple(warnings), missed or own, met, missed)
+
+
+def _verdict_warnings(p: Plan, placed: Placed, other: Placed | None, alternative: Plan | None,
+                      publish: Deadline | None, passed: Deadline | None) -> list[str]:
+    """A verdict's warnings: its tier's, the other reading's status, the publication date, the opening day."""
     warnings = list(placed.warnings)
     if other is not None and other.status != placed.status:
         warnings.append(f"under the {alternative.counting} reading of the day counts the status would be {other.status}, not {placed.status}")
+    warnings += publication_warnings(p, publish, passed)
+    if opening := opening_warning(p.rs, p.meeting.opens):  # a weekend or closure day: a warning, never an error
+        warnings.append(opening)
+    return warnings
+
+
+def publication_warnings(p: Plan, publish: Deadline | None, passed: Deadline | None) -> list[str]:
+    """What a verdict warns of its publication date: passed on receipt, or not a working day."""
+    warnings = []
     if passed:
         instead = f"; the text asks instead: {passed.rule.once_passed}" if passed.rule.once_passed else ""
         warnings.append(f"the publication date {passed.date} ({passed.cite}, {passed.rule.modality}) had passed when the contribution was received: it can no longer be met{instead}")
     if publish and publish.non_working:
         warnings.append(f"the publication date {publish.date} is not a working day ({day_note(p.rs, publish)})")
-    if opening := opening_warning(p.rs, p.meeting.opens):  # a weekend or closure day: a warning, never an error
-        warnings.append(opening)
-    own, missed = p.bounds[i], p.bounds[i - 1] if i > 0 else None
-    met = own if own.end is not None else None
-    return Verdict(i, placed, within, publish, passed, tuple(cites), tuple(warnings), missed or own, met, missed)
+    return warnings
+
+
+def publication(p: Plan, placed: Placed, day: dt.date) -> tuple[Deadline | None, list[str]]:
+    """The publication date to meet on a receipt of ``day`` (None: none, or it had passed) and its warnings."""
+    publish, passed = _publication(p, placed, day)
+    return publish, publication_warnings(p, publish, passed)
 
 
 def margin(received: Received, v: Verdict) -> str:
@@ -505,8 +558,13 @@ def margin(received: Received, v: Verdict) -> str:
 def receipt_warning(rs: Ruleset, received: Received) -> str | None:
     """The warning the exact receipt adds to its verdict's: a time without an offset, read as local time."""
     if received.assumed_local:
-        return f"the received time has no offset: read as {rs.head.time_zone} local time ({received.describe()})"
+        return local_time_warning(rs.head.time_zone, received.describe())
     return None
+
+
+def local_time_warning(zone: str, described: str) -> str:
+    """The warning of a received time without an offset, read as local time in ``zone``."""
+    return f"the received time has no offset: read as {zone} local time ({described})"
 
 
 def classify(p: Plan, received: Received, flags: frozenset[str] = frozenset(), alternative: Plan | None = None, explain: bool = True) -> Result:

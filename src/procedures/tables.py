@@ -55,6 +55,11 @@ class Record:
     problem: str | None = None
 
 
+#: A row as the batch reads it: (first line, fields or None, why it cannot be read or None, the line as
+#: written without its line feed when it was split on the delimiter, else None).
+Row = tuple[int, "list[str] | None", "str | None", "str | None"]
+
+
 @dataclass
 class Table:
     name: str
@@ -62,12 +67,17 @@ class Table:
     columns: list[str]
     encoding: str
     delimiter: str
-    _records: Iterator[Record] = field(repr=False, default=iter(()))
+    _records: Iterator[Row | Record] = field(repr=False, default=iter(()))
     _close: object = field(repr=False, default=None)
     #: Column names as the file writes them (trimmed), for echoing them back.
     header: list[str] = field(default_factory=list)
 
     def records(self) -> Iterator[Record]:
+        return (r if r.__class__ is Record else Record(*r[:3]) for r in self._records)
+
+    def rows(self) -> Iterator[Row | Record]:
+        """The records as the reader makes them: a CSV file's as ``Row`` tuples (with the line as written
+        when it was split on the delimiter), a workbook's as ``Record`` objects."""
         return self._records
 
     def close(self) -> None:
@@ -197,7 +207,7 @@ def _csv_table(text: IO[str], name: str, encoding: str) -> Table:
     except csv.Error as exc:
         raise InputError(f"{name}: the header line cannot be read as CSV ({exc})") from None
     columns = check_columns(header, name)
-    return Table(name, columns, encoding, delimiter, _records(text, name, delimiter), text.close, [h.strip() for h in header])
+    return Table(name, columns, encoding, delimiter, _rows(text, name, delimiter), text.close, [h.strip() for h in header])
 
 
 def _count_outside_quotes(line: str, delimiter: str) -> int:
@@ -216,30 +226,79 @@ def check_columns(header: list[str], name: str) -> list[str]:
     return columns
 
 
-def _records(text: IO[str], name: str, delimiter: str, header_lines: int = 1) -> Iterator[Record]:
-    """Every record after the header, each with its first line; unreadable ones carry their problem."""
-    reader = csv.reader(text, delimiter=delimiter)
-    last = 0  # lines the reader has consumed (the header was read before it)
+class _Feed:
+    """The csv module's lines: one handed back by the reader of quote-free lines, then the file's."""
+
+    def __init__(self, lines: Iterator[str]):
+        self.lines = lines
+        self.back: str | None = None
+
+    def __iter__(self) -> _Feed:
+        return self
+
+    def __next__(self) -> str:
+        line = self.back
+        if line is None:
+            return next(self.lines)
+        self.back = None
+        return line
+
+
+def _rows(text: IO[str], name: str, delimiter: str, header_lines: int = 1) -> Iterator[Row]:
+    """Every record after the header, each with its first line; unreadable ones carry their problem.
+
+    A line with no quote and no carriage return but at its end is one record, its fields
+    split on the delimiter (what the csv module would make of it); any other
+    line is handed to the csv module, which reads on as far as its record goes.
+    """
+    lines = iter(text)
+    feed = _Feed(lines)
+    reader = csv.reader(feed, delimiter=delimiter)
+    number = header_lines  # lines read so far
     while True:
-        first = header_lines + last + 1
         try:
-            fields = next(reader)
+            line = next(lines)
         except StopIteration:
             return
-        except csv.Error as exc:
-            last = header_lines + reader.line_num
-            where = f"line {first}" if last <= first else f"lines {first}–{last}"
-            if "new-line character" in str(exc):
-                yield Record(first, None, f"{where}: a carriage return inside an unquoted field; remove it, or quote the field")
-            else:
-                yield Record(first, None, f"{where} cannot be read as CSV ({exc}; a quote that is never closed?)")
         except UnicodeDecodeError as exc:
-            yield Record(first, None, f"line {first} cannot be decoded ({exc.reason}); the rest of the file is not read")
+            yield number + 1, None, f"line {number + 1} cannot be decoded ({exc.reason}); {_UNREAD}", None
             return
-        else:
-            if fields:  # a blank line is no record
-                yield Record(first, fields)
-        last = reader.line_num
+        raw = line[:-2] if line[-2:] == "\r\n" else line[:-1] if line[-1:] == "\n" else None
+        if raw is not None and '"' not in line and "\r" not in raw and len(line) <= FIELD_LIMIT:
+            number += 1
+            if raw:  # a blank line is no record
+                yield number, raw.split(delimiter), None, raw
+            continue
+        feed.back = line
+        before = reader.line_num
+        row = _quoted(reader, number + 1)
+        number += reader.line_num - before
+        if row is not None:
+            yield row
+            if row[2] is not None and row[2].endswith(_UNREAD):
+                return
+
+
+_UNREAD = "the rest of the file is not read"
+
+
+def _quoted(reader, first: int) -> Row | None:
+    """The csv module's next record, from line ``first`` on (None: a blank line)."""
+    before = reader.line_num
+    try:
+        fields = next(reader)
+    except csv.Error as exc:
+        return first, None, _problem(exc, first, first - 1 + reader.line_num - before), None
+    except UnicodeDecodeError as exc:
+        return first, None, f"line {first} cannot be decoded ({exc.reason}); {_UNREAD}", None
+    return (first, fields, None, None) if fields else None
+
+
+def _problem(exc: csv.Error, first: int, last: int) -> str:
+    where = f"line {first}" if last <= first else f"lines {first}–{last}"
+    if "new-line character" in str(exc):
+        return f"{where}: a carriage return inside an unquoted field; remove it, or quote the field"
+    return f"{where} cannot be read as CSV ({exc}; a quote that is never closed?)"
 
 
 def _workbook_table(raw: BinaryIO, name: str, sheet: str | None) -> Table:
@@ -322,14 +381,9 @@ def resolve(columns: list[str], name: str, required: tuple[str, ...], optional: 
     aliases = aliases or {}
     at: dict[str, int] = {}
     for column in required + optional:
-        if column in columns:
-            at[column] = columns.index(column)
-            continue
-        found = [a for a in aliases.get(column, ()) if a in columns]
-        if len(found) > 1:
-            raise InputError(f"{name}: columns {' and '.join(found)} could both be {column}; rename the one meant to {column}")
-        if found:
-            at[column] = columns.index(found[0])
+        found = _named(columns, name, column, aliases.get(column, ()))
+        if found is not None:
+            at[column] = found
     missing = [c for c in required if c not in at]
     if missing:
         others = "; ".join(f"{', '.join(aliases[c])} for {c}" for c in missing if aliases.get(c))
@@ -337,6 +391,16 @@ def resolve(columns: list[str], name: str, required: tuple[str, ...], optional: 
                          f"(optional: {', '.join(optional)})" + (f"; other names it accepts: {others}" if others else ""))
     used = set(at.values())
     return at, [c for i, c in enumerate(columns) if i not in used]
+
+
+def _named(columns: list[str], name: str, column: str, aliases: tuple[str, ...]) -> int | None:
+    """Where a column is, by its own name or else its one alias present (two present: an error); None: absent."""
+    if column in columns:
+        return columns.index(column)
+    found = [a for a in aliases if a in columns]
+    if len(found) > 1:
+        raise InputError(f"{name}: columns {' and '.join(found)} could both be {column}; rename the one meant to {column}")
+    return columns.index(found[0]) if found else None
 
 
 @functools.lru_cache(maxsize=4096)

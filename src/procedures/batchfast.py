@@ -1,0 +1,318 @@
+"""check-batch's fast path for the usual CSV row (issue 17: within 2x of the floor).
+
+Per meeting (a ``FastPlan``), the cut-offs of both readings are kept as
+sorted wall-clock seconds and days, and the margin's words for each tier as
+templates (made by ``contributions.words`` itself). Per row: the receipt is
+read to wall-clock seconds in the ruleset's zone (``Zone``), placed by
+bisection in both readings, and its verdict's cells, rendered once, are
+looked up by what the verdict depends on (the two places, the flag, the
+exceptions' windows, and the receipt's day where the publication date
+depends on it); only the margin is written per row.
+
+Anything unusual (a receipt the fast reading does not take, a row a
+spreadsheet would run, a verdict that is an error) returns None, and the row
+goes the full way (``batch.Evaluator``), so every answer and message is as
+it is there. The times compare as Python compares two datetimes of one zone:
+by wall clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from bisect import bisect_right
+from zoneinfo import ZoneInfo
+
+from procedures.contributions import Measured, Plan, days_words, duration_words, local_time_warning, margin_words
+from procedures.contributions import named, publication_dependence, short_second, words
+
+EPOCH = dt.datetime(1970, 1, 1)
+EPOCH_UTC = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+EPOCH_DAY = EPOCH.toordinal()
+DAY = 86400
+#: The wall-clock seconds the fast path describes (years 1000 to 9998: strftime writes them in four digits).
+FIRST, LAST = (dt.datetime(1000, 1, 1) - EPOCH) // dt.timedelta(seconds=1), (dt.datetime(9999, 1, 1) - EPOCH) // dt.timedelta(seconds=1)
+#: Entries kept per memo at most (memos, not stores).
+LIMIT = 8192
+_MARK = "\x00"
+
+
+def _wall(moment: dt.datetime) -> int:
+    """A moment's wall-clock time in whole seconds since 1970-01-01 00:00 (its own zone's clock)."""
+    d = moment.replace(tzinfo=None) - EPOCH
+    return d.days * DAY + d.seconds
+
+
+class Zone:
+    """A time zone's offset and abbreviation, by UTC day (by hour on a day the clocks change), learnt as needed."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.tz = ZoneInfo(name)
+        self.days: dict[int, tuple[int, str] | None] = {}
+        self.hours: dict[int, tuple[int, str] | None] = {}
+
+    def at(self, seconds: int) -> tuple[int, str] | None:
+        """(offset in seconds, abbreviation) at a UTC moment; None: not on the fast path."""
+        day = seconds // DAY
+        hit = self.days.get(day, False)
+        if hit is False:
+            hit = self.days[day] = self._learn(day * DAY, DAY)
+        if hit is None:  # the clocks change that day
+            hour = seconds // 3600
+            hit = self.hours.get(hour, False)
+            if hit is False:
+                hit = self.hours[hour] = self._learn(hour * 3600, 3600)
+        return hit
+
+    def _learn(self, start: int, length: int) -> tuple[int, str] | None:
+        """The offset and abbreviation through [start, start + length), if the same at both ends and between."""
+        try:
+            seen = {(m.utcoffset(), m.tzname()) for m in
+                    (dt.datetime.fromtimestamp(start + s, self.tz) for s in range(0, length, 3600))}
+            seen.add((lambda m: (m.utcoffset(), m.tzname()))(dt.datetime.fromtimestamp(start + length - 1, self.tz)))
+        except (OverflowError, OSError, ValueError):
+            return None
+        if len(seen) != 1:
+            return None
+        offset, name = seen.pop()
+        if offset.microseconds:
+            return None
+        return offset.days * DAY + offset.seconds, name
+
+
+def read_receipt(text: str, zone: Zone) -> tuple[int, str | None, bool] | int | None:
+    """A receipt as ``timestamps.parse_received`` reads it: a date as its ordinal; a time as (wall-clock
+    seconds in the zone, the zone's abbreviation then, read as local time); None: not on the fast path."""
+    if len(text) == 10:
+        try:
+            return dt.date.fromisoformat(text).toordinal()
+        except ValueError:
+            return None
+    if not text[:4].isdigit() or text[-1:].isspace():  # else: a date written day first, spaces, nothing
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text[:-1] + "+00:00" if text[-1] in "Zz" else text)
+        if value.tzinfo is None:
+            offset = value.replace(tzinfo=zone.tz).utcoffset()
+            d = value - EPOCH
+            wall = d.days * DAY + d.seconds
+            seen = zone.at(wall - offset.days * DAY - offset.seconds)
+            # a wall-clock time skipped by a change of the clocks goes the full way (an error there)
+            if seen is None or seen[0] != offset.days * DAY + offset.seconds:
+                return None
+            local = True
+        else:
+            d = value - EPOCH_UTC
+            seen = zone.at(d.days * DAY + d.seconds)
+            if seen is None:
+                return None
+            wall = d.days * DAY + d.seconds + seen[0]
+            local = False
+    except (ValueError, OverflowError):
+        return None
+    return (wall, seen[1], local) if FIRST <= wall < LAST else None
+
+
+_DAYS: dict[int, str] = {}
+_CLOCK = [f"{h:02d}:{m:02d}" for h in range(24) for m in range(60)]
+
+
+def described(wall: int, abbreviation: str) -> str:
+    """``Received.describe`` of a moment from its wall-clock seconds: '2026-09-01 10:12 CEST', seconds if any."""
+    days, rest = divmod(wall, DAY)
+    day = _DAYS.get(days)
+    if day is None:
+        day = _DAYS[days] = dt.date.fromordinal(EPOCH_DAY + days).isoformat()
+    minutes, seconds = divmod(rest, 60)
+    if seconds:
+        return f"{day} {_CLOCK[minutes]}:{seconds:02d} {abbreviation}"
+    return f"{day} {_CLOCK[minutes]} {abbreviation}"
+
+
+_DURATIONS: dict[int, str] = {}
+
+
+def duration(seconds: int) -> str:
+    """``duration_words``, memoised (past a day only the hours show)."""
+    key = seconds if seconds < DAY else seconds - seconds % 3600
+    hit = _DURATIONS.get(key)
+    if hit is None:
+        if len(_DURATIONS) >= LIMIT * 16:
+            _DURATIONS.clear()
+        hit = _DURATIONS[key] = duration_words(key)
+    return hit
+
+
+class _Cutoff:
+    """One cut-off a margin may name, and its words as templates: (before the gap, after it), or the words at it."""
+
+    def __init__(self, bound, inside: bool, short: bool):
+        self.bound = bound
+        self.wall = _wall(bound.moment)
+        self.day = bound.day.toordinal()
+        side = "before" if inside else "after"
+        self.timed = _split(words(Measured(bound, side, _MARK), False, short))
+        self.dated = _split(words(Measured(bound, side, _MARK), True, short))
+        self.timed_at = words(Measured(bound, "at", ""), False, short)
+        self.dated_at = words(Measured(bound, "at", ""), True, short)
+
+
+def _split(text: str) -> tuple[str, str]:
+    before, mark, after = text.partition(_MARK)
+    if not mark:
+        raise ValueError("a margin template without its gap")
+    return before, after
+
+
+class FastPlan:
+    """A meeting's plans (both readings) made for the fast path; ``None`` from ``make`` when it cannot be."""
+
+    def __init__(self, p: Plan, alt: Plan, zone: Zone):
+        self.p, self.alt, self.zone = p, alt, zone
+        self.ends, self.alt_ends = _ends(p), _ends(alt)
+        self.days, self.alt_days = _days(p), _days(alt)
+        self.opens = p.meeting.opens.toordinal()
+        self.windows = [(w.day.toordinal() if w.day else None, _wall(w.end) if w.end else None) for w in p.windows.values()]
+        # per tier: the cut-off met (None in the last tier) and the one missed (None in the first), each named
+        # alone or first, and the met one named second after a nearer missed one
+        self.cutoffs = []
+        for i, own in enumerate(p.bounds):
+            missed = p.bounds[i - 1] if i > 0 else None
+            met = own if own.end is not None else None
+            second = met is not None and missed is not None and short_second(missed, met)
+            self.cutoffs.append((_Cutoff(met, True, False) if met else None,
+                                 _Cutoff(missed, False, False) if missed else None,
+                                 _Cutoff(met, True, second) if met and missed else None))
+        #: What of the receipt's day the publication part of a verdict depends on, by key (``key``).
+        self.depends: dict[tuple, object] = {}
+        #: Rendered verdicts, by what they depend on.
+        self.rendered: dict[tuple, tuple | object] = {}
+        #: The margins of receipts given as a date, by tier and day.
+        self.dated: dict[tuple[int, int], str] = {}
+        #: For a key whose verdicts differ by the receipt's day only in their publication: what they share.
+        self.frames: dict[tuple, tuple | None] = {}
+
+    @classmethod
+    def make(cls, p: Plan, alt: Plan, zones: dict[str, Zone]) -> FastPlan | None:
+        if p.windows.keys() != alt.windows.keys() or any(p.windows[k] != alt.windows[k] for k in p.windows):
+            return None
+        name = p.rs.head.time_zone
+        zone = zones.get(name) or zones.setdefault(name, Zone(name))
+        try:
+            fast = cls(p, alt, zone)
+        except ValueError:
+            return None
+        return fast
+
+    def key(self, got, chair: bool) -> tuple[tuple, int]:
+        """What a receipt's verdict depends on but its publication part (the places in both readings, the
+        flag, whether it is within each exception's window); and the receipt's day."""
+        if got.__class__ is int:
+            day = got
+            i, j = bisect_right(self.days, day), bisect_right(self.alt_days, day)
+            windows = tuple(day <= (self.opens if w is None else w) for w, _ in self.windows) if self.windows else ()
+        else:
+            wall = got[0]
+            day = wall // DAY + EPOCH_DAY
+            i, j = bisect_right(self.ends, wall), bisect_right(self.alt_ends, wall)
+            windows = tuple(day <= self.opens if end is None else wall < end for _, end in self.windows) if self.windows else ()
+        return (i, j, chair, windows), day
+
+    def lookup(self, key: tuple, day: int) -> tuple | None:
+        """The rendered verdict for a key and a receipt day; None: not yet rendered."""
+        depends = self.depends.get(key)
+        if depends is None:
+            return None
+        return self.rendered.get((key, None if depends is _NOTHING else day if depends is True else day > depends))
+
+    def store(self, key: tuple, day: int, verdict, rendered: tuple) -> object:
+        """Remember a verdict's rendering under its key and what of the day its publication part depends on
+        (``verdict`` is needed the first time a key is seen); return that (True: the day itself)."""
+        depends = self.depends.get(key)
+        if depends is None:
+            found = publication_dependence(self.p, verdict.placed, dt.date.fromordinal(day))
+            depends = self.depends[key] = _NOTHING if found is None else found if found is True else found.toordinal()
+        if len(self.rendered) >= LIMIT:
+            self.rendered.clear()
+        self.rendered[(key, None if depends is _NOTHING else day if depends is True else day > depends)] = rendered
+        return depends
+
+    def templates(self) -> list[str]:
+        """Every text the margins are made of, for the caller to check."""
+        return [t for cutoffs in self.cutoffs for c in cutoffs if c is not None
+                for t in (*c.timed, *c.dated, c.timed_at, c.dated_at)]
+
+    def margin(self, i: int, got) -> str:
+        """The margin of a receipt in tier ``i`` (``contributions.margin``, from the templates)."""
+        met, missed, second = self.cutoffs[i]
+        if got.__class__ is int:
+            hit = self.dated.get((i, got))
+            if hit is None:
+                pair = named((met, abs(met.day - got)) if met else None, (missed, abs(got - missed.day)) if missed else None)
+                parts = [_dated(pair[0], got)] + ([_dated(second, got)] if len(pair) > 1 else [])
+                if len(self.dated) >= LIMIT:
+                    self.dated.clear()
+                hit = self.dated[(i, got)] = margin_words(dt.date.fromordinal(got).isoformat(), parts)
+            return hit
+        wall = got[0]
+        pair = named((met, abs(met.wall - wall)) if met else None, (missed, abs(wall - missed.wall)) if missed else None)
+        text = _RECEIVED + described(wall, got[1]) + _FIRST + _timed(pair[0], wall)
+        return text + _SECOND + _timed(second, wall) if len(pair) > 1 else text
+
+    def local_warning(self, got) -> str:
+        return local_time_warning(self.zone.name, described(got[0], got[1]))
+
+
+#: The margin's words around the receipt and the cut-offs (``margin_words``): before the receipt, before the
+#: first cut-off, before the second.
+_RECEIVED, _FIRST, _SECOND, _END = margin_words(_MARK, [_MARK, _MARK]).split(_MARK)
+assert not _END, "the margin ends with its last cut-off"
+#: A verdict whose publication part depends on nothing of the receipt's day.
+_NOTHING = object()
+
+
+def _timed(c: _Cutoff, wall: int) -> str:
+    gap = abs(c.wall - wall)
+    if not gap:
+        return c.timed_at
+    before, after = c.timed
+    return before + duration(gap) + after
+
+
+def _dated(c: _Cutoff, day: int) -> str:
+    gap = abs(c.day - day)
+    if not gap:
+        return c.dated_at
+    before, after = c.dated
+    return before + days_words(gap) + after
+
+
+def _ends(p: Plan) -> list[int]:
+    """The tiers' ends in wall-clock seconds (a receipt before one is in that tier); refused unless sorted."""
+    bounds = p.bounds
+    if bounds[-1].end is not None or any(b.end is None or b.end.microsecond for b in bounds[:-1]):
+        raise ValueError("not a plan for the fast path")
+    ends = [_wall(b.end) for b in bounds[:-1]]
+    if ends != sorted(ends):
+        raise ValueError("cut-offs out of order")
+    return ends
+
+
+def _days(p: Plan) -> list[int]:
+    """The tiers' bounds for a receipt given as a date, as day ordinals: a day before one is in that tier."""
+    days = [b.day.toordinal() + (1 if b.inclusive else 0) for b in p.bounds[:-1]]
+    if days != sorted(days):
+        raise ValueError("cut-off days out of order")
+    return days
+
+
+#: What csv.writer quotes in a cell with no carriage return (the fast path makes none).
+_QUOTE = re.compile(r'[,"\n]')
+
+
+def csv_cell(text: str) -> str:
+    """A text cell without a carriage return as csv.writer writes it (minimal quoting)."""
+    if _QUOTE.search(text) is None:
+        return text
+    return '"' + text.replace('"', '""') + '"'
