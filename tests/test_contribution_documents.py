@@ -41,6 +41,7 @@ WTDC = dict(kind="wtdc", opens=dt.date(2029, 11, 5))
 #: name -> (meeting, received as given, chair-admitted)
 CASES: dict[str, tuple[dict, str, bool]] = {
     "sg-on-the-45-day-date-as-a-date-other-reading-delayed": (SG, "2026-07-31", False),
+    "sg-on-time-well-ahead-the-other-reading-agrees": (SG, "2026-07-01T10:00:00+02:00", False),
     "sg-exactly-at-the-45-day-cut-off": (SG, "2026-07-31T23:59:59+02:00", False),
     "sg-one-second-after-the-45-day-cut-off": (SG, "2026-08-01T00:00:00+02:00", False),
     "sg-a-time-without-offset-read-as-local": (SG, "2026-08-02T12:00:00", False),
@@ -211,3 +212,33 @@ def test_a_verdict_is_computed_once_per_place(ruleset):
     b = verdict(p, parse_received("2026-09-06T10:00:00+02:00", zone), frozenset(), alt)
     c = verdict(p, parse_received("2026-09-06T10:00:00+02:00", zone), ADMITTED, alt)
     assert a is b and c is not a and c.placed.status == "late-admitted"
+
+
+def test_a_check_without_the_other_reading_gives_the_same_answer_without_its_warning(ruleset):
+    """classify with no alternative plan: the answer of a check, less the other reading's warning (and nothing breaks)."""
+    for name, (m, received, admitted) in CASES.items():
+        p = plan(ruleset, _meeting(m))
+        got = classify(p, parse_received(received, ruleset.head.time_zone), ADMITTED if admitted else frozenset()).as_dict()
+        expected = dict(_expected()["answers"][name]["document"])
+        expected["warnings"] = [w for w in expected["warnings"] if not w.startswith("under the clear-days reading")]
+        assert got == expected, name
+
+
+def test_a_plan_under_the_other_reading_dates_everything_under_it(ruleset):
+    """plan(..., counting): the cut-offs and the publication dates are those of that reading, memo or not.
+
+    Under clear days the 7-day publication date of a study group opening Monday 14 September 2026 is the 6th
+    (not the 7th), and WTDC's 14-day date is Sunday 21 October 2029 (not the 22nd): a receipt on the 22nd
+    finds it passed, one on the 20th does not, whatever order they come in."""
+    zone = ruleset.head.time_zone
+    sg = plan(ruleset, _meeting(SG), "clear-days")
+    early = classify(sg, parse_received("2026-07-01", zone))
+    assert early.status == "on-time" and early.publish_by.date == dt.date(2026, 9, 6)
+    assert classify(sg, parse_received("2026-07-31", zone)).status == "delayed"
+    wtdc = plan(ruleset, _meeting(WTDC), "clear-days")
+    before = classify(wtdc, parse_received("2029-10-20", zone))
+    after = classify(wtdc, parse_received("2029-10-22", zone))
+    assert before.publish_by.date == dt.date(2029, 10, 21) and before.publish_by_passed is None
+    assert after.publish_by is None and after.publish_by_passed.date == dt.date(2029, 10, 21)
+    fresh = classify(plan(ruleset, _meeting(WTDC), "clear-days"), parse_received("2029-10-20", zone))
+    assert fresh.as_dict() == before.as_dict()
