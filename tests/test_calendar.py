@@ -157,12 +157,11 @@ def test_an_official_year_follows_itus_list_whatever_the_policy(tmp_path, librar
     assert not cal.is_working_day(dt.date(2027, 8, 2))  # 2027 is still provisional
 
 
-def test_the_policy_moves_a_publication_date(tmp_path):
+def test_the_policy_moves_a_publication_date(tmp_path, capsys):
     """§ 4.2.1.3 counted across the Saturday National Day of 2026: Tue 4 August by default, Wed 5 with a day in lieu."""
     import json
-    import subprocess
-    import sys
 
+    from procedures import loader
     from procedures.cli import run
 
     rules = tmp_path / "rules"
@@ -170,8 +169,10 @@ def test_the_policy_moves_a_publication_date(tmp_path):
     args = ["check", "--kind", "study-group", "--opens", "2026-09-07", "--received", "2026-07-30", "--rules", str(rules), "--format", "json"]
 
     def publish_by() -> str:
-        proc = subprocess.run([sys.executable, "-c", "from procedures.cli import main; main()", *args], capture_output=True, text=True)
-        return json.loads(proc.stdout)["publish_by"]
+        loader.forget_loaded()  # in-process, as a new command would: the folder is read again after the edit
+        capsys.readouterr()
+        assert run(args) == 0
+        return json.loads(capsys.readouterr().out)["publish_by"]
 
     assert publish_by() == "2026-08-04"
     path = rules / "res1-rev-baku-2025" / "calendar.toml"

@@ -122,7 +122,7 @@ NASTY = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])  # about 7 values per command
 @given(command=st.sampled_from(COMMANDS), value=NASTY)
 def test_any_value_in_any_option_never_gives_an_internal_error(capsys, command, value):
     if "\x00" in value:
