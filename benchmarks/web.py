@@ -99,8 +99,12 @@ def request(rnd: random.Random, batches: list[bytes]) -> tuple[str, str, str, di
     return kind, "POST", "/api/check-batch", {"files": {"file": ("registry.csv", rnd.choice(batches), "text/csv")}}
 
 
-async def run_clients(base: str, clients: int, seconds: float, warmup: float, seed: int) -> tuple[list[tuple[str, float, int]], float]:
-    """Each client sends requests one after another; only those started after the warm-up are kept."""
+async def run_clients(base: str, clients: int, seconds: float, warmup: float, seed: int,
+                      at_least: int = 0) -> tuple[list[tuple[str, float, int]], float]:
+    """Each client sends requests one after another; only those started after the warm-up are kept.
+
+    The measured window lasts ``seconds``, and longer if fewer than ``at_least`` requests were measured in it
+    (a smoke run on a loaded machine still measures something)."""
     rnd = random.Random(seed)
     batches = [batch_file(rnd) for _ in range(8)]
     records: list[tuple[str, float, int]] = []
@@ -111,7 +115,7 @@ async def run_clients(base: str, clients: int, seconds: float, warmup: float, se
         # one connection per client, each with its own pool: a shared pool of many connections costs the client more CPU per request
         own = random.Random(seed * 1000 + n)
         async with httpx.AsyncClient(base_url=base, limits=httpx.Limits(max_connections=1), timeout=120) as client:
-            while (t0 := time.perf_counter()) < end:
+            while (t0 := time.perf_counter()) < end or len(records) < at_least:
                 kind, method, path, kwargs = request(own, batches)
                 try:
                     status = (await client.request(method, path, **kwargs)).status_code
@@ -176,6 +180,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="worker processes of the server (default: 1)")
     parser.add_argument("--behind-uploads", type=int, metavar="N", help="instead: calendar requests while N uploads of 20,000 rows are checked")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--at-least", type=int, default=0, metavar="N",
+                        help="measure for --seconds and, past them, until N requests were measured (default: 0)")
     args = parser.parse_args()
 
     proc, base = start_server(args.workers)
@@ -188,7 +194,7 @@ def main() -> None:
         print("mix: " + ", ".join(f"{k} {w} %" for k, w in MIX) + f" (batch: a {BATCH_ROWS}-row upload)\n")
         results = {}
         for clients in args.clients:
-            results[clients] = asyncio.run(run_clients(base, clients, args.seconds, args.warmup, args.seed))
+            results[clients] = asyncio.run(run_clients(base, clients, args.seconds, args.warmup, args.seed, args.at_least))
         print("| clients | requests | requests/s | p50 | p99 | errors |")
         print("|---|---|---|---|---|---|")
         for clients, (records, elapsed) in results.items():
@@ -206,6 +212,8 @@ def main() -> None:
             for kind, _ in MIX:
                 if by_kind[kind]:
                     print(f"| {kind} | {len(by_kind[kind])} | {ms(percentile(by_kind[kind], 0.5))} | {ms(percentile(by_kind[kind], 0.99))} |")
+                else:
+                    print(f"| {kind} | 0 | – | – |")
     finally:
         proc.terminate()
         try:

@@ -304,11 +304,11 @@ def test_the_api_documentation_loads_nothing_from_elsewhere(client):
 
 def test_the_load_benchmark_runs_against_several_workers_and_reports_throughput_and_latency():
     out = subprocess.run([sys.executable, str(REPO / "benchmarks" / "web.py"), "--clients", "2", "--seconds", "1", "--warmup", "0.2",
-                          "--workers", "2"], capture_output=True, text=True, timeout=120)
+                          "--workers", "2", "--at-least", "20"], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert re.search(r"^\| 2 \| \d+ \| [\d,.]+ \| [\d.]+ ms \| [\d.]+ ms \| 0 \|", out.stdout, re.M), out.stdout
-    for kind in ("check", "timetable", "page", "ics", "batch"):
-        assert f"| {kind} |" in out.stdout
+    for kind in ("check", "timetable", "page", "ics", "batch"):  # a row for each kind, even one a loaded machine never reached
+        assert re.search(rf"^\| {kind} \| \d+ \| ", out.stdout, re.M), out.stdout
 
 
 def test_the_socket_shared_by_several_workers_gives_its_connections_tcp_nodelay():
