@@ -127,3 +127,52 @@ def test_a_program_that_calls_main_from_a_function_exits_as_usual():
             "sys.exit(5)\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 5 and "main said 0" in proc.stdout
+
+
+def _paths(command, path=()):
+    """Every command's path in the whole app (['rules', 'list'], ['check'], ...), groups included."""
+    yield list(path)
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _paths(sub, (*path, name))
+
+
+WHOLE = typer.main.get_command(app)
+PATHS = [p for p in _paths(WHOLE) if p]
+
+
+@pytest.mark.parametrize("path", PATHS, ids=[" ".join(p) for p in PATHS])
+def test_a_command_run_alone_has_the_help_it_has_in_the_whole_app(path, capsys):
+    from procedures.cli import _command
+
+    alone = _command([*path, "--help"])
+    assert alone(args=[*path, "--help"], prog_name="procedures", standalone_mode=False) in (0, None)
+    quick = capsys.readouterr()
+    WHOLE(args=[*path, "--help"], prog_name="procedures", standalone_mode=False)
+    assert quick == capsys.readouterr()
+
+
+def test_check_makes_its_own_command_only_and_the_help_of_the_app_makes_them_all(monkeypatch):
+    from procedures import cli
+
+    made = []
+    original = typer.main.get_command_from_info
+    monkeypatch.setattr(typer.main, "get_command_from_info", lambda *a, **k: made.append(1) or original(*a, **k))
+    cli._command(["check", "--kind", "study-group"])
+    assert len(made) == 1
+    made.clear()
+    cli._command(["rules", "list"])
+    assert len(made) == 1
+    made.clear()
+    typer.main.get_command(app)
+    every = len(made)
+    for argv, count in (([], every), (["--help"], every), (["chek"], every), (["rules"], len(WHOLE.commands["rules"].commands)),
+                        (["rules", "--help"], len(WHOLE.commands["rules"].commands))):
+        made.clear()
+        cli._command(argv)
+        assert len(made) == count, argv
+
+
+def test_an_unknown_command_is_still_met_with_the_nearest_names():
+    proc = subprocess.run([sys.executable, "-m", "procedures", "chek"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr == "error: No such command 'chek'. Did you mean 'check'? (see 'procedures --help')\n"
