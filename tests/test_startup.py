@@ -4,8 +4,11 @@ without tearing the interpreter down (cli.main), keeping its code, its output an
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -176,3 +179,109 @@ def test_an_unknown_command_is_still_met_with_the_nearest_names():
     proc = subprocess.run([sys.executable, "-m", "procedures", "chek"], capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr == "error: No such command 'chek'. Did you mean 'check'? (see 'procedures --help')\n"
+
+
+# --- requests read without building pydantic's validator (procedures.plainread) -------------------------------------
+
+def _requests():
+    from procedures import jobs
+
+    return sorted((c for c in vars(jobs).values() if isinstance(c, type) and issubclass(c, jobs.Request) and c is not jobs.Request),
+                  key=lambda c: c.__name__)
+
+
+SAMPLES = ["study-group", "2026-09-14", " 2026-09-14 ", "2026-13-01", "10:00", "25:00", "7", "-1", "1/2", "2.5", "x", "", " ",
+           "iso", "dmy", "json", "a=2026-09-14", True, False, 0, 7, 2.5, dt.date(2026, 9, 14), dt.datetime(2026, 9, 14, 10),
+           dt.time(10), Fraction(1, 2), Path("a.csv"), b"x", ["a"], ("a",), ("a=2026-09-14",), (("a", dt.date(2026, 9, 14)),), None]
+
+
+def _outcome_of(read, *args):
+    """What reading gives: the request, None (pydantic's validation error, or left to pydantic), or the error raised."""
+    from pydantic import ValidationError
+
+    try:
+        return read(*args)
+    except ValidationError:
+        return None
+    except Exception as exc:  # noqa: BLE001 - our parsers' errors pass through pydantic: the kind and words are compared
+        return (type(exc), str(exc))
+
+
+def _good(model, context) -> dict:
+    """One value pydantic accepts for each required field of ``model``."""
+    from pydantic import ValidationError
+
+    good = {}
+    for name, info in model.model_fields.items():
+        if info.is_required():
+            for sample in SAMPLES:
+                try:
+                    model.model_validate({name: sample}, context=context)
+                except ValidationError as exc:
+                    if any(e["loc"][:1] == (name,) for e in exc.errors()):
+                        continue
+                except Exception:  # noqa: BLE001 - our parser refused it
+                    continue
+                good[name] = sample
+                break
+    return good
+
+
+def _same(quick, slow) -> bool:
+    return (type(quick) is type(slow) and quick.model_fields_set == slow.model_fields_set and quick.__pydantic_private__ == slow.__pydantic_private__
+            and all(type(getattr(quick, f)) is type(getattr(slow, f)) and getattr(quick, f) == getattr(slow, f) for f in type(slow).model_fields))
+
+
+@pytest.mark.parametrize("model", _requests(), ids=lambda m: m.__name__)
+def test_a_request_read_plainly_is_the_one_pydantic_makes_or_is_left_to_pydantic(model):
+    from procedures.plainread import read
+
+    for front in ("cli", "web"):
+        context = {"front": front, "model": model}
+        good = _good(model, context)
+        trials = [good, {}, {**good, "unknown": "x"}]
+        trials += [{**good, name: sample} for name in model.model_fields for sample in SAMPLES]
+        for values in trials:
+            quick = _outcome_of(read, model, values, context)
+            if quick is not None:
+                slow = _outcome_of(lambda: model.model_validate(values, context=context))
+                assert slow is not None, (model.__name__, values)
+                assert quick == slow if isinstance(quick, tuple) else _same(quick, slow), (model.__name__, values)
+
+
+def test_the_request_of_check_is_read_plainly():
+    from procedures import jobs
+    from procedures.plainread import read
+
+    values = {"kind": " study-group ", "opens": "2026-09-14", "received": "2026-09-03", "opening_time": "10:00", "closes": "2026-09-18",
+              "chair_admitted": True}
+    quick = read(jobs.CheckRequest, values, {"front": "cli", "model": jobs.CheckRequest})
+    assert quick is not None and _same(quick, jobs.CheckRequest.model_validate(values, context={"front": "cli", "model": jobs.CheckRequest}))
+    assert quick.kind == "study-group" and quick.opens == dt.date(2026, 9, 14)
+
+
+def test_check_validates_nothing_with_pydantic_and_so_looks_for_no_plugins(tmp_path):
+    code = (
+        "import sys\n"
+        "from procedures.cli import run\n"
+        "for _ in range(2):  # the first run may write the rules cache (validating the rules); the second reads it\n"
+        "    run(['check', '--kind', 'study-group', '--opens', '2026-09-14', '--received', '2026-09-03'])\n"
+        "    print('pydantic.plugin._loader' in sys.modules, 'importlib.metadata' in sys.modules)\n"
+    )
+    env = {**os.environ, "PROCEDURES_CACHE_DIR": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    subprocess.run([sys.executable, "-c", code.replace("range(2)", "range(1)")], capture_output=True, text=True, env=env)
+    again = subprocess.run([sys.executable, "-c", code.replace("range(2)", "range(1)")], capture_output=True, text=True, env=env)
+    assert again.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_a_bad_value_is_still_worded_by_pydantic_as_before():
+    from procedures import jobs
+    from procedures.errors import InputError
+
+    for given, message in ((dict(opens="2026-13-14"), "--opens '2026-13-14' is not a date; write it as YYYY-MM-DD, e.g. 2026-09-14"),
+                           (dict(opening_time="25:00"), "--opening-time")):
+        with pytest.raises(InputError) as caught:
+            jobs.CheckRequest.parse(jobs.CLI, **{"kind": "study-group", "opens": "2026-09-14", "received": "2026-09-03", **given})
+        assert message in str(caught.value)

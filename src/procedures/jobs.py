@@ -25,6 +25,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, Valida
 
 from procedures.errors import InputError
 from procedures.inputs import one_line
+from procedures.plainread import read as read_plainly
 
 CLI, WEB = "cli", "web"
 
@@ -60,10 +61,13 @@ class Request(BaseModel):
         for name in need:
             if name not in values:
                 raise InputError(f"{cls.label(name, front)} is required")
-        try:
-            request = cls.model_validate(values, context={"front": front, "model": cls})
-        except ValidationError as exc:
-            raise InputError(problems(exc, lambda field: cls.label(field, front))) from None
+        context = {"front": front, "model": cls}
+        request = read_plainly(cls, values, context)  # without building pydantic's validator, where that is the same
+        if request is None:
+            try:
+                request = cls.model_validate(values, context=context)
+            except ValidationError as exc:
+                raise InputError(problems(exc, lambda field: cls.label(field, front))) from None
         request._front = front
         return request
 
