@@ -186,8 +186,7 @@ def test_an_unknown_command_is_still_met_with_the_nearest_names():
 def _requests():
     from procedures import jobs
 
-    return sorted((c for c in vars(jobs).values() if isinstance(c, type) and issubclass(c, jobs.Request) and c is not jobs.Request),
-                  key=lambda c: c.__name__)
+    return [getattr(jobs, name) for name in sorted(jobs.REQUESTS)]
 
 
 SAMPLES = ["study-group", "2026-09-14", " 2026-09-14 ", "2026-13-01", "10:00", "25:00", "7", "-1", "1/2", "2.5", "x", "", " ",
@@ -289,3 +288,23 @@ def test_a_bad_value_is_still_worded_by_pydantic_as_before():
         with pytest.raises(InputError) as caught:
             jobs.CheckRequest.parse(jobs.CLI, **{"kind": "study-group", "opens": "2026-09-14", "received": "2026-09-03", **given})
         assert message in str(caught.value)
+
+
+def test_a_command_makes_its_own_request_model_alone_and_every_one_is_there_when_asked_for():
+    code = (
+        "import sys\n"
+        "from procedures.cli import run\n"
+        "run(['check', '--kind', 'study-group', '--opens', '2026-09-14', '--received', '2026-09-03'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('procedures.requests.')))\n"
+        "from procedures import jobs\n"
+        "from procedures.jobs import ScheduleRequest\n"
+        "print(all(issubclass(getattr(jobs, n), jobs.Request) and getattr(jobs, n).__name__ == n for n in jobs.REQUESTS), "
+        "ScheduleRequest is jobs.ScheduleRequest, set(jobs.REQUESTS) <= set(dir(jobs)))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-2:] == ["['procedures.requests.check']", "True True True"]
+    from procedures import jobs
+
+    with pytest.raises(AttributeError):
+        jobs.NoSuchRequest  # noqa: B018 - an unknown name is still an AttributeError
