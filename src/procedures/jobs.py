@@ -25,6 +25,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, Valida
 
 from procedures.errors import InputError
 from procedures.inputs import one_line
+from procedures.plainread import read as read_plainly
 
 CLI, WEB = "cli", "web"
 
@@ -60,12 +61,41 @@ class Request(BaseModel):
         for name in need:
             if name not in values:
                 raise InputError(f"{cls.label(name, front)} is required")
-        try:
-            request = cls.model_validate(values, context={"front": front, "model": cls})
-        except ValidationError as exc:
-            raise InputError(problems(exc, lambda field: cls.label(field, front))) from None
+        context = {"front": front, "model": cls}
+        request = read_plainly(cls, values, context)  # without building pydantic's validator, where that is the same
+        if request is None:
+            try:
+                request = cls.model_validate(values, context=context)
+            except ValidationError as exc:
+                raise InputError(problems(exc, lambda field: cls.label(field, front))) from None
         request._front = front
         return request
+
+
+#: Each job's request model and the module of procedures.requests that makes it: a class is made when it is
+#: first asked for (``jobs.CheckRequest``, ``from procedures.jobs import CheckRequest``), so that a command makes
+#: its own alone (pydantic collects a model's fields when its class is made; issue 17: start-up).
+REQUESTS = {
+    "ScheduleRequest": "schedule", "CheckRequest": "check", "BatchRequest": "batch", "TimelineRequest": "timeline",
+    "TallyRequest": "tally", "PlanRequest": "plan", "AgendaRequest": "plan", "LimitRequest": "limit",
+    "DocumentRequest": "document", "RevisionRequest": "revision", "AppointmentsRequest": "appointments",
+    "CalendarRequest": "calendar", "RulesListRequest": "rules", "RuleShowRequest": "rules",
+}
+
+
+def __getattr__(name: str):
+    """A job's request model (REQUESTS), made when first asked for."""
+    if name not in REQUESTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    model = getattr(import_module(f"procedures.requests.{REQUESTS[name]}"), name)
+    globals()[name] = model
+    return model
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *REQUESTS})
 
 
 def _blank(value: Any) -> bool:
@@ -152,16 +182,6 @@ def _source(value: Source, what: str):
 # --- schedule (GET /api/timetable) ---------------------------------------------------------------
 
 
-class ScheduleRequest(Request):
-    kind: Optional[Text] = None
-    opens: Optional[Day] = None
-    closes: Optional[Day] = None
-    opening_time: Optional[Time] = None
-    event: Events = ()
-    today: Optional[Day] = None
-    earliest_from: Optional[Day] = None
-
-
 def today(lib, given: dt.date | None) -> dt.date:
     """The day days are counted from: ``given`` (--today), else $PROCEDURES_TODAY, else today at headquarters."""
     from procedures.today import today_in
@@ -225,16 +245,6 @@ def schedule(lib, req: ScheduleRequest):
 # --- check (GET /api/check) ------------------------------------------------------------------------
 
 
-class CheckRequest(Request):
-    kind: Text
-    opens: Day
-    received: Text
-    purpose: Text = "action"
-    opening_time: Optional[Time] = None
-    closes: Optional[Day] = None
-    chair_admitted: bool = False
-
-
 def check(lib, req: CheckRequest):
     from procedures.contributions import Meeting, check as run_check
     from procedures.timestamps import parse_received
@@ -254,20 +264,6 @@ def parse_batch_format(text: str, what: str) -> str:
     if v not in ("csv", "json", "xlsx"):
         raise InputError(f"{what}: '{one_line(v[:20])}' is not csv, json or xlsx")
     return v
-
-
-class BatchRequest(Request):
-    """A registry to check: its file (the command line's FILE, '-' for stdin; the web's upload) and how to read and write it."""
-
-    OPTIONS = {"file": "FILE", "fmt": "--format"}
-    FIELDS = {"fmt": "format"}
-    file: Source
-    #: csv, json or xlsx; None: the --out file's extension chooses (batch.output_format), else csv.
-    fmt: Optional[Annotated[str, _read(parse_batch_format)]] = None
-    #: Where the command line writes (None: stdout); the web answers in its own way.
-    out: Optional[Path] = None
-    sheet: Optional[str] = None
-    date_order: DateOrder = "iso"
 
 
 def check_batch(lib, req: BatchRequest, sink=None):
@@ -302,13 +298,6 @@ def batch_document(summary, rows: str, lib) -> str:
 # --- timeline (GET /api/timeline) ------------------------------------------------------------------
 
 
-class TimelineRequest(Request):
-    procedure: Text
-    start: Day
-    event: Events = ()
-    today: Optional[Day] = None
-
-
 def timeline(lib, req: TimelineRequest):
     from procedures.timeline import timeline as run_timeline
 
@@ -316,17 +305,6 @@ def timeline(lib, req: TimelineRequest):
 
 
 # --- tally (POST /api/tally) -----------------------------------------------------------------------
-
-
-class TallyRequest(Request):
-    procedure: Text
-    replies: Source
-    circulated: Optional[Day] = None
-    electorate_size: Optional[Whole] = None
-    no_meeting_before_wtdc: bool = False
-    requested_by: Optional[list[str]] = None
-    sheet: Optional[str] = None
-    date_order: DateOrder = "iso"
 
 
 def tally(lib, req: TallyRequest):
@@ -341,10 +319,6 @@ def tally(lib, req: TallyRequest):
 
 
 # --- plan check and plan agenda (POST /api/plan-check, /api/plan-agenda) ------------------------------
-
-
-class PlanRequest(Request):
-    plan: Source
 
 
 def _plan(lib, req: PlanRequest):
@@ -376,14 +350,6 @@ def plan_check(lib, req: PlanRequest):
 
     plan, rs = _plan(lib, req)
     return audit(rs, plan)
-
-
-class AgendaRequest(PlanRequest):
-    OPTIONS = {"start": "--from", "end": "--to"}
-    FIELDS = {"start": "from", "end": "to"}
-    start: Optional[Day] = None
-    end: Optional[Day] = None
-    today: Optional[Day] = None
 
 
 @dataclass
@@ -420,25 +386,10 @@ def plan_agenda(lib, req: AgendaRequest) -> AgendaSpan:
 # --- limit, document check, revision check ------------------------------------------------------------
 
 
-class LimitRequest(Request):
-    OPTIONS = {"rule_id": "RULE_ID"}
-    rule_id: Text
-    value: Number
-    when: list[str] = []
-
-
 def limit(lib, req: LimitRequest):
     from procedures.limits import check_limit
 
     return check_limit(lib.latest(), req.rule_id, req.value, frozenset(req.when))
-
-
-class DocumentRequest(Request):
-    type: Text
-    pages: str
-    previous_pages: Optional[str] = None
-    question_total: Optional[str] = None
-    when: list[str] = []
 
 
 def document_check(lib, req: DocumentRequest):
@@ -450,12 +401,6 @@ def document_check(lib, req: DocumentRequest):
     return check_document(lib.latest(), req.type, inputs, frozenset(req.when), names)
 
 
-class RevisionRequest(Request):
-    approved: Day
-    proposed: Day
-    complements: bool = False
-
-
 def check_revision(lib, req: RevisionRequest):
     from procedures.limits import check_revision as run
     from procedures.vocabulary import COMPLEMENTS
@@ -464,15 +409,6 @@ def check_revision(lib, req: RevisionRequest):
 
 
 # --- appointments check (POST /api/appointments-check) ---------------------------------------------------
-
-
-class AppointmentsRequest(Request):
-    OPTIONS = {"appointments": "FILE"}
-    appointments: Source
-    attendance: Optional[Source] = None
-    sheet: Optional[str] = None
-    attendance_sheet: Optional[str] = None
-    date_order: DateOrder = "iso"
 
 
 def appointments_check(lib, req: AppointmentsRequest):
@@ -496,10 +432,6 @@ def _year(text: str, what: str) -> int:
     return parse_whole(text, what, 1, 9999)
 
 
-class CalendarRequest(Request):
-    year: Annotated[int, _read(_year)]
-
-
 def calendar_ruleset(lib, year: int):
     """The ruleset whose calendar answers for ``year``: the one in force at its end, else the latest."""
     return lib.in_force(dt.date(year, 12, 31)) if year >= lib.latest().head.applies_from.year else lib.latest()
@@ -510,11 +442,6 @@ def calendar(lib, req: CalendarRequest) -> dict:
     days = cal.closed_days(req.year)
     return {"calendar": cal.name, "year": req.year, "provisional": cal.is_provisional(req.year),
             "closed_days": [{"date": c.date.isoformat(), "weekday": c.date.strftime("%A"), "name": c.name, "source": c.source} for c in days]}
-
-
-class RulesListRequest(Request):
-    OPTIONS = {"applies_to": "--applies-to"}
-    applies_to: Optional[Text] = None
 
 
 def rules_list(lib, req: RulesListRequest) -> dict:
@@ -529,11 +456,6 @@ def rules_list(lib, req: RulesListRequest) -> dict:
             raise InputError(f"{req.name('applies_to')}: " + not_one_of("meeting kind or procedure", req.applies_to, names))
         rows = [r for r in rows if req.applies_to in r["applies_to"]]
     return {"list": rows}
-
-
-class RuleShowRequest(Request):
-    OPTIONS = {"rule_id": "RULE_ID"}
-    rule_id: str
 
 
 class UnknownRule(InputError):

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
-from dateutil.relativedelta import relativedelta
 
 from procedures.errors import EvaluationError
 from procedures.models import DayCounting, NonWorkingDayPolicy, Offset
@@ -31,6 +30,8 @@ def add_months(anchor: dt.date, months: int, month_end: str) -> dt.date:
     ``relativedelta`` does the calendar arithmetic and always clips to the
     month's last day; the policy decides whether that clipping is accepted.
     """
+    from dateutil.relativedelta import relativedelta  # here: most commands count no months (issue 17: start-up)
+
     result = anchor + relativedelta(months=months)
     if result.day != anchor.day and month_end == "reject":
         raise EvaluationError(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import shutil
@@ -115,6 +114,8 @@ def styled(text: str, style: str | None, on: bool) -> str:
 
 def markdown_text(text: object) -> str:
     """Text safe in Markdown: HTML escaped (a name cannot inject markup), table pipes escaped, one line."""
+    import html  # here: only Markdown output needs it (issue 17: start-up)
+
     return html.escape("" if text is None else str(text), quote=False).replace("|", "\\|").replace("\n", " ").replace("\r", " ")
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -101,8 +101,10 @@ class Limit(Doc):
     quantity: str
     unit: str
     value: str
-    at_most: Optional[int | str]
-    at_least: Optional[int | str]
+    #: Union[...], not Optional[int | str]: typing caches Optional[int | str] as the first equal union made in the
+    #: process (int | str == str | int), so the schema's order of types would hang on what was imported before.
+    at_most: Union[int, str, None]
+    at_least: Union[int, str, None]
     within: bool
     severity: str
     modality: str

@@ -8,7 +8,6 @@ with ``tomllib``; nothing in a file is ever executed.
 from __future__ import annotations
 
 import re
-import tomllib
 import types
 import typing
 from pathlib import Path
@@ -58,6 +57,8 @@ def read_toml(path: Path) -> dict:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RuleFileError(str(path), None, f"is not UTF-8 text (byte {exc.start}: {exc.reason})", "save it as UTF-8 (TOML files are UTF-8)") from None
+    import tomllib  # here: a command whose rules come from the cache parses no TOML (issue 17: start-up)
+
     try:
         return tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
