@@ -497,7 +497,7 @@ def _shown(html: str) -> str:
 
 def test_the_page_names_its_own_fields_where_the_engine_names_an_option(client):
     """The engine's messages name the command line's options (--event, --when, --circulated); the page shows the
-    fields of its forms instead, by their labels (issue 15, web leftovers). The API keeps the engine's words."""
+    fields of its forms instead, by their labels (issue 15, web leftovers); the API names its parameters."""
     params = {"procedure": "recommendation-approval", "start": "2026-01-31"}
     text = _shown(client.get("/timeline", params=params).text)
     assert "give “A later event” consultation-request-sent on “Its date” DATE for the real date" in text and "--event" not in text
@@ -511,7 +511,7 @@ def test_the_page_names_its_own_fields_where_the_engine_names_an_option(client):
     text = _shown(client.post("/tally", data={"procedure": "recommendation-approval"}, files=files).text)
     assert "no “Circular sent on” date: reply dates were not checked" in text and "--circulated" not in text
     api = client.get("/api/timeline", params={**params, "event": "consultation-request-sent=2026-01-10"})
-    assert api.status_code == 400 and api.json()["error"].startswith("--event consultation-request-sent=2026-01-10 is before")
+    assert api.status_code == 400 and api.json()["error"].startswith("event consultation-request-sent=2026-01-10 is before")
 
 
 def test_an_unknown_plan_has_a_404_page_naming_the_published_plans(tmp_path):
@@ -539,3 +539,34 @@ def _bare_app_with_no_plans():
     app = create_app(REPO / "rules")
     publish(app, [])
     return app
+
+
+def test_the_api_names_its_parameters_where_the_engine_names_a_command_line_option(client):
+    """An API client reads `electorate_size`, not `--electorate-size` (procedures.web.wording.api_words)."""
+    r = client.post("/api/tally", data={"procedure": "information-translation"},
+                    files={"replies": ("r.csv", b"member_state,answer\nFRA,approve\n", "text/csv")})
+    assert r.status_code == 400
+    assert "electorate_size" in r.json()["error"] and "--" not in r.json()["error"]
+    r = client.get("/api/limit", params={"rule_id": "res1.4.1.3.6.contribution-pages", "value": "7", "when": "bogus"})
+    assert r.status_code == 400 and "when bogus" in r.json()["error"] and "--when" not in r.json()["error"]
+
+
+def test_the_api_reads_a_count_of_participants_and_a_year_as_the_command_line_does(client):
+    r = client.post("/api/tally", data={"procedure": "information-translation", "electorate_size": "0"},
+                    files={"replies": ("r.csv", b"member_state,answer\nFRA,approve\n", "text/csv")})
+    assert r.status_code == 400 and r.json() == {"error": "electorate_size 0 is below 1; give 1 or more"}
+    r = client.get("/api/calendar", params={"year": "0"})
+    assert r.status_code == 400 and r.json() == {"error": "year 0 is below 1; give 1 or more"}
+
+
+def test_openapi_describes_the_error_answers_as_they_are():
+    from procedures.web.app import create_app
+
+    spec = create_app(REPO / "rules").openapi()
+    for path in ("/api/timetable", "/api/check", "/api/tally", "/api/calendar"):
+        op = next(iter(spec["paths"][path].values()))
+        for status in ("400", "422"):
+            ref = op["responses"][status]["content"]["application/json"]["schema"]["$ref"]
+            assert ref.endswith("/ErrorAnswer"), (path, status, ref)
+    assert spec["components"]["schemas"]["ErrorAnswer"]["required"] == ["error"]
+    assert "HTTPValidationError" not in spec["components"]["schemas"]

@@ -144,6 +144,12 @@ def _whole(text: str, what: str) -> int:
     return parse_whole(text, what)
 
 
+def _participants(text: str, what: str) -> int:
+    from procedures.inputs import parse_whole
+
+    return parse_whole(text, what, 1, 999_999)
+
+
 def _number(text: str, what: str) -> Fraction:
     from procedures.limits import parse_value
 
@@ -167,6 +173,8 @@ Text = Annotated[str, BeforeValidator(lambda v: v.strip() if isinstance(v, str) 
 Day = Annotated[dt.date, _read(_date)]
 Time = Annotated[dt.time, _read(_time)]
 Whole = Annotated[int, _read(_whole)]
+#: A count of participants (the electorate of a share): 1 to 999,999, as the command line's --electorate-size reads it.
+Participants = Annotated[int, _read(_participants)]
 Number = Annotated[Fraction, _read(_number)]
 Events = Annotated[tuple[tuple[str, dt.date], ...], BeforeValidator(_events)]
 DateOrder = Annotated[str, _read(parse_date_order)]

@@ -34,22 +34,24 @@ def add_api(app: FastAPI) -> None:
 def _timetable(app: FastAPI) -> None:
     library = app.state.library
 
-    def request(kind, opens, closes, opening_time, today="", earliest_from="") -> jobs.ScheduleRequest:
+    def request(kind, opens, closes, opening_time, today="", earliest_from="", event=()) -> jobs.ScheduleRequest:
         need = ("kind", "earliest_from") if earliest_from.strip() else ("kind", "opens")
         return jobs.ScheduleRequest.parse(jobs.WEB, need=need, kind=kind, opens=opens, closes=closes, opening_time=opening_time,
-                                          today=today, earliest_from=earliest_from)
+                                          today=today, earliest_from=earliest_from, event=list(event))
 
     @app.get("/api/timetable", summary="Every deadline of a meeting (as `procedures schedule --format json`)", response_model=results.ScheduleResult)
     def api_timetable(kind: str = Query(..., description="meeting kind, e.g. study-group"),
                       opens: str = Query("", description="first day, YYYY-MM-DD (or earliest_from)"),
                       closes: str = "", opening_time: str = "", today: str = Query("", description=TODAY),
                       earliest_from: str = Query("", description="instead of opens: the earliest opening for which every 'shall' lead "
-                                                 "time counted from this date can be met (as `schedule --earliest-from`)")):
+                                                 "time counted from this date can be met (as `schedule --earliest-from`)"),
+                      event: Annotated[list[str], Query(description="the date of another event the rules hang on, NAME=DATE "
+                                                        "(repeatable; as `schedule --event`)")] = []):
         if not opens.strip() and not earliest_from.strip():
             from fastapi.exceptions import RequestValidationError
 
             raise RequestValidationError([{"loc": ("query", "opens"), "msg": "Field required (or earliest_from)", "type": "missing"}])
-        req = request(kind, opens, closes, opening_time, today, earliest_from)
+        req = request(kind, opens, closes, opening_time, today, earliest_from, event)
         result, _ = jobs.schedule(library, req)
         return _answer(app, "schedule", result, req)
 
@@ -218,5 +220,5 @@ def _rules(app: FastAPI) -> None:
 
 def _calendar(app: FastAPI) -> None:
     @app.get("/api/calendar", summary="Days ITU headquarters is closed in a year (as `procedures calendar --format json`)", response_model=results.CalendarResult)
-    def api_calendar(year: int = Query(..., ge=1, le=9999)):
+    def api_calendar(year: str = Query(..., description="the year, 1 to 9999")):
         return _answer(app, "calendar", jobs.calendar(app.state.library, jobs.CalendarRequest.parse(jobs.WEB, year=year)))

@@ -17,6 +17,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from procedures.errors import ProceduresError
@@ -28,6 +29,20 @@ from procedures.web.uploads import MAX_BODY_BYTES, MAX_NAME_CHARS, MAX_ROWS, MAX
 __all__ = ["create_app", "MAX_BODY_BYTES", "MAX_NAME_CHARS", "MAX_ROWS", "MAX_UPLOAD_BYTES", "TooLarge"]
 
 
+class ErrorAnswer(BaseModel):
+    """Every error of the API: one line naming the field (docs/web.md, "Errors and limits")."""
+
+    error: str
+
+
+#: What /openapi.json says every endpoint may answer besides its document (declaring 422 replaces FastAPI's own shape).
+ERROR_RESPONSES = {
+    400: {"model": ErrorAnswer, "description": "a value that cannot be used (not a date, an unknown kind, a number out of bounds, ...)"},
+    413: {"model": ErrorAnswer, "description": "an upload or a request past the limits"},
+    422: {"model": ErrorAnswer, "description": "a missing parameter, or one of the wrong type"},
+}
+
+
 def create_app(rules: Path | None = None) -> FastAPI:
     app = FastAPI(
         title="procedures",
@@ -36,6 +51,7 @@ def create_app(rules: Path | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         redirect_slashes=False,  # a path with a stray slash (/api/rules//) is a 404 with its error line, not a 307 to guess at
+        responses=ERROR_RESPONSES,
     )
     app.state.library = load_library(rules)  # the routes' library; serving names the folder it serves
     from procedures.web.api import add_api
@@ -59,7 +75,9 @@ def add_error_handlers(app: FastAPI) -> None:
 async def _procedures_error(request: Request, exc: ProceduresError):
     status = 413 if isinstance(exc, TooLarge) else 400
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": one_line(str(exc))}, status_code=status)
+        from procedures.web.wording import api_words
+
+        return JSONResponse({"error": api_words(one_line(str(exc)))}, status_code=status)
     from procedures.web.wording import page_words
 
     return page(request, {"error": page_words(one_line(str(exc)))}, status)

@@ -1,10 +1,10 @@
 """The engine's messages on the page: a command-line option they name becomes the page's field, by its label.
 
 The evaluator's messages speak to the command line (``give --event NAME=DATE``,
-``--when X does not apply``); the API keeps them as they are (its clients
-script the same words). The page shows them with the labels of its forms
-instead, mapped here, in the web layer: the engine's words are not changed.
-An option the page has no field for is left as it is.
+``--when X does not apply``). The page shows them with the labels of its forms
+instead, and the API with the names of its parameters (``--electorate-size``
+reads ``electorate_size``), both mapped here, in the web layer: the engine's
+words are not changed. An option the page has no field for is left as it is.
 """
 
 from __future__ import annotations
@@ -51,3 +51,14 @@ def page_words(message: str) -> str:
         return message
     message = _EVENT.sub(lambda m: f"{FIELDS['--event']} {m.group(1)} on “Its date” {m.group(2)}", message)
     return _OPTION.sub(lambda m: FIELDS[m.group()], message)
+
+
+#: A command-line option in a message: --name or --two-words, not part of a longer word.
+_ANY_OPTION = re.compile(r"(?<![\w-])--([a-z][a-z0-9]*(?:-[a-z0-9]+)*)")
+
+
+def api_words(message: str) -> str:
+    """A message as the API answers it: each option it names becomes the API's parameter (--opening-time -> opening_time)."""
+    if "--" not in message:
+        return message
+    return _ANY_OPTION.sub(lambda m: m.group(1).replace("-", "_"), message)
