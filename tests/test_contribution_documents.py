@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 import golden
-from procedures.contributions import Meeting, check, classify, margin, plan, receipt_warning, verdict
+from procedures.contributions import Meeting, check, classify, margin, plan, publication, publication_warnings, receipt_warning, verdict
 from procedures.deadlines import other_counting
 from procedures.errors import InputError
 from procedures.timestamps import parse_received
@@ -201,6 +201,10 @@ def test_the_batch_parts_add_up_to_the_checks_answer(ruleset):
         first = p.bounds[0]
         assert v.decided_by is (first if v.index == 0 else p.bounds[v.index - 1]), name
         assert v.within is True or (v.within is False and v.placed.lapsed is not None), name
+        # the batch's fast path asks for the publication date of another receipt day in the same place
+        publish, warnings = publication(p, v.placed, r.day)
+        assert publish == v.publish and publication_warnings(p, v.publish, v.passed) == warnings, name
+        assert all(w in v.warnings for w in warnings), name
 
 
 def test_a_verdict_is_computed_once_per_place(ruleset):
