@@ -158,3 +158,16 @@ def test_parallel_chunks_give_the_same_rows_in_the_same_order(tmp_path, library)
     assert s1.by_status == s2.by_status and s1.errors == s2.errors > 0
     out = rows(par.read_text())
     assert len(out) == s1.rows and out[0]["id"] == "multi\nline 0"
+
+
+def test_a_carriage_return_inside_a_cell_is_quoted_so_the_output_reads_back_row_for_row(tmp_path):
+    """csv.writer leaves a bare CR unquoted when lines end in LF; a reader then splits the row (the review's case)."""
+    src = tmp_path / "in.csv"
+    src.write_bytes(b'id,kind,opens,received\n"\r=1+1",study-group,2026-09-14,2026-09-01\n"a\rb",study-group,2026-09-14,soon\n')
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["check-batch", str(src), "--out", str(out)])
+    assert res.exit_code == 1, res.output  # the second row's receipt is no date
+    back = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8"), newline="")))
+    assert [r[0] for r in back] == ["id", "'\r=1+1", "a\rb"]
+    again = runner.invoke(app, ["check-batch", str(out), "--out", str(tmp_path / "again.csv")])
+    assert "2 rows read" in again.stderr

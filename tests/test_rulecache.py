@@ -215,3 +215,66 @@ def test_a_command_run_twice_answers_the_same_from_the_cache(tmp_path):
     second = subprocess.run(command, capture_output=True, text=True, env=env)
     assert first.returncode == second.returncode == 0
     assert (first.stdout, first.stderr) == (second.stdout, second.stderr)
+
+
+def test_a_data_file_the_head_names_whatever_its_name_is_part_of_the_key(cache, rules):
+    """The review's case: calendar = "calendar.dat"; a closure added to it is read (and a broken one refused), not served old."""
+    folder = rules / "res1-rev-baku-2025"
+    (folder / "calendar.toml").rename(folder / "calendar.dat")
+    head = folder / "ruleset.toml"
+    head.write_text(head.read_text(encoding="utf-8").replace('calendar = "calendar.toml"', 'calendar = "calendar.dat"', 1), encoding="utf-8")
+    first, _ = _load(rules)
+    data = folder / "calendar.dat"
+    data.write_text(data.read_text(encoding="utf-8") + '\n[[correction]]\ndate = 2026-04-07\naction = "add"\nname = "A closure added by hand"\nnote = "a test"\n',
+                    encoding="utf-8")
+    rulesets, check = _load(rules)
+    assert check.calls == 1 and _written(rulesets) != _written(first)
+    data.write_text("not = [valid", encoding="utf-8")
+    check = Counting()
+    _, errors = rulecache.through_cache(rules, check)
+    assert check.calls == 1 and errors
+
+
+def test_a_folder_edited_while_it_is_validated_is_not_cached(cache, rules):
+    """What was validated is not known to be what the files hold now: no entry is written for it."""
+    section = next(rules.rglob("section-4-*.toml"))
+
+    def validate_then_edit(root):
+        got = validate_folder(root)
+        section.write_text(section.read_text(encoding="utf-8").replace('summary = "', 'summary = "Edited: ', 1), encoding="utf-8")
+        return got
+
+    rulecache.through_cache(rules, validate_then_edit)
+    assert not cache.exists() or not list(cache.glob("rules-*.json"))
+    rulesets, check = _load(rules)
+    assert check.calls == 1 and any(r.summary.startswith("Edited: ") for r in rulesets[0].rules.values())
+
+
+@pytest.mark.parametrize("name", [b'"procedures.batch:json.JSONDecoder"', b'"procedures.__main__:x"'])
+def test_an_entry_naming_a_class_not_defined_in_the_package_is_refused(cache, rules, name):
+    """A class imported into one of the package's modules, or a name in __main__ (importing it would run a command)."""
+    _load(rules)
+    (entry,) = cache.glob("rules-*.json")
+    head, payload = entry.read_bytes().split(b"\n", 1)
+    payload = payload.replace(b'"procedures.loader:Ruleset"', name, 1)
+    header = json.loads(head)
+    header["payload"] = rulecache._digest([payload])
+    entry.write_bytes(json.dumps(header).encode() + b"\n" + payload)
+    rulesets, check = _load(rules)
+    assert check.calls == 1 and type(rulesets[0]).__name__ == "Ruleset"
+    assert "procedures.__main__" not in sys.modules
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_where_the_entry_should_be_is_not_read(cache, rules):
+    """Opening a named pipe for reading would wait for a writer for ever."""
+    import signal
+
+    cache.mkdir(parents=True)
+    os.mkfifo(cache / f"rules-{rulecache._digest([str(rules)])[:24]}.json")
+    signal.alarm(20)  # a hang fails the test instead of the suite
+    try:
+        rulesets, check = _load(rules)
+    finally:
+        signal.alarm(0)
+    assert check.calls == 1 and rulesets

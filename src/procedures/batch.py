@@ -274,7 +274,7 @@ class Evaluator:
                     by_status[done[1]] += 1
                     continue
             row, status = self._csv_row(line, fields, problem)
-            writer.writerow(row)
+            write(csv_line(row)) if any("\r" in c for c in row) else writer.writerow(row)
             if status is None:
                 errors += 1
             else:
@@ -570,7 +570,7 @@ def _write(sink: IO[str], chunks, fmt: str, columns: Columns, summary: Summary) 
     if fmt == "json":
         sink.write("[")
     else:
-        csv.writer(sink, lineterminator="\n").writerow([text_cell(h) for h in columns.output])
+        sink.write(csv_line([text_cell(h) for h in columns.output]))
     first = True
     for chunk in chunks:
         _count(summary, chunk)
@@ -601,6 +601,16 @@ _FORMULA = "".join(FORMULA_START)
 _UNSAFE = re.compile(r"(?:\A|\n)[=+\-@\t\r]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: A text that needs neither: no leading formula character, no control character (the common case, tested once).
 _PLAIN = re.compile(r"(?![=+\-@\t\r])[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*\Z")
+
+
+def csv_line(cells: list[str]) -> str:
+    """One output row as csv.writer writes it (minimal quoting, a newline at the end), except that a cell with a
+    carriage return is quoted too: csv.writer leaves it bare when lines end in "\n", and a reader then splits the row."""
+    return ",".join(f'"{c.replace(chr(34), chr(34) * 2)}"' if _NEEDS_QUOTES.search(c) else c for c in cells) + "\n"
+
+
+#: What makes a cell need quotes in the output CSV: the delimiter, a quote, a line break of either kind.
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]')
 
 
 def text_cell(value: object) -> str:

@@ -7,14 +7,18 @@ for a folder that passed it in full, and is used only while every byte it was ma
 - **Where.** ``$PROCEDURES_CACHE_DIR``, else ``$XDG_CACHE_HOME/procedures``, else ``~/.cache/procedures``;
   ``PROCEDURES_CACHE_DIR`` set empty turns the cache off. Never in the rules folder. A folder that cannot be
   written is no error: the rules are then checked every time, as without a cache.
-- **Keyed by** the rule files' bytes (every ``.toml`` of each ruleset folder, and any file the head names
+- **Keyed by** the rule files' bytes (every file of each ruleset folder, and any file the head names
   elsewhere), their names, the package version and the package's code (each module's size and time): an
   edit, a file added or removed, or another version makes the entry stale, and the next load validates in
   full and rewrites it. A broken entry (cut short, edited, from another format) is ignored and rewritten.
 - **What.** JSON, never pickle: the loaded rulesets as a tree of tagged values. Only the package's own
   classes are rebuilt from it (pydantic models with the values they had once validated, dataclasses and
   plain objects with their attributes), and a few value types (dates, fractions, paths); nothing in an
-  entry is ever executed. ``procedures rules validate`` does not use the cache: it always checks in full.
+  entry is ever executed (a class named by an entry must be defined in one of the package's public modules).
+  ``procedures rules validate`` does not use the cache: it always checks in full.
+- **Trusted as the package is.** The digests catch an entry cut short or edited by accident; whoever can write
+  the cache folder could also write a consistent entry with other values, as they could edit the installed
+  code. Keep it in a folder only its user writes (the default is).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Callable
 from enum import Enum
 from fractions import Fraction
@@ -67,9 +72,15 @@ def through_cache(root: Path, validate: Callable) -> tuple[list, list]:
         found = None
     if found is not None:
         return found, []
+    try:
+        before = _state(root, [])
+    except OSError:
+        return validate(root)
     rulesets, errors = validate(root)
     if rulesets and not errors:
         try:
+            if _state(root, []) != before:  # a file was edited while it was validated: what was read is not known
+                return rulesets, errors
             _write(entry, root, rulesets)
         except (OSError, Unencodable, RecursionError, ValueError):  # an unwritable folder is silent; the rules are loaded
             pass
@@ -102,10 +113,11 @@ def _code() -> list[str]:
 
 
 def _sources(root: Path, named: list[str]) -> list[Path]:
-    """The files a load of ``root`` reads: each ruleset folder's .toml files, and the files its head names elsewhere."""
+    """The files a load of ``root`` may read: every file of each ruleset folder (whatever its name: a head may name
+    ``calendar.dat``), and the files its head names elsewhere."""
     from procedures.loader import ruleset_folders
 
-    files = [p for folder in ruleset_folders(root) for p in sorted(folder.glob("*.toml"))]
+    files = [p for folder in ruleset_folders(root) for p in sorted(folder.rglob("*")) if p.is_file()]
     return files + [Path(n) for n in named if Path(n) not in files]
 
 
@@ -119,7 +131,7 @@ def _state(root: Path, named: list[str]) -> str:
 
 
 def _named_files(rulesets: list) -> list[str]:
-    """Files a ruleset's head names (calendar, members, provisions, paragraphs, ...) outside the .toml files of its folder."""
+    """Files a ruleset's head names (calendar, members, provisions, paragraphs, ...) outside its folder."""
     out: set[str] = set()
 
     def strings(value):
@@ -137,7 +149,7 @@ def _named_files(rulesets: list) -> list[str]:
     for rs in rulesets:
         for text in strings(rs.spec):
             path = rs.folder / text
-            if text.endswith(".toml") and path.is_file() and path.parent != rs.folder:
+            if path.is_file() and rs.folder.resolve() not in path.resolve().parents:
                 out.add(str(path))
     return sorted(out)
 
@@ -148,6 +160,8 @@ def _named_files(rulesets: list) -> list[str]:
 def _read(entry: Path, root: Path) -> list | None:
     """The rulesets an entry holds, or None when there is none for this folder as it is now."""
     try:
+        if not stat.S_ISREG(os.stat(entry).st_mode):  # a pipe or a device would block or never end
+            return None
         with entry.open("rb") as fh:
             head, payload = fh.read().split(b"\n", 1)
     except (OSError, ValueError):
@@ -203,13 +217,13 @@ def _class(name: str) -> type:
     import importlib
 
     module, _, qualname = name.partition(":")
-    if not module.startswith(_PACKAGE):
+    if not module.startswith(_PACKAGE) or module.rpartition(".")[2].startswith("_"):  # never __main__, nor a private module
         raise ValueError(f"not a class of the package: {name}")
     found: object = importlib.import_module(module)
     for part in qualname.split("."):
         found = getattr(found, part)
-    if not isinstance(found, type):
-        raise ValueError(f"not a class: {name}")
+    if not isinstance(found, type) or found.__module__ != module or found.__qualname__ != qualname:
+        raise ValueError(f"not a class defined in the package: {name}")  # e.g. json.JSONDecoder imported into a module
     return found
 
 
