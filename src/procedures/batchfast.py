@@ -1,9 +1,9 @@
 """check-batch's fast path for the usual CSV row (issue 17: within 2x of the floor).
 
 Per meeting (a ``FastPlan``), the cut-offs of both readings are kept as
-sorted wall-clock seconds and days, and the margin's words for each tier as
+sorted instants (seconds since 1970-01-01 00:00 UTC) and days, and the margin's words for each tier as
 templates (made by ``contributions.words`` itself). Per row: the receipt is
-read to wall-clock seconds in the ruleset's zone (``Zone``), placed by
+read to its instant and its wall-clock seconds in the ruleset's zone (``Zone``), placed by
 bisection in both readings, and its verdict's cells, rendered once, are
 looked up by what the verdict depends on (the two places, the flag, the
 exceptions' windows, and the receipt's day where the publication date
@@ -12,8 +12,9 @@ depends on it); only the margin is written per row.
 Anything unusual (a receipt the fast reading does not take, a row a
 spreadsheet would run, a verdict that is an error) returns None, and the row
 goes the full way (``batch.Evaluator``), so every answer and message is as
-it is there. The times compare as Python compares two datetimes of one zone:
-by wall clock.
+it is there. The times compare as instants, as ``contributions`` compares them
+(``contributions.instant``): across a change of the clocks a wall clock is not
+a measure of time; the wall clock only gives the receipt's day and its words.
 """
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ LIMIT = 8192
 _MARK = "\x00"
 
 
-def _wall(moment: dt.datetime) -> int:
-    """A moment's wall-clock time in whole seconds since 1970-01-01 00:00 (its own zone's clock)."""
-    d = moment.replace(tzinfo=None) - EPOCH
+def _instant(moment: dt.datetime) -> int:
+    """An aware moment as whole seconds since 1970-01-01 00:00 UTC."""
+    d = moment - EPOCH_UTC
     return d.days * DAY + d.seconds
 
 
@@ -81,9 +82,10 @@ class Zone:
         return offset.days * DAY + offset.seconds, name
 
 
-def read_receipt(text: str, zone: Zone) -> tuple[int, str | None, bool] | int | None:
+def read_receipt(text: str, zone: Zone) -> tuple[int, str | None, bool, int] | int | None:
     """A receipt as ``timestamps.parse_received`` reads it: a date as its ordinal; a time as (wall-clock
-    seconds in the zone, the zone's abbreviation then, read as local time); None: not on the fast path."""
+    seconds in the zone, the zone's abbreviation then, read as local time, the instant in seconds since
+    1970-01-01 00:00 UTC); None: not on the fast path."""
     if len(text) == 10:
         try:
             return dt.date.fromisoformat(text).toordinal()
@@ -97,21 +99,25 @@ def read_receipt(text: str, zone: Zone) -> tuple[int, str | None, bool] | int | 
             offset = value.replace(tzinfo=zone.tz).utcoffset()
             d = value - EPOCH
             wall = d.days * DAY + d.seconds
-            seen = zone.at(wall - offset.days * DAY - offset.seconds)
-            # a wall-clock time skipped by a change of the clocks goes the full way (an error there)
+            moment = wall - offset.days * DAY - offset.seconds
+            seen = zone.at(moment)
+            # a wall-clock time skipped or repeated by a change of the clocks goes the full way (an error there)
             if seen is None or seen[0] != offset.days * DAY + offset.seconds:
+                return None
+            if value.replace(tzinfo=zone.tz, fold=1).utcoffset() != offset:
                 return None
             local = True
         else:
             d = value - EPOCH_UTC
-            seen = zone.at(d.days * DAY + d.seconds)
+            moment = d.days * DAY + d.seconds
+            seen = zone.at(moment)
             if seen is None:
                 return None
-            wall = d.days * DAY + d.seconds + seen[0]
+            wall = moment + seen[0]
             local = False
     except (ValueError, OverflowError):
         return None
-    return (wall, seen[1], local) if FIRST <= wall < LAST else None
+    return (wall, seen[1], local, moment) if FIRST <= wall < LAST else None
 
 
 _DAYS: dict[int, str] = {}
@@ -149,7 +155,7 @@ class _Cutoff:
 
     def __init__(self, bound, inside: bool, short: bool):
         self.bound = bound
-        self.wall = _wall(bound.moment)
+        self.instant = _instant(bound.moment)
         self.day = bound.day.toordinal()
         side = "before" if inside else "after"
         self.timed = _split(words(Measured(bound, side, _MARK), False, short))
@@ -173,7 +179,7 @@ class FastPlan:
         self.ends, self.alt_ends = _ends(p), _ends(alt)
         self.days, self.alt_days = _days(p), _days(alt)
         self.opens = p.meeting.opens.toordinal()
-        self.windows = [(w.day.toordinal() if w.day else None, _wall(w.end) if w.end else None) for w in p.windows.values()]
+        self.windows = [(w.day.toordinal() if w.day else None, _instant(w.end) if w.end else None) for w in p.windows.values()]
         # per tier: the cut-off met (None in the last tier) and the one missed (None in the first), each named
         # alone or first, and the met one named second after a nearer missed one
         self.cutoffs = []
@@ -213,10 +219,10 @@ class FastPlan:
             i, j = bisect_right(self.days, day), bisect_right(self.alt_days, day)
             windows = tuple(day <= (self.opens if w is None else w) for w, _ in self.windows) if self.windows else ()
         else:
-            wall = got[0]
-            day = wall // DAY + EPOCH_DAY
-            i, j = bisect_right(self.ends, wall), bisect_right(self.alt_ends, wall)
-            windows = tuple(day <= self.opens if end is None else wall < end for _, end in self.windows) if self.windows else ()
+            moment = got[3]
+            day = got[0] // DAY + EPOCH_DAY
+            i, j = bisect_right(self.ends, moment), bisect_right(self.alt_ends, moment)
+            windows = tuple(day <= self.opens if end is None else moment < end for _, end in self.windows) if self.windows else ()
         return (i, j, chair, windows), day
 
     def lookup(self, key: tuple, day: int) -> tuple | None:
@@ -255,10 +261,10 @@ class FastPlan:
                     self.dated.clear()
                 hit = self.dated[(i, got)] = margin_words(dt.date.fromordinal(got).isoformat(), parts)
             return hit
-        wall = got[0]
-        pair = named((met, abs(met.wall - wall)) if met else None, (missed, abs(wall - missed.wall)) if missed else None)
-        text = _RECEIVED + described(wall, got[1]) + _FIRST + _timed(pair[0], wall)
-        return text + _SECOND + _timed(second, wall) if len(pair) > 1 else text
+        moment = got[3]
+        pair = named((met, abs(met.instant - moment)) if met else None, (missed, abs(moment - missed.instant)) if missed else None)
+        text = _RECEIVED + described(got[0], got[1]) + _FIRST + _timed(pair[0], moment)
+        return text + _SECOND + _timed(second, moment) if len(pair) > 1 else text
 
     def local_warning(self, got) -> str:
         return local_time_warning(self.zone.name, described(got[0], got[1]))
@@ -272,8 +278,8 @@ assert not _END, "the margin ends with its last cut-off"
 _NOTHING = object()
 
 
-def _timed(c: _Cutoff, wall: int) -> str:
-    gap = abs(c.wall - wall)
+def _timed(c: _Cutoff, moment: int) -> str:
+    gap = abs(c.instant - moment)
     if not gap:
         return c.timed_at
     before, after = c.timed
@@ -289,11 +295,11 @@ def _dated(c: _Cutoff, day: int) -> str:
 
 
 def _ends(p: Plan) -> list[int]:
-    """The tiers' ends in wall-clock seconds (a receipt before one is in that tier); refused unless sorted."""
+    """The tiers' ends as instants in seconds (a receipt before one is in that tier); refused unless sorted."""
     bounds = p.bounds
     if bounds[-1].end is not None or any(b.end is None or b.end.microsecond for b in bounds[:-1]):
         raise ValueError("not a plan for the fast path")
-    ends = [_wall(b.end) for b in bounds[:-1]]
+    ends = [_instant(b.end) for b in bounds[:-1]]
     if ends != sorted(ends):
         raise ValueError("cut-offs out of order")
     return ends

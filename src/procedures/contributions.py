@@ -25,7 +25,7 @@ from procedures.deadlines import Deadline, Step, end_of, evaluate, evaluate_cach
 from procedures.errors import InputError
 from procedures.loader import Ruleset
 from procedures.models import DayCounting, Tier, TierException, TiersRule
-from procedures.timestamps import Received
+from procedures.timestamps import Received, clock_change
 from procedures.timetable import CLOSES, OPENS, check_closes, check_kind
 from procedures.timetable import day_note, opening_warning
 
@@ -70,12 +70,23 @@ class Bound:
         """The bound's moment as margins show it."""
         return f"{self.moment:%Y-%m-%d %H:%M:%S %Z}"
 
+    @cached_property
+    def end_instant(self) -> dt.datetime:
+        """``end`` in UTC: compared as an instant (two datetimes of one zone compare by wall clock)."""
+        return instant(self.end)
+
     def holds(self, received: Received) -> bool:
         if self.end is None:
             return True
         if received.moment is None:
             return received.day <= self.day if self.inclusive else received.day < self.day
-        return received.moment < self.end
+        return instant(received.moment) < self.end_instant
+
+
+def instant(moment: dt.datetime) -> dt.datetime:
+    """A moment in UTC, so that comparing and subtracting count real time across a change of the clocks
+    (Python compares and subtracts two datetimes of one zone by their wall clocks, ignoring the offset)."""
+    return moment.astimezone(dt.timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -99,6 +110,8 @@ class Plan:
     placed_cache: dict = field(default_factory=dict, compare=False, hash=False)
     #: Each verdict once (``verdict``), by what it depends on.
     verdicts: dict = field(default_factory=dict, compare=False, hash=False)
+    #: The warning of an opening session at a time the clocks repeat (``opening_note``).
+    opening_note: str | None = None
 
 
 def _find_rule(rs: Ruleset, meeting: Meeting) -> TiersRule:
@@ -121,7 +134,7 @@ def plan(rs: Ruleset, meeting: Meeting, counting: DayCounting | None = None) -> 
     check_closes(meeting.opens, meeting.closes)
     counting = counting or rs.head.day_counting
     events = meeting.events()
-    bounds = []
+    bounds, note = [], None
     for tier in rule.tier:
         if tier.until:
             d = evaluate(rs, tier.until, events, counting)
@@ -133,6 +146,7 @@ def plan(rs: Ruleset, meeting: Meeting, counting: DayCounting | None = None) -> 
             # "after the opening" counts from the opening session when the event carries a time
             session = meeting.opening_time if rs.spec.events[tier.before].has_time else None
             moment = dt.datetime.combine(meeting.opens, session or dt.time(0, 0), tzinfo=zone(rs))
+            note = opening_note(rs, moment) if session else None
             what = "opening session" if session else "start of the opening day"
             bounds.append(Bound(tier, moment, moment, meeting.opens, False, None, what))
         else:
@@ -144,7 +158,23 @@ def plan(rs: Ruleset, meeting: Meeting, counting: DayCounting | None = None) -> 
                 raise InputError(f"exception {x.id} holds until '{x.until_end_of}', which a contribution check cannot date")
             day = events.get(x.until_end_of)
             windows[x.id] = Window(x.until_end_of, day, end_of(rs, day) if day else None)
-    return Plan(rs, meeting, rule, tuple(bounds), counting, windows)
+    return Plan(rs, meeting, rule, tuple(bounds), counting, windows, opening_note=note)
+
+
+def opening_note(rs: Ruleset, moment: dt.datetime) -> str | None:
+    """An opening session at a time the clocks skip is an error; at a time they repeat, it is read as the
+    first (the earlier instant), and the warning returned says so and names the other."""
+    change = clock_change(moment)
+    if change is None:
+        return None
+    tz = rs.head.time_zone
+    if change == "skipped":
+        real = moment.astimezone(dt.timezone.utc).astimezone(moment.tzinfo)
+        raise InputError(f"the opening time {moment:%H:%M} does not exist on {moment.date()} in {tz} (the clocks went forward "
+                         f"that night): give the time the clock showed, e.g. {real:%H:%M}")
+    second = moment.replace(fold=1)
+    return (f"the opening time {moment:%H:%M} occurs twice on {moment.date()} in {tz} (the clocks went back that night): "
+            f"read as the first, {moment:%H:%M %Z}; the second, {second:%H:%M %Z}, is {_duration(instant(second) - instant(moment))} later")
 
 
 def _duration(delta: dt.timedelta) -> str:
@@ -258,7 +288,7 @@ def _measure(received: Received, bound: Bound, inside: bool) -> tuple[Measured, 
         by = days_words(gap)
     else:
         # a second counts whole: 23:59:59.600 is in the cut-off's own second
-        gap = abs(bound.moment - received.moment.replace(microsecond=0))
+        gap = abs(instant(bound.moment) - instant(received.moment.replace(microsecond=0)))
         by = _duration(gap)
     return Measured(bound, "at" if not gap else "before" if inside else "after", by if gap else ""), gap
 
@@ -406,7 +436,7 @@ def _within(p: Plan, x: TierException, received: Received) -> bool | None:
         return True if received.day <= p.meeting.opens else None
     if received.moment is None:
         return received.day <= w.day
-    return received.moment < w.end
+    return instant(received.moment) < instant(w.end)
 
 
 def _outcome(p: Plan, received: Received, flags: frozenset[str]) -> tuple[int, Placed, bool | None]:
@@ -530,6 +560,8 @@ def _verdict_warnings(p: Plan, placed: Placed, other: Placed | None, alternative
     warnings += publication_warnings(p, publish, passed)
     if opening := opening_warning(p.rs, p.meeting.opens):  # a weekend or closure day: a warning, never an error
         warnings.append(opening)
+    if p.opening_note:
+        warnings.append(p.opening_note)
     return warnings
 
 

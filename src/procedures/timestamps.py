@@ -172,14 +172,39 @@ def parse_received(text: str, zone: str, what: str = "received", order: str | No
         raise InputError(f"{what} '{text}' cannot be placed in {zone} time (out of range)") from None
 
 
+def clock_change(local: dt.datetime) -> str | None:
+    """Whether a wall-clock time (aware, in its zone) was skipped ('skipped') or repeated ('repeated') by a
+    change of the clocks, else None."""
+    first, second = local.replace(fold=0), local.replace(fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return None
+    round_trip = first.astimezone(dt.timezone.utc).astimezone(local.tzinfo)
+    return "skipped" if round_trip.replace(tzinfo=None) != first.replace(tzinfo=None) else "repeated"
+
+
+def offsets_of(local: dt.datetime) -> tuple[str, str]:
+    """The two offsets a repeated wall-clock time may have, earlier first, as ±HH:MM."""
+    return _offset_text(local.replace(fold=0)), _offset_text(local.replace(fold=1))
+
+
+def _offset_text(moment: dt.datetime) -> str:
+    minutes = int(moment.utcoffset().total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
 def _in_zone(raw: str, value: dt.datetime, zone: str, what: str) -> Received:
     tz = ZoneInfo(zone)
     if value.tzinfo is None:
         local = value.replace(tzinfo=tz)
         # A wall-clock time skipped or repeated by a DST change is refused rather than guessed.
-        round_trip = local.astimezone(dt.timezone.utc).astimezone(tz)
-        if round_trip.replace(tzinfo=None) != value:
+        change = clock_change(local)
+        if change == "skipped":
             raise InputError(f"{what} '{raw}' does not exist in {zone} (clocks changed that night); add an offset such as +01:00")
+        if change == "repeated":
+            first, second = offsets_of(local)
+            raise InputError(f"{what} '{raw}' occurs twice in {zone} (the clocks went back that night); "
+                             f"give the offset, e.g. {raw}{first} (the first) or {raw}{second} (the second)")
         return Received(raw, local.date(), local, True)
     local = value.astimezone(tz)
     return Received(raw, local.date(), local, False)
