@@ -171,3 +171,13 @@ def test_a_carriage_return_inside_a_cell_is_quoted_so_the_output_reads_back_row_
     assert [r[0] for r in back] == ["id", "'\r=1+1", "a\rb"]
     again = runner.invoke(app, ["check-batch", str(out), "--out", str(tmp_path / "again.csv")])
     assert "2 rows read" in again.stderr
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list('a,"\n =é\t\x00')), max_size=6), min_size=2, max_size=6))
+def test_an_output_line_is_what_csv_writer_writes_when_no_cell_holds_a_carriage_return(cells):
+    from procedures.batch import csv_line
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    assert csv_line(cells) == buffer.getvalue()
