@@ -306,6 +306,8 @@ def test_a_value_is_read_exactly(text, value):
     ("x7", "--value 'x7' is not a number; e.g. 7 or 1.5"),
     ("1/0", "--value '1/0' is not a number; e.g. 7 or 1.5"),
     ("-1", "--value -1 is negative; a count cannot be"),
+    ("-0", "--value -0 is negative; a count cannot be"),  # found by tests/test_web_fuzz.py: Fraction('-0') is 0
+    ("+5", "--value '+5' has a sign; write the count without it, e.g. 5"),
 ])
 def test_a_value_that_is_not_a_count_is_refused_in_one_line(text, message):
     with pytest.raises(InputError) as exc:

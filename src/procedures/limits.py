@@ -72,8 +72,10 @@ def parse_value(text: str, option: str = "--value") -> Fraction:
         value = Fraction(text.strip())
     except (ValueError, ZeroDivisionError, AttributeError):
         raise InputError(f"{option} '{text}' is not a number; e.g. 7 or 1.5") from None
-    if value < 0:
+    if value < 0 or text.strip().startswith("-"):  # -0 too: a count is written without a sign
         raise InputError(f"{option} {text} is negative; a count cannot be")
+    if text.strip().startswith("+"):
+        raise InputError(f"{option} '{text}' has a sign; write the count without it, e.g. {text.strip()[1:] or 7}")
     return value
 
 
