@@ -8,6 +8,7 @@ checkout's, as on a secretariat officer's machine.
 
 from __future__ import annotations
 
+import compileall
 import importlib.util
 import json
 import os
@@ -34,6 +35,7 @@ def installed(tmp_path_factory):
     site = root / "site"
     with zipfile.ZipFile(next(wheels.glob("procedures-*.whl"))) as whl:
         whl.extractall(site)
+    compileall.compile_dir(site, quiet=1)  # as pip does on install: each command below reads bytecode, not source
     bin_dir = root / "bin"
     bin_dir.mkdir()
     shim = bin_dir / "procedures"
