@@ -72,3 +72,15 @@ def test_an_event_before_the_procedure_starts_is_refused():
     assert res.exit_code == 2 and "before the procedure's starting event" in res.output
     res = run("timeline", "--procedure", "question-approval", "--start", "2027-03-31", "--event", "question-circular-sent=2027-03-31")
     assert res.exit_code == 0
+
+
+def test_an_event_no_rule_of_the_procedure_uses_is_refused_not_ignored():
+    """Found by the web fuzz test: `received` (an event of contributions) given to a Recommendation's timeline changed
+    nothing and was answered as if it had not been given. It is refused in one line naming the events it uses."""
+    res = run("timeline", "--procedure", "recommendation-approval", "--start", "2026-01-31", "--event", "received=2026-02-10")
+    assert res.exit_code == 2
+    assert res.stderr.strip().splitlines() == [
+        "error: --event received: no rule of procedure recommendation-approval uses this event; "
+        "it uses consultation-request-sent, meeting-closes"]
+    ok = run("timeline", "--procedure", "recommendation-approval", "--start", "2026-01-31", "--event", "consultation-request-sent=2026-02-10")
+    assert ok.exit_code in (0, 1), ok.output

@@ -98,11 +98,31 @@ def _assumption(rs: Ruleset, d: Deadline, found: list[Deadline], events: dict[st
 def timeline(rs: Ruleset, procedure: str, start: dt.date, other_events: dict[str, dt.date] | None = None) -> Timeline:
     event = start_event(rs, procedure)
     events = _events_given(rs, event, start, other_events)
+    _check_used(rs, procedure, event, other_events or {})
     found, skipped = evaluate_applicable(rs, procedure, events)
     assumptions = [a for a in (_assumption(rs, d, found, events) for d in found) if a]
     findings = late_events(rs, found, events) + overlaps(rs, found, events)
     warnings = non_working_warnings(found) + provisional_warnings(rs, [d.date for d in found])
     return Timeline(rs, procedure, event, start, found, assumptions, skipped, warnings, findings)
+
+
+def events_used(rs: Ruleset, procedure: str) -> set[str]:
+    """The events a procedure's rules count from, assume or give the last day of."""
+    used: set[str] = set()
+    for rule in rs.deadlines().values():
+        if procedure in rule.applies_to:
+            used |= {r.name for r in rule.references() if r.space in ("anchor", "event") and r.name in rs.spec.events}
+            used |= {e for e in [event_of(rs, rule.id)] if e}
+    return used
+
+
+def _check_used(rs: Ruleset, procedure: str, start: str, given: dict[str, dt.date]) -> None:
+    """An event given that no rule of the procedure uses would change nothing: refused, not silently ignored."""
+    used = events_used(rs, procedure) - {start}
+    for name in given:
+        if name not in used:
+            raise InputError(f"--event {name}: no rule of procedure {procedure} uses this event; "
+                             f"it uses {', '.join(sorted(used)) or 'none but its start'}")
 
 
 def event_of(rs: Ruleset, rule_id: str) -> str | None:
