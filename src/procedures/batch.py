@@ -20,7 +20,6 @@ The output is CSV, JSON or an Excel workbook (``procedures.workbooks``).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -264,7 +263,7 @@ class Evaluator:
             return self._json_chunk(records)
         width, fast = self.columns.width, self._fast_row
         buffer, by_status, errors = io.StringIO(), Counter(), 0
-        write, writer = buffer.write, csv.writer(buffer, lineterminator="\n")
+        write = buffer.write
         for r in records:
             line, fields, problem, raw = r if r.__class__ is tuple else (r.line, r.fields, r.problem, None)
             if raw is not None and len(fields) == width:
@@ -274,7 +273,7 @@ class Evaluator:
                     by_status[done[1]] += 1
                     continue
             row, status = self._csv_row(line, fields, problem)
-            write(csv_line(row)) if any("\r" in c for c in row) else writer.writerow(row)
+            write(csv_line(row))
             if status is None:
                 errors += 1
             else:
@@ -372,8 +371,6 @@ class Evaluator:
             except ProceduresError:
                 return None
             cells = self._cells(v, "csv")
-            if any("\r" in c for c in cells):  # csv_cell writes none
-                return None
             tail = "," + ",".join(map(csv_cell, cells[WARNINGS + 1:])) + "\n"
             rendered = ("," + ",".join(map(csv_cell, cells[:MARGIN])) + ",", "," + csv_cell(cells[WARNINGS]) + tail,
                         v.placed.status, list(v.warnings), tail)
@@ -604,13 +601,8 @@ _PLAIN = re.compile(r"(?![=+\-@\t\r])[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*\Z")
 
 
 def csv_line(cells: list[str]) -> str:
-    """One output row as csv.writer writes it (minimal quoting, a newline at the end), except that a cell with a
-    carriage return is quoted too: csv.writer leaves it bare when lines end in "\n", and a reader then splits the row."""
-    return ",".join(f'"{c.replace(chr(34), chr(34) * 2)}"' if _NEEDS_QUOTES.search(c) else c for c in cells) + "\n"
-
-
-#: What makes a cell need quotes in the output CSV: the delimiter, a quote, a line break of either kind.
-_NEEDS_QUOTES = re.compile(r'[,"\r\n]')
+    """One output row: its cells quoted as ``csv_cell`` quotes them, a newline at the end."""
+    return ",".join(map(csv_cell, cells)) + "\n"
 
 
 def text_cell(value: object) -> str:

@@ -313,12 +313,13 @@ def _days(p: Plan) -> list[int]:
     return days
 
 
-#: What csv.writer quotes in a cell with no carriage return (the fast path makes none).
-_QUOTE = re.compile(r'[,"\n]')
+#: What makes an output cell need quotes: the delimiter, a quote, a line break of either kind.
+_QUOTE = re.compile(r'[,"\r\n]')
 
 
 def csv_cell(text: str) -> str:
-    """A text cell without a carriage return as csv.writer writes it (minimal quoting)."""
+    """A text cell as the batch's CSV writes it: csv.writer's minimal quoting, and a cell holding a carriage return
+    quoted too (csv.writer leaves it bare when lines end in "\n", and a reader then splits the row)."""
     if _QUOTE.search(text) is None:
         return text
     return '"' + text.replace('"', '""') + '"'
