@@ -138,16 +138,15 @@ def _time(text: str, what: str) -> dt.time:
     return parse_time(text, what)
 
 
-def _whole(text: str, what: str) -> int:
-    from procedures.inputs import parse_whole
+def _whole(*bounds: int):
+    """A reader of a whole number between ``bounds`` (least, most), parse_whole's own bounds when none are given."""
 
-    return parse_whole(text, what)
+    def read(text: str, what: str) -> int:
+        from procedures.inputs import parse_whole
 
+        return parse_whole(text, what, *bounds)
 
-def _participants(text: str, what: str) -> int:
-    from procedures.inputs import parse_whole
-
-    return parse_whole(text, what, 1, 999_999)
+    return read
 
 
 def _number(text: str, what: str) -> Fraction:
@@ -172,9 +171,11 @@ def parse_date_order(text: str, what: str) -> str:
 Text = Annotated[str, BeforeValidator(lambda v: v.strip() if isinstance(v, str) else v)]
 Day = Annotated[dt.date, _read(_date)]
 Time = Annotated[dt.time, _read(_time)]
-Whole = Annotated[int, _read(_whole)]
+Whole = Annotated[int, _read(_whole())]
 #: A count of participants (the electorate of a share): 1 to 999,999, as the command line's --electorate-size reads it.
-Participants = Annotated[int, _read(_participants)]
+Participants = Annotated[int, _read(_whole(1, 999_999))]
+#: A year of the calendar, as `procedures calendar --year` reads it.
+Year = Annotated[int, _read(_whole(1, 9999))]
 Number = Annotated[Fraction, _read(_number)]
 Events = Annotated[tuple[tuple[str, dt.date], ...], BeforeValidator(_events)]
 DateOrder = Annotated[str, _read(parse_date_order)]
@@ -432,12 +433,6 @@ def appointments_check(lib, req: AppointmentsRequest):
 
 
 # --- calendar, rules list, rules show ------------------------------------------------------------------
-
-
-def _year(text: str, what: str) -> int:
-    from procedures.inputs import parse_whole
-
-    return parse_whole(text, what, 1, 9999)
 
 
 def calendar_ruleset(lib, year: int):

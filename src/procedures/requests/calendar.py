@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from procedures.jobs import Request, _read, _year
+from procedures.jobs import Request, Year
 
 
 class CalendarRequest(Request):
-    year: Annotated[int, _read(_year)]
+    year: Year
