@@ -66,16 +66,17 @@ MAX_NUMBER_CHARS = 15
 
 def parse_value(text: str, option: str = "--value") -> Fraction:
     text = str(text)
-    if len(text.strip()) > MAX_NUMBER_CHARS or not text.isascii() or "e" in text.lower():
+    given = text.strip()
+    if len(given) > MAX_NUMBER_CHARS or not text.isascii() or "e" in text.lower():
         raise InputError(f"{option} '{text[:20]}{'…' if len(text) > 20 else ''}' is not a number of at most {MAX_NUMBER_CHARS} characters; e.g. 7 or 1.5")
     try:
-        value = Fraction(text.strip())
+        value = Fraction(given)
     except (ValueError, ZeroDivisionError, AttributeError):
         raise InputError(f"{option} '{text}' is not a number; e.g. 7 or 1.5") from None
-    if value < 0 or text.strip().startswith("-"):  # -0 too: a count is written without a sign
+    if given.startswith("-"):  # every negative value, and -0: a count is written without a sign
         raise InputError(f"{option} {text} is negative; a count cannot be")
-    if text.strip().startswith("+"):
-        raise InputError(f"{option} '{text}' has a sign; write the count without it, e.g. {text.strip()[1:] or 7}")
+    if given.startswith("+"):
+        raise InputError(f"{option} '{text}' has a sign; write the count without it, e.g. {given[1:] or 7}")
     return value
 
 
