@@ -21,17 +21,19 @@ The output is CSV, JSON or an Excel workbook (``procedures.workbooks``).
 from __future__ import annotations
 
 import datetime as dt
-import io
+import gc
+
 import json
 import operator
 import re
 import sys
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from procedures.batchfast import FastPlan, Zone, csv_cell, read_receipt
+from procedures.batchfast import FastPlan, Zone, csv_cell
 from procedures.contributions import Meeting, Plan, Verdict, margin, plan, publication, receipt_warning, verdict
 from procedures.deadlines import other_counting
 from procedures.errors import InputError, ProceduresError
@@ -197,12 +199,13 @@ class Evaluator:
         self.chair_words: dict[str, bool | None] = {}
         #: In a line split on the delimiter, a cell starting with a formula character after the first.
         self.formula_after = re.compile(re.escape(columns.delimiter or ",") + "[=+\\-@\t\r]")
-        #: The cells of a full row a check reads, in the order of ``places`` (None: no such column).
-        found = [i for i in self.places if i is not None]
-        if len(found) == len(self.places):
-            self.pick = operator.itemgetter(*found)
+        #: The cells of a full row that name its meeting, as a tuple (None: no such column).
+        meeting = self.places[:5]
+        if None not in meeting:
+            self.pick_meeting = operator.itemgetter(*meeting)
         else:
-            self.pick = lambda fields: tuple(fields[i] if i is not None else None for i in self.places)
+            self.pick_meeting = lambda fields: tuple(fields[i] if i is not None else None for i in meeting)
+        self.at_received, self.at_chair = self.places[5:]
 
     def checked(self, number: int, fields: list[str]) -> tuple[Verdict, Received, Plan] | str:
         """A record's verdict, its receipt and plan, or the one-line reason it cannot be checked."""
@@ -261,24 +264,52 @@ class Evaluator:
             return self._values_chunk(records)
         if fmt == "json":
             return self._json_chunk(records)
-        width, fast = self.columns.width, self._fast_row
-        buffer, by_status, errors = io.StringIO(), Counter(), 0
-        write = buffer.write
-        for r in records:
-            line, fields, problem, raw = r if r.__class__ is tuple else (r.line, r.fields, r.problem, None)
-            if raw is not None and len(fields) == width:
-                done = fast(line, fields, raw)
-                if done is not None:
-                    write(done[0])
-                    by_status[done[1]] += 1
-                    continue
-            row, status = self._csv_row(line, fields, problem)
-            write(csv_line(row))
-            if status is None:
-                errors += 1
-            else:
-                by_status[status] += 1
-        return Rendered(buffer.getvalue(), len(records), by_status, errors)
+        return self._csv_chunk(records)
+
+    def _csv_chunk(self, records: list[Row | Record]) -> Rendered:
+        """A chunk as CSV: the usual rows the fast way (``batchfast``), meeting by meeting; the others the full way."""
+        out: list[str | None] = [None] * len(records)
+        statuses: list[str | None] = [None] * len(records)
+        groups, slow = self._route(records)
+        for meeting, items in groups.items():
+            fp = self.fast.get(meeting, False)
+            if fp is False:
+                fp = self._fast_plan(meeting)
+            left = items if fp is None else fp.answer_rows(items, out, statuses, self._render_fast)
+            slow.extend(item[0] for item in left)
+        errors = 0
+        for k in slow:
+            r = records[k]
+            row, status = self._csv_row(*(r[:3] if r.__class__ is tuple else (r.line, r.fields, r.problem)))
+            out[k], statuses[k] = csv_line(row), status
+            errors += status is None
+        by_status = Counter(statuses)
+        by_status.pop(None, None)
+        return Rendered("".join(out), len(records), by_status, errors)
+
+    def _route(self, records: list[Row | Record]) -> tuple[dict[tuple, list], list[int]]:
+        """The rows the fast path may answer, by meeting, as (index, receipt, flag, the input as echoed); and the
+        indexes of the others (a row to neutralise or to quote, a flag that is not yes or no, a short row)."""
+        groups: dict[tuple, list] = {}
+        slow: list[int] = []
+        width, pick, chair_at, received_at = self.columns.width, self.pick_meeting, self.at_chair, self.at_received
+        unsafe, comma = self._unsafe, self.columns.delimiter == ","
+        for k, r in enumerate(records):
+            raw = r[3] if r.__class__ is tuple else None
+            if raw is None or len(r[1]) != width or unsafe(raw):
+                slow.append(k)
+                continue
+            fields = r[1]
+            flag = self._flag(fields[chair_at]) if chair_at is not None else False
+            if flag is None or not comma and "," in raw:
+                slow.append(k)
+                continue
+            meeting = pick(fields)
+            group = groups.get(meeting)
+            if group is None:
+                group = groups[meeting] = []
+            group.append((k, fields[received_at], flag, raw if comma else ",".join(fields)))
+        return groups, slow
 
     def _csv_row(self, line: int, fields: list[str] | None, problem: str | None) -> tuple[list[str], str | None]:
         """A record's output row, the full way, as CSV text cells; and its status (None: an error)."""
@@ -295,54 +326,26 @@ class Evaluator:
             row[width + WARNINGS] = text_cell(_warnings(v, p, received))
         return row, v.placed.status
 
-    def _fast_row(self, line: int, fields: list[str], raw: str) -> tuple[str, str] | None:
-        """A full row split from a line, the fast way (``batchfast``): its output line and status; None: not for it."""
-        kind, opens, purpose, opening_time, closes, received, chair = self.pick(fields)
-        meeting = (kind, opens, purpose, opening_time, closes)
-        fp = self.fast.get(meeting, False)
-        if fp is False:
-            fp = self._fast_plan(meeting)
-        if fp is None:
-            return None
-        got = read_receipt(received, fp.zone)
-        if got is None:
-            return None
-        flag = (self.chair_words.get(chair) if chair in self.chair_words else self._chair(chair)) if chair else False
-        if flag is None:
-            return None
-        key, day = fp.key(got, flag)
-        rendered = fp.lookup(key, day)
-        if rendered is None:
-            rendered = self._render_fast(fp, key, day, received)
-            if rendered is None:
-                return None
-        head, post, status, warnings, tail = rendered
-        raw = self._echo(raw, fields)
-        if raw is None:
-            return None
-        if got.__class__ is tuple and got[2]:  # a time read as local: its warning
-            post = "," + csv_cell(text_cell([*warnings, fp.local_warning(got)])) + tail
-        text = fp.margin(key[0], got)  # never a quote in it (the templates are checked), and a comma
-        return raw + head + ('"' + text + '"' if "," in text else csv_cell(text)) + post, status
-
-    def _echo(self, raw: str, fields: list[str]) -> str | None:
-        """A line split on the delimiter as the output echoes it (its cells comma-separated); None: a cell
-        to neutralise or to quote, which the full way does."""
-        if raw[0] in _FORMULA or self.formula_after.search(raw) is not None or _CONTROL.search(raw) is not None:
-            return None
-        if self.columns.delimiter == ",":
-            return raw
-        return None if "," in raw else ",".join(fields)
-
     def _fast_plan(self, meeting: tuple) -> FastPlan | None:
         planned = self.plans.get(*meeting)
-        fp = None if planned.__class__ is str else FastPlan.make(*planned, self.zones)
+        fp = None if planned.__class__ is str else FastPlan.make(*planned, self.zones, text_cell)
         if fp is not None and not all(_PLAIN.match(t) and '"' not in t for t in fp.templates()):
             fp = None
         if len(self.fast) >= _Plans.LIMIT:
             self.fast.clear()
         self.fast[meeting] = fp
         return fp
+
+    def _unsafe(self, raw: str) -> bool:
+        """Whether a line split on the delimiter has a cell to neutralise (the full way does it)."""
+        return raw[0] in _FORMULA or self.formula_after.search(raw) is not None or _CONTROL.search(raw) is not None
+
+    def _flag(self, text: str) -> bool | None:
+        """The chair's flag in words (yes, no, ...; empty: no) as a flag; None: not one (the full way says why)."""
+        if not text:
+            return False
+        words = self.chair_words
+        return words.get(text) if text in words else self._chair(text)
 
     def _chair(self, text: str) -> bool | None:
         try:
@@ -519,8 +522,27 @@ def evaluate_rows(lib: Library, records, columns: Columns, fmt: str, workers: in
     path (issue 17 item 5; docs/performance.md, "Parallelism", says why).
     """
     local = Evaluator(lib, columns, date_order)
-    for c in _chunks(records, CHUNK):
-        yield local.chunk(c, fmt)
+    with _young_collections():
+        for c in _chunks(records, CHUNK):
+            yield local.chunk(c, fmt)
+            gc.collect(1)
+
+
+@contextmanager
+def _young_collections():
+    """The cyclic garbage collector run on young objects only, once a chunk, while a batch is evaluated.
+
+    A batch builds no cycles, but its memos hold many objects; left to itself the
+    collector went through all of them again and again (about a fifth of the time on
+    200,000 rows). Automatic collection is turned back on at the end if it was on.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _columns(table: Table, summary: Summary) -> Columns:

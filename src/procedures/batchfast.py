@@ -52,6 +52,7 @@ class Zone:
         self.tz = ZoneInfo(name)
         self.days: dict[int, tuple[int, str] | None] = {}
         self.hours: dict[int, tuple[int, str] | None] = {}
+        self.walls: dict[int, tuple[int, str] | None] = {}
 
     def at(self, seconds: int) -> tuple[int, str] | None:
         """(offset in seconds, abbreviation) at a UTC moment; None: not on the fast path."""
@@ -64,6 +65,17 @@ class Zone:
             hit = self.hours.get(hour, False)
             if hit is False:
                 hit = self.hours[hour] = self._learn(hour * 3600, 3600)
+        return hit
+
+    def local(self, day: int) -> tuple[int, str] | None:
+        """The offset and abbreviation of a wall-clock time on ``day`` (days since 1970-01-01) read as local time,
+        where they are the same through the UTC day before, that day and the day after; else None."""
+        hit = self.walls.get(day, False)
+        if hit is False:
+            for d in (day - 1, day, day + 1):
+                self.at(d * DAY)  # learns the day
+            seen = {self.days[d] for d in (day - 1, day, day + 1)}
+            hit = self.walls[day] = seen.pop() if len(seen) == 1 and None not in seen else None
         return hit
 
     def _learn(self, start: int, length: int) -> tuple[int, str] | None:
@@ -91,33 +103,108 @@ def read_receipt(text: str, zone: Zone) -> tuple[int, str | None, bool, int] | i
             return dt.date.fromisoformat(text).toordinal()
         except ValueError:
             return None
-    if not text[:4].isdigit() or text[-1:].isspace():  # else: a date written day first, spaces, nothing
+    value = _time(text)
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        got = _aware(value, zone)
+        return None if got is None else (got[1], got[2], False, got[0])
+    try:
+        offset = value.replace(tzinfo=zone.tz).utcoffset()
+        d = value - EPOCH
+        wall = d.days * DAY + d.seconds
+        moment = wall - offset.days * DAY - offset.seconds
+        seen = zone.at(moment)
+        # a wall-clock time skipped or repeated by a change of the clocks goes the full way (an error there)
+        if seen is None or seen[0] != offset.days * DAY + offset.seconds:
+            return None
+        if value.replace(tzinfo=zone.tz, fold=1).utcoffset() != offset:
+            return None
+    except OverflowError:
+        return None
+    return (wall, seen[1], True, moment) if FIRST <= wall < LAST else None
+
+
+def read_time(text: str, zone: Zone) -> tuple[int, int, str, bool] | None:
+    """A receipt written 'YYYY-MM-DDTHH:MM:SS', with an offset ('+01:00', 'Z') or none (then read as the zone's
+    local time, where the clocks do not change within a day of it): (its instant in seconds since 1970-01-01
+    00:00 UTC, its wall-clock seconds in the zone, the zone's abbreviation then, read as local time); None: any
+    other writing, which ``read_receipt`` reads. Each piece is read once (memos), as ``fromisoformat`` reads it."""
+    if text[10:11] != "T" or (len(text) != 19 and len(text) != 20 and len(text) != 25):
+        return None
+    day, clock = _piece(_DAY_SECONDS, text[:10], _day_seconds), _piece(_CLOCK_SECONDS, text[11:19], _clock_seconds)
+    if day is False or clock is False:
+        return None
+    if len(text) == 19:
+        seen = zone.local((day + clock) // DAY)
+        if seen is None:
+            return None
+        moment, local = day + clock - seen[0], True
+    else:
+        offset = _piece(_OFFSETS, text[19:], _offset_seconds)
+        if offset is False:
+            return None
+        moment, local = day + clock - offset, False
+        seen = zone.at(moment)
+        if seen is None:
+            return None
+    wall = moment + seen[0]
+    return (moment, wall, seen[1], local) if FIRST <= wall < LAST else None
+
+
+#: Memos of the pieces of a receipt written as a time: seconds since 1970-01-01 at the day's start, since the
+#: day's start at the clock time, and of the offset (False: not such a piece).
+_DAY_SECONDS: dict[str, int | bool] = {}
+_CLOCK_SECONDS: dict[str, int | bool] = {}
+_OFFSETS: dict[str, int | bool] = {}
+_DIGITS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}:[0-9]{2}:[0-9]{2}|[+-][0-9]{2}:[0-9]{2}|Z")
+
+
+def _piece(memo: dict, text: str, read) -> int | bool:
+    hit = memo.get(text)
+    if hit is None:
+        if len(memo) >= LIMIT:
+            memo.clear()
+        try:
+            hit = memo[text] = read(text) if _DIGITS.fullmatch(text) else False
+        except ValueError:
+            hit = memo[text] = False
+    return hit
+
+
+def _day_seconds(text: str) -> int:
+    return (dt.date.fromisoformat(text).toordinal() - EPOCH_DAY) * DAY
+
+
+def _clock_seconds(text: str) -> int:
+    t = dt.time.fromisoformat(text)
+    return t.hour * 3600 + t.minute * 60 + t.second
+
+
+def _offset_seconds(text: str) -> int:
+    offset = dt.datetime.fromisoformat("2000-01-01T00:00:00" + text).utcoffset()
+    return offset.days * DAY + offset.seconds
+
+
+def _time(text: str) -> dt.datetime | None:
+    """A receipt written as an ISO 8601 time ('Z' for UTC); None: anything else, or a date written day first,
+    spaces around it, nothing."""
+    if not text[:4].isdigit() or text[-1:].isspace():
         return None
     try:
-        value = dt.datetime.fromisoformat(text[:-1] + "+00:00" if text[-1] in "Zz" else text)
-        if value.tzinfo is None:
-            offset = value.replace(tzinfo=zone.tz).utcoffset()
-            d = value - EPOCH
-            wall = d.days * DAY + d.seconds
-            moment = wall - offset.days * DAY - offset.seconds
-            seen = zone.at(moment)
-            # a wall-clock time skipped or repeated by a change of the clocks goes the full way (an error there)
-            if seen is None or seen[0] != offset.days * DAY + offset.seconds:
-                return None
-            if value.replace(tzinfo=zone.tz, fold=1).utcoffset() != offset:
-                return None
-            local = True
-        else:
-            d = value - EPOCH_UTC
-            moment = d.days * DAY + d.seconds
-            seen = zone.at(moment)
-            if seen is None:
-                return None
-            wall = moment + seen[0]
-            local = False
+        return dt.datetime.fromisoformat(text[:-1] + "+00:00" if text[-1] in "Zz" else text)
     except (ValueError, OverflowError):
         return None
-    return (wall, seen[1], local, moment) if FIRST <= wall < LAST else None
+
+
+def _aware(value: dt.datetime, zone: Zone) -> tuple[int, int, str] | None:
+    d = value - EPOCH_UTC
+    moment = d.days * DAY + d.seconds
+    seen = zone.at(moment)
+    if seen is None:
+        return None
+    wall = moment + seen[0]
+    return (moment, wall, seen[1]) if FIRST <= wall < LAST else None
 
 
 _DAYS: dict[int, str] = {}
@@ -174,7 +261,7 @@ def _split(text: str) -> tuple[str, str]:
 class FastPlan:
     """A meeting's plans (both readings) made for the fast path; ``None`` from ``make`` when it cannot be."""
 
-    def __init__(self, p: Plan, alt: Plan, zone: Zone):
+    def __init__(self, p: Plan, alt: Plan, zone: Zone, cell):
         self.p, self.alt, self.zone = p, alt, zone
         self.ends, self.alt_ends = _ends(p), _ends(alt)
         self.days, self.alt_days = _days(p), _days(alt)
@@ -198,15 +285,22 @@ class FastPlan:
         self.dated: dict[tuple[int, int], str] = {}
         #: For a key whose verdicts differ by the receipt's day only in their publication: what they share.
         self.frames: dict[tuple, tuple | None] = {}
+        #: Rendered verdicts that depend on nothing of the receipt's day, by key alone.
+        self.fixed: dict[tuple, tuple] = {}
+        #: The whole answer (cells after the echoed input, status) of a receipt given as a date, by its text and flag.
+        self.whole: dict[tuple[str, bool], tuple[str, str]] = {}
+        self.cuts, self.keys = _segments(self)
+        self.cell = cell
 
     @classmethod
-    def make(cls, p: Plan, alt: Plan, zones: dict[str, Zone]) -> FastPlan | None:
+    def make(cls, p: Plan, alt: Plan, zones: dict[str, Zone], cell) -> FastPlan | None:
+        """The fast path's plan of a meeting; ``cell`` writes a list of warnings as one text cell."""
         if p.windows.keys() != alt.windows.keys() or any(p.windows[k] != alt.windows[k] for k in p.windows):
             return None
         name = p.rs.head.time_zone
         zone = zones.get(name) or zones.setdefault(name, Zone(name))
         try:
-            fast = cls(p, alt, zone)
+            fast = cls(p, alt, zone, cell)
         except ValueError:
             return None
         return fast
@@ -241,8 +335,80 @@ class FastPlan:
             depends = self.depends[key] = _NOTHING if found is None else found if found is True else found.toordinal()
         if len(self.rendered) >= LIMIT:
             self.rendered.clear()
+            self.fixed.clear()
         self.rendered[(key, None if depends is _NOTHING else day if depends is True else day > depends)] = rendered
+        if depends is _NOTHING:
+            self.fixed[key] = rendered
         return depends
+
+    def answer_rows(self, items: list, out: list, statuses: list, render) -> list:
+        """Answer rows of this meeting: ``items`` are (index, receipt, flag, the input as echoed); each row
+        answered has its line in out[index] and its status in statuses[index]; the items not for the fast path
+        are returned. ``render(self, key, day, receipt)`` renders a verdict not met yet."""
+        left = []
+        timed = self._timed if self.keys is not None else self.answer
+        for item in items:
+            k, received, flag, echo = item
+            done = self.answer(received, flag, render) if len(received) == 10 else timed(received, flag, render)
+            if done is None:
+                left.append(item)
+            else:
+                out[k] = echo + done[0]
+                statuses[k] = done[1]
+        return left
+
+    def answer(self, received: str, flag: bool, render) -> tuple[str, str] | None:
+        """A row's cells after its echoed input (from the comma before its status to the end of the line) and its
+        status; None: not for the fast path."""
+        if len(received) != 10:
+            return self._answer(received, flag, render)
+        hit = self.whole.get((received, flag))  # a date: the answer depends on nothing else
+        if hit is None:
+            hit = self._answer(received, flag, render)
+            if hit is not None:
+                if len(self.whole) >= LIMIT:
+                    self.whole.clear()
+                self.whole[(received, flag)] = hit
+        return hit
+
+    def _timed(self, received: str, flag: bool, render) -> tuple[str, str] | None:
+        """``answer`` of a receipt written as a time, placed by the stretches between cut-offs (``_segments``)."""
+        got = read_time(received, self.zone)
+        if got is None:  # anything unusual
+            return self._answer(received, flag, render)
+        moment, wall, abbreviation, local = got
+        key = self.keys[bisect_right(self.cuts, moment)][flag]
+        rendered = self.fixed.get(key)
+        if rendered is None:
+            day = wall // DAY + EPOCH_DAY
+            rendered = self.lookup(key, day) or render(self, key, day, received)
+            if rendered is None:
+                return None
+        got = (wall, abbreviation, local, moment)
+        if local:
+            rendered = self._local(rendered, got)
+        return self._line(rendered, key, got)
+
+    def _answer(self, received: str, flag: bool, render) -> tuple[str, str] | None:
+        got = read_receipt(received, self.zone)
+        if got is None:
+            return None
+        key, day = self.key(got, flag)
+        rendered = self.lookup(key, day) or render(self, key, day, received)
+        if rendered is None:
+            return None
+        if got.__class__ is tuple and got[2]:
+            rendered = self._local(rendered, got)
+        return self._line(rendered, key, got)
+
+    def _local(self, rendered: tuple, got: tuple) -> tuple:
+        """A rendered verdict with the warning of a time read as local time."""
+        head, _, status, warnings, tail = rendered
+        return head, "," + csv_cell(self.cell([*warnings, self.local_warning(got)])) + tail, status
+
+    def _line(self, rendered: tuple, key: tuple, got) -> tuple[str, str]:
+        text = self.margin(key[0], got)  # never a quote in it (the templates are checked)
+        return rendered[0] + ('"' + text + '"' if "," in text else csv_cell(text)) + rendered[1], rendered[2]
 
     def templates(self) -> list[str]:
         """Every text the margins are made of, for the caller to check."""
@@ -294,6 +460,21 @@ def _dated(c: _Cutoff, day: int) -> str:
     return before + days_words(gap) + after
 
 
+def _segments(fp: FastPlan) -> tuple[list[int], list[tuple[tuple, tuple]] | None]:
+    """For a receipt given as a time: the instants where its key changes (the tiers' ends of both readings, the
+    ends of the exceptions' windows), and each stretch's key without and with the flag (``key``); no keys when a
+    window ends with a day (its key then depends on the receipt's wall clock)."""
+    if any(end is None for _, end in fp.windows):
+        return [], None
+    cuts = sorted({*fp.ends, *fp.alt_ends, *(end for _, end in fp.windows)})
+    keys = []
+    for moment in [cuts[0] - 1 if cuts else 0, *cuts]:  # a moment of each stretch
+        i, j = bisect_right(fp.ends, moment), bisect_right(fp.alt_ends, moment)
+        windows = tuple(moment < end for _, end in fp.windows)
+        keys.append(((i, j, False, windows), (i, j, True, windows)))
+    return cuts, keys
+
+
 def _ends(p: Plan) -> list[int]:
     """The tiers' ends as instants in seconds (a receipt before one is in that tier); refused unless sorted."""
     bounds = p.bounds
@@ -323,3 +504,4 @@ def csv_cell(text: str) -> str:
     if _QUOTE.search(text) is None:
         return text
     return '"' + text.replace('"', '""') + '"'
+
