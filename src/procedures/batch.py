@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import itertools
 
 import json
+import os
 import operator
 import re
 import sys
@@ -33,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from procedures import batchpool
 from procedures.batchfast import FastPlan, Zone, csv_cell
 from procedures.contributions import Meeting, Plan, Verdict, margin, plan, publication, receipt_warning, verdict
 from procedures.deadlines import other_counting
@@ -262,11 +265,15 @@ class Evaluator:
         """Evaluate and render a chunk of records: the output and its counts (one output row each)."""
         if fmt == "xlsx":
             return self._values_chunk(records)
-        if fmt == "json":
-            return self._json_chunk(records)
-        return self._csv_chunk(records)
+        lines, by_status, errors = self.lines(records, fmt)
+        return Rendered(SEPARATOR[fmt].join(lines), len(records), by_status, errors)
 
-    def _csv_chunk(self, records: list[Row | Record]) -> Rendered:
+    def lines(self, records: list[Row | Record], fmt: str) -> tuple[list[str], Counter, int]:
+        """A chunk of records as CSV or JSON text, one piece per record (joined with SEPARATOR[fmt]); the count of
+        each status, and of errors."""
+        return self._json_lines(records) if fmt == "json" else self._csv_lines(records)
+
+    def _csv_lines(self, records: list[Row | Record]) -> tuple[list[str], Counter, int]:
         """A chunk as CSV: the usual rows the fast way (``batchfast``), meeting by meeting; the others the full way."""
         out: list[str | None] = [None] * len(records)
         statuses: list[str | None] = [None] * len(records)
@@ -285,31 +292,41 @@ class Evaluator:
             errors += status is None
         by_status = Counter(statuses)
         by_status.pop(None, None)
-        return Rendered("".join(out), len(records), by_status, errors)
+        return out, by_status, errors
 
     def _route(self, records: list[Row | Record]) -> tuple[dict[tuple, list], list[int]]:
         """The rows the fast path may answer, by meeting, as (index, receipt, flag, the input as echoed); and the
-        indexes of the others (a row to neutralise or to quote, a flag that is not yes or no, a short row)."""
+        indexes of the others (a row to neutralise, a flag that is not yes or no, a short row, a problem)."""
         groups: dict[tuple, list] = {}
         slow: list[int] = []
-        width, pick, chair_at, received_at = self.columns.width, self.pick_meeting, self.at_chair, self.at_received
-        unsafe, comma = self._unsafe, self.columns.delimiter == ","
+        pick, chair_at, received_at, echo_of = self.pick_meeting, self.at_chair, self.at_received, self._echo
         for k, r in enumerate(records):
-            raw = r[3] if r.__class__ is tuple else None
-            if raw is None or len(r[1]) != width or unsafe(raw):
-                slow.append(k)
-                continue
-            fields = r[1]
-            flag = self._flag(fields[chair_at]) if chair_at is not None else False
-            if flag is None or not comma and "," in raw:
+            fields, echo = echo_of(r)
+            flag = (self._flag(fields[chair_at]) if chair_at is not None else False) if echo is not None else None
+            if flag is None:
                 slow.append(k)
                 continue
             meeting = pick(fields)
             group = groups.get(meeting)
             if group is None:
                 group = groups[meeting] = []
-            group.append((k, fields[received_at], flag, raw if comma else ",".join(fields)))
+            group.append((k, fields[received_at], flag, echo))
         return groups, slow
+
+    def _echo(self, r: Row | Record) -> tuple[list[str] | None, str | None]:
+        """A record's fields, and its cells as the output echoes them (CSV, comma-separated); None: not the fast
+        way (a problem, a short or long row, a cell to neutralise)."""
+        fields, problem, raw = (r[1], r[2], r[3]) if r.__class__ is tuple else (r.fields, r.problem, None)
+        if problem is not None or fields is None or len(fields) != self.columns.width:
+            return fields, None
+        if raw is not None:  # a line split on the delimiter: echoed as written when that is a comma
+            if raw[0] in _FORMULA or self.formula_after.search(raw) is not None or _CONTROL.search(raw) is not None:
+                return fields, None
+            if self.columns.delimiter == ",":
+                return fields, raw
+        elif _UNSAFE.search("\n".join(fields)) is not None:
+            return fields, None
+        return fields, ",".join(map(csv_cell, fields))
 
     def _csv_row(self, line: int, fields: list[str] | None, problem: str | None) -> tuple[list[str], str | None]:
         """A record's output row, the full way, as CSV text cells; and its status (None: an error)."""
@@ -335,10 +352,6 @@ class Evaluator:
             self.fast.clear()
         self.fast[meeting] = fp
         return fp
-
-    def _unsafe(self, raw: str) -> bool:
-        """Whether a line split on the delimiter has a cell to neutralise (the full way does it)."""
-        return raw[0] in _FORMULA or self.formula_after.search(raw) is not None or _CONTROL.search(raw) is not None
 
     def _flag(self, text: str) -> bool | None:
         """The chair's flag in words (yes, no, ...; empty: no) as a flag; None: not one (the full way says why)."""
@@ -383,7 +396,7 @@ class Evaluator:
         fp.store(key, day, None, rendered)
         return rendered
 
-    def _json_chunk(self, records: list[Row | Record]) -> Rendered:
+    def _json_lines(self, records: list[Row | Record]) -> tuple[list[str], Counter, int]:
         width = self.columns.width
         lines, by_status, errors = [], Counter(), 0
         for r in records:
@@ -397,7 +410,7 @@ class Evaluator:
             v, received, p = got
             by_status[v.placed.status] += 1
             lines.append(self._json_line(echoed, self._cells(v, "json"), v, received, p))
-        return Rendered(",\n".join(lines), len(records), by_status, errors)
+        return lines, by_status, errors
 
     def _values_chunk(self, records: list[Row | Record]) -> Rendered:
         width = self.columns.width
@@ -501,6 +514,12 @@ class Rendered:
 CHAIR, NO_FLAGS = frozenset({CHAIR_ADMITTED}), frozenset()
 #: Records evaluated and written at a time (memory stays flat whatever the length of the file).
 CHUNK = 4000
+#: What joins the pieces of a chunk (``Evaluator.lines``), by format: a CSV row ends with its new line.
+SEPARATOR = {"csv": "", "json": ",\n"}
+#: Worker processes at most, by default (``default_workers``).
+MOST_WORKERS = 4
+#: Chunks between two runs of the cyclic garbage collector on young objects (``_young_collections``).
+COLLECT_EVERY = 16
 
 
 def _chunks(records, size: int):
@@ -516,21 +535,37 @@ def _chunks(records, size: int):
 
 
 def evaluate_rows(lib: Library, records, columns: Columns, fmt: str, workers: int = 1, date_order: str | None = None):
-    """Yield the rendered output of each chunk of records, in input order, in this process.
+    """Yield the rendered output of each chunk of records, in input order.
 
-    ``workers`` is accepted and not used: there is no worker pool since the fast
-    path (issue 17 item 5; docs/performance.md, "Parallelism", says why).
+    With ``workers`` above 1, a CSV or JSON output of more than one chunk is
+    evaluated in that many forked processes (``batchpool``), where they can be.
     """
     local = Evaluator(lib, columns, date_order)
+    chunks = _chunks(records, CHUNK)
+    first = next(chunks, None)
+    if first is None:
+        return
+    second = next(chunks, None) if workers > 1 and fmt in SEPARATOR and batchpool.available() else None
     with _young_collections():
-        for c in _chunks(records, CHUNK):
-            yield local.chunk(c, fmt)
+        if second is None:
+            yield from _serial(local, itertools.chain([first], chunks), fmt)
+            return
+        for lines, by_status, errors in batchpool.evaluate(local, itertools.chain([first, second], chunks), fmt, workers):
+            yield Rendered(SEPARATOR[fmt].join(lines), len(lines), by_status, errors)
+
+
+def _serial(local: Evaluator, chunks, fmt: str):
+    for n, c in enumerate(chunks, 1):
+        yield local.chunk(c, fmt)
+        if n % COLLECT_EVERY == 0:
+            del c
             gc.collect(1)
 
 
 @contextmanager
 def _young_collections():
-    """The cyclic garbage collector run on young objects only, once a chunk, while a batch is evaluated.
+    """The cyclic garbage collector run on young objects only, every COLLECT_EVERY chunks, while a batch is
+    evaluated.
 
     A batch builds no cycles, but its memos hold many objects; left to itself the
     collector went through all of them again and again (about a fifth of the time on
@@ -556,12 +591,17 @@ def run_batch(lib: Library, path: Path, out: Path | None, fmt: str | None, worke
 
     ``fmt`` None: the format the --out file's extension names (.xlsx, .json), else CSV.
     """
-    workers = 1 if workers is None else workers
+    workers = default_workers() if workers is None else workers
     fmt = output_format(fmt, out)
     if fmt == "xlsx" and is_stdout(out) and sys.stdout.isatty():
         raise InputError("a workbook is not for the terminal: give --out FILE.xlsx (or redirect the output to a file)")
     with open_table(path, sheet=sheet) as table:
         return check_table(lib, table, lambda: output_file(out, [path], binary=fmt == "xlsx"), fmt, workers, date_order)
+
+
+def default_workers() -> int:
+    """Worker processes for a long registry: one per core, at most MOST_WORKERS."""
+    return min(os.cpu_count() or 1, MOST_WORKERS)
 
 
 def check_table(lib: Library, table: Table, sink, fmt: str, workers: int = 1, date_order: str | None = None) -> Summary:

@@ -130,28 +130,42 @@ def read_time(text: str, zone: Zone) -> tuple[int, int, str, bool] | None:
     local time, where the clocks do not change within a day of it): (its instant in seconds since 1970-01-01
     00:00 UTC, its wall-clock seconds in the zone, the zone's abbreviation then, read as local time); None: any
     other writing, which ``read_receipt`` reads. Each piece is read once (memos), as ``fromisoformat`` reads it."""
-    if text[10:11] != "T" or (len(text) != 19 and len(text) != 20 and len(text) != 25):
+    n = len(text)
+    if n not in _TIME_LENGTHS or text[10:11] != "T":
         return None
-    day, clock = _piece(_DAY_SECONDS, text[:10], _day_seconds), _piece(_CLOCK_SECONDS, text[11:19], _clock_seconds)
+    day = _DAY_SECONDS.get(text[:10])
+    if day is None:
+        day = _piece(_DAY_SECONDS, text[:10], _day_seconds)
+    clock = _CLOCK_SECONDS.get(text[11:19])
+    if clock is None:
+        clock = _piece(_CLOCK_SECONDS, text[11:19], _clock_seconds)
     if day is False or clock is False:
         return None
-    if len(text) == 19:
-        seen = zone.local((day + clock) // DAY)
-        if seen is None:
-            return None
-        moment, local = day + clock - seen[0], True
-    else:
+    if n == 19:
+        return _local_time(day + clock, zone)
+    offset = _OFFSETS.get(text[19:])
+    if offset is None:
         offset = _piece(_OFFSETS, text[19:], _offset_seconds)
-        if offset is False:
-            return None
-        moment, local = day + clock - offset, False
-        seen = zone.at(moment)
-        if seen is None:
-            return None
+    if offset is False:
+        return None
+    moment = day + clock - offset
+    seen = zone.days.get(moment // DAY) or zone.at(moment)  # None in the dict: the clocks change that day
+    if seen is None:
+        return None
     wall = moment + seen[0]
-    return (moment, wall, seen[1], local) if FIRST <= wall < LAST else None
+    return (moment, wall, seen[1], False) if FIRST <= wall < LAST else None
 
 
+def _local_time(wall: int, zone: Zone) -> tuple[int, int, str, bool] | None:
+    """``read_time`` of a wall-clock time without an offset, read as the zone's local time."""
+    seen = zone.local(wall // DAY)
+    if seen is None:
+        return None
+    return (wall - seen[0], wall, seen[1], True) if FIRST <= wall < LAST else None
+
+
+#: The lengths of 'YYYY-MM-DDTHH:MM:SS', with 'Z', with '+01:00'.
+_TIME_LENGTHS = frozenset({19, 20, 25})
 #: Memos of the pieces of a receipt written as a time: seconds since 1970-01-01 at the day's start, since the
 #: day's start at the clock time, and of the offset (False: not such a piece).
 _DAY_SECONDS: dict[str, int | bool] = {}
@@ -285,6 +299,8 @@ class FastPlan:
         self.dated: dict[tuple[int, int], str] = {}
         #: For a key whose verdicts differ by the receipt's day only in their publication: what they share.
         self.frames: dict[tuple, tuple | None] = {}
+        #: Rendered verdicts by key and the receipt's day (in days since 0001-01-01), of a receipt given as a time.
+        self.by_day: dict[tuple[tuple, int], tuple] = {}
         #: Rendered verdicts that depend on nothing of the receipt's day, by key alone.
         self.fixed: dict[tuple, tuple] = {}
         #: The whole answer (cells after the echoed input, status) of a receipt given as a date, by its text and flag.
@@ -347,9 +363,13 @@ class FastPlan:
         are returned. ``render(self, key, day, receipt)`` renders a verdict not met yet."""
         left = []
         timed = self._timed if self.keys is not None else self.answer
+        whole = self.whole
         for item in items:
             k, received, flag, echo = item
-            done = self.answer(received, flag, render) if len(received) == 10 else timed(received, flag, render)
+            if len(received) == 10:
+                done = whole.get((received, flag)) or self.answer(received, flag, render)
+            else:
+                done = timed(received, flag, render)
             if done is None:
                 left.append(item)
             else:
@@ -380,14 +400,34 @@ class FastPlan:
         key = self.keys[bisect_right(self.cuts, moment)][flag]
         rendered = self.fixed.get(key)
         if rendered is None:
-            day = wall // DAY + EPOCH_DAY
-            rendered = self.lookup(key, day) or render(self, key, day, received)
+            rendered = self._by_day(key, wall // DAY + EPOCH_DAY, received, render)
             if rendered is None:
                 return None
-        got = (wall, abbreviation, local, moment)
+        text = self.timed_margin(key[0], wall, abbreviation, moment)
         if local:
-            rendered = self._local(rendered, got)
-        return self._line(rendered, key, got)
+            rendered = self._local(rendered, (wall, abbreviation, local, moment))
+        return rendered[0] + ('"' + text + '"' if "," in text else csv_cell(text)) + rendered[1], rendered[2]
+
+    def _by_day(self, key: tuple, day: int, received: str, render) -> tuple | None:
+        """The rendered verdict of a key whose publication part depends on the receipt's day, by key and day."""
+        rendered = self.by_day.get((key, day))
+        if rendered is None:
+            rendered = self.lookup(key, day) or render(self, key, day, received)
+            if rendered is not None:
+                if len(self.by_day) >= LIMIT:
+                    self.by_day.clear()
+                self.by_day[(key, day)] = rendered
+        return rendered
+
+    def timed_margin(self, i: int, wall: int, abbreviation: str, moment: int) -> str:
+        """``margin`` of a receipt given as a time (the cut-offs named as ``contributions.named`` names them)."""
+        met, missed, second = self.cutoffs[i]
+        text = _RECEIVED + described(wall, abbreviation) + _FIRST
+        if met is None:
+            return text + _timed(missed, moment)
+        if missed is not None and abs(moment - missed.instant) < abs(met.instant - moment):
+            return text + _timed(missed, moment) + _SECOND + _timed(second, moment)
+        return text + _timed(met, moment)
 
     def _answer(self, received: str, flag: bool, render) -> tuple[str, str] | None:
         got = read_receipt(received, self.zone)
@@ -427,10 +467,7 @@ class FastPlan:
                     self.dated.clear()
                 hit = self.dated[(i, got)] = margin_words(dt.date.fromordinal(got).isoformat(), parts)
             return hit
-        moment = got[3]
-        pair = named((met, abs(met.instant - moment)) if met else None, (missed, abs(moment - missed.instant)) if missed else None)
-        text = _RECEIVED + described(got[0], got[1]) + _FIRST + _timed(pair[0], moment)
-        return text + _SECOND + _timed(second, moment) if len(pair) > 1 else text
+        return self.timed_margin(i, got[0], got[1], got[3])
 
     def local_warning(self, got) -> str:
         return local_time_warning(self.zone.name, described(got[0], got[1]))
