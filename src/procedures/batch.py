@@ -40,6 +40,7 @@ from procedures.batchfast import FastPlan, Zone, csv_cell
 from procedures.contributions import Meeting, Plan, Verdict, margin, plan, publication, receipt_warning, verdict
 from procedures.deadlines import other_counting
 from procedures.errors import InputError, ProceduresError
+from procedures.inputs import one_line
 from procedures.outfiles import is_stdout, output_file
 from procedures.tables import Record, Row, Table, open_table, resolve, term, yes_no
 from procedures.loader import Library
@@ -516,8 +517,8 @@ CHAIR, NO_FLAGS = frozenset({CHAIR_ADMITTED}), frozenset()
 CHUNK = 4000
 #: What joins the pieces of a chunk (``Evaluator.lines``), by format: a CSV row ends with its new line.
 SEPARATOR = {"csv": "", "json": ",\n"}
-#: Worker processes at most, by default (``default_workers``).
-MOST_WORKERS = 4
+#: Worker processes at most, by default (``default_workers``), and the setting that chooses their number.
+MOST_WORKERS, WORKERS_VARIABLE = 4, "PROCEDURES_BATCH_WORKERS"
 #: Chunks between two runs of the cyclic garbage collector on young objects (``_young_collections``).
 COLLECT_EVERY = 16
 
@@ -600,8 +601,15 @@ def run_batch(lib: Library, path: Path, out: Path | None, fmt: str | None, worke
 
 
 def default_workers() -> int:
-    """Worker processes for a long registry: one per core, at most MOST_WORKERS."""
-    return min(os.cpu_count() or 1, MOST_WORKERS)
+    """Worker processes for a long registry: $PROCEDURES_BATCH_WORKERS (1: this process alone), else one per core,
+    at most MOST_WORKERS."""
+    text = os.environ.get(WORKERS_VARIABLE, "").strip()
+    if not text:
+        return min(os.cpu_count() or 1, MOST_WORKERS)
+    if not text.isdigit() or not 1 <= int(text) <= 64:
+        raise InputError(f"{WORKERS_VARIABLE}='{one_line(text[:20])}' is not a whole number from 1 to 64 "
+                         "(the worker processes of check-batch; 1: one process)")
+    return int(text)
 
 
 def check_table(lib: Library, table: Table, sink, fmt: str, workers: int = 1, date_order: str | None = None) -> Summary:

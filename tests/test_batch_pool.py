@@ -1,0 +1,117 @@
+"""check-batch's worker processes give what one process gives, row for row, and fail loudly.
+
+A registry of more than one chunk is evaluated by forked workers
+(``procedures.batchpool``), each chunk shared out by meeting and put back in
+input order. These tests make chunks small so that a registry of a few
+thousand odd rows (quoted line breaks, lone quotes, bad dates, formulas,
+other zones: ``benchmarks/registry.py``) spans many chunks and many workers.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from procedures import batch, batchpool
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from registry import generate  # noqa: E402
+
+pytestmark = pytest.mark.skipif(not batchpool.available(), reason="worker processes are forked; this system cannot fork")
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("pool") / "registry.csv"
+    generate(path, 3000, seed=5)
+    return path
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(batch, "CHUNK", 97)
+
+
+def _run(library, registry: Path, out: Path, workers: int, fmt: str | None = None, **kwargs) -> tuple[bytes, batch.Summary]:
+    summary = batch.run_batch(library, registry, out, fmt, workers=workers, **kwargs)
+    return out.read_bytes(), summary
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+@pytest.mark.parametrize("workers", [2, 3])
+def test_workers_write_byte_for_byte_what_one_process_writes(library, registry, tmp_path, small_chunks, fmt, workers):
+    one, one_summary = _run(library, registry, tmp_path / f"one.{fmt}", 1)
+    many, many_summary = _run(library, registry, tmp_path / f"many.{fmt}", workers)
+    assert many == one
+    assert many_summary.rows == one_summary.rows == 3000
+    assert many_summary.by_status == one_summary.by_status
+    assert many_summary.errors == one_summary.errors > 0
+
+
+def test_a_day_first_registry_with_workers_is_what_one_process_writes(library, registry, tmp_path, small_chunks):
+    one, _ = _run(library, registry, tmp_path / "one.csv", 1, date_order="dmy")
+    many, _ = _run(library, registry, tmp_path / "many.csv", 2, date_order="dmy")
+    assert many == one
+
+
+def test_a_workbook_is_written_by_one_process_whatever_the_workers(library, registry, tmp_path, small_chunks):
+    # workbook rows are values, not text: they are not sent to workers
+    _, summary = _run(library, registry, tmp_path / "out.xlsx", 2)
+    assert summary.rows == 3000
+
+
+def test_a_worker_that_fails_stops_the_batch_and_no_output_is_made(library, registry, tmp_path, small_chunks, monkeypatch):
+    def failing(self, records, fmt):
+        raise ZeroDivisionError("a fault injected in the worker")
+
+    monkeypatch.setattr(batch.Evaluator, "lines", failing)  # forked workers inherit it
+    out = tmp_path / "out.csv"
+    with pytest.raises(batchpool.WorkerFailed, match="ZeroDivisionError: a fault injected in the worker"):
+        batch.run_batch(library, registry, out, None, workers=2)
+    assert not out.exists()
+
+
+def test_a_worker_that_dies_stops_the_batch_with_its_exit_code(library, registry, tmp_path, small_chunks, monkeypatch):
+    def dying(self, records, fmt):
+        os._exit(7)
+
+    monkeypatch.setattr(batch.Evaluator, "lines", dying)
+    out = tmp_path / "out.csv"
+    with pytest.raises(batchpool.WorkerFailed, match="exit code 7"):
+        batch.run_batch(library, registry, out, None, workers=2)
+    assert not out.exists()
+
+
+def test_the_command_line_writes_each_row_once_to_standard_output_with_workers(tmp_path):
+    # the header is written before the workers are forked: it must not be written again when they end
+    registry = tmp_path / "registry.csv"
+    generate(registry, batch.CHUNK * 2 + 10, seed=9)
+    command = [sys.executable, "-m", "procedures", "check-batch", str(registry)]
+    many = subprocess.run(command, capture_output=True, env=dict(os.environ, PROCEDURES_BATCH_WORKERS="2"))
+    one = subprocess.run(command, capture_output=True, env=dict(os.environ, PROCEDURES_BATCH_WORKERS="1"))
+    assert (many.returncode, many.stderr) == (one.returncode, one.stderr)  # 1: some rows are errors
+    assert many.stdout == one.stdout
+    assert many.stdout.startswith(b"id,") and many.stdout.count(b"\nid,") == 0
+
+
+@pytest.mark.parametrize("value", ["0", "x", "65", "-1", "2.5"])
+def test_a_bad_number_of_workers_is_one_line_naming_the_setting(tmp_path, value):
+    registry = tmp_path / "registry.csv"
+    generate(registry, 10, seed=9)
+    proc = subprocess.run([sys.executable, "-m", "procedures", "check-batch", str(registry)], capture_output=True, text=True,
+                          env=dict(os.environ, PROCEDURES_BATCH_WORKERS=value))
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0 and "PROCEDURES_BATCH_WORKERS" in proc.stderr, proc.stderr
+
+
+def test_workers_are_one_per_core_at_most_four_unless_set(monkeypatch):
+    monkeypatch.delenv("PROCEDURES_BATCH_WORKERS", raising=False)
+    assert batch.default_workers() == min(os.cpu_count() or 1, batch.MOST_WORKERS)
+    monkeypatch.setenv("PROCEDURES_BATCH_WORKERS", "1")
+    assert batch.default_workers() == 1
+    monkeypatch.setenv("PROCEDURES_BATCH_WORKERS", " 3 ")
+    assert batch.default_workers() == 3
