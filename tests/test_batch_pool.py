@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,52 @@ def test_workers_are_one_per_core_at_most_four_unless_set(monkeypatch):
     assert batch.default_workers() == 1
     monkeypatch.setenv("PROCEDURES_BATCH_WORKERS", " 3 ")
     assert batch.default_workers() == 3
+
+
+@pytest.fixture(scope="module")
+def long_registry(tmp_path_factory) -> Path:
+    """More chunks in flight than the workers take at once, each answer larger than a pipe holds."""
+    path = tmp_path_factory.mktemp("pool-long") / "registry.csv"
+    generate(path, batch.CHUNK * 9 + 1, seed=13)
+    return path
+
+
+def test_a_long_registry_goes_through_the_workers_without_waiting_on_itself(long_registry, tmp_path):
+    # each side may wait for the other to read a pipe: the run must end, and give one process's bytes
+    command = [sys.executable, "-m", "procedures", "check-batch", str(long_registry)]
+    many = subprocess.run(command, capture_output=True, timeout=120, env=dict(os.environ, PROCEDURES_BATCH_WORKERS="2"))
+    one = subprocess.run(command, capture_output=True, timeout=120, env=dict(os.environ, PROCEDURES_BATCH_WORKERS="1"))
+    assert (many.returncode, many.stderr) == (one.returncode, one.stderr)
+    assert many.stdout == one.stdout
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the process table in /proc")
+def test_workers_stop_when_the_command_is_killed(long_registry, tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "procedures", "check-batch", str(long_registry), "--out", str(tmp_path / "out.csv")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, PROCEDURES_BATCH_WORKERS="2"))
+    deadline = time.monotonic() + 30
+    workers: list[int] = []
+    while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        workers = _children(proc.pid)
+        time.sleep(0.01)
+    if len(workers) < 2:
+        proc.wait()
+        pytest.skip("the batch ended before its workers could be seen")
+    proc.kill()  # SIGKILL: the command runs no clean-up of its own
+    proc.wait()
+    deadline = time.monotonic() + 20
+    while any(_running(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_running(w) for w in workers), "a worker outlived the command"

@@ -9,10 +9,14 @@ process does), and the workers' rows are put back in input order. A chunk
 sent is answered by its worker with one text per record (``Evaluator.lines``),
 and a bounded number of chunks are in flight, so memory stays flat.
 
+Each worker has a pipe for its tasks and one for its answers, and holds no
+other end of any pipe: a worker whose parent is gone (killed) reads the end
+of its tasks and stops; a worker that dies is seen as the end of its answers.
 A worker that fails sends its traceback and the batch stops with it; a worker
 that dies stops the batch with its exit code. Nothing is written for the
 chunks not answered, and the command's output file is then not made (it is
-written all or nothing).
+written all or nothing). Tasks are sent by a thread of this process, so that
+this process reads answers while a worker is still taking its tasks.
 """
 
 from __future__ import annotations
@@ -21,13 +25,12 @@ import gc
 import multiprocessing
 import os
 import queue
+import threading
 import traceback
 from collections import Counter, deque
 
 #: Chunks sent ahead of the one being written, per worker.
 AHEAD = 2
-#: Seconds between two looks at whether the workers are still alive, while waiting for an answer.
-PATIENCE = 1.0
 #: Tasks between two runs of a worker's cyclic garbage collector on young objects.
 COLLECT_EVERY = 8
 
@@ -45,29 +48,33 @@ def evaluate(evaluator, chunks, fmt: str, workers: int):
     """Yield (texts, count of each status, errors) for each chunk, in input order, evaluated by ``workers``
     forked copies of ``evaluator`` (``Evaluator.lines``)."""
     context = multiprocessing.get_context("fork")
-    tasks = [context.Queue() for _ in range(workers)]
-    results = context.Queue()
-    procs = [context.Process(target=_serve, args=(evaluator, fmt, tasks[w], results, w), daemon=True)
-             for w in range(workers)]
+    pipes = [(context.Pipe(duplex=False), context.Pipe(duplex=False)) for _ in range(workers)]
+    procs = [context.Process(target=_serve, args=(evaluator, fmt, pipes, w), daemon=True) for w in range(workers)]
     for p in procs:
         p.start()
+    for (task_reader, _), (_, answer_writer) in pipes:
+        task_reader.close()
+        answer_writer.close()
+    outbox: queue.Queue = queue.Queue()  # never full: this thread must not wait on it (the chunks in flight are bounded)
+    feeder = threading.Thread(target=_feed, args=(outbox, [tw for (_, tw), _ in pipes]), daemon=True)
+    feeder.start()
+    answers = [ar for _, (ar, _) in pipes]
     pending: deque = deque()
-    answers: dict[tuple[int, int], tuple] = {}
     finished = False
     try:
         for seq, chunk in enumerate(chunks):
             assigned, parts = _share(evaluator, chunk, workers)
-            for w, part in enumerate(parts):
-                if part[0]:
-                    tasks[w].put((seq, part))
-            pending.append((seq, assigned, [w for w, part in enumerate(parts) if part[0]]))
+            expected = [w for w, part in enumerate(parts) if part[0]]
+            for w in expected:
+                outbox.put((w, parts[w]))
+            pending.append((assigned, expected))
             while len(pending) > workers * AHEAD:
-                yield _collect(pending.popleft(), answers, results, procs)
+                yield _collect(pending.popleft(), answers, procs)
         while pending:
-            yield _collect(pending.popleft(), answers, results, procs)
+            yield _collect(pending.popleft(), answers, procs)
         finished = True
     finally:
-        _stop(tasks, procs, finished)
+        _stop(outbox, feeder, answers, procs, finished)
 
 
 def _share(evaluator, chunk: list, workers: int) -> tuple[list[int], list[tuple]]:
@@ -108,58 +115,87 @@ def _unpack_texts(text: str, lengths: list[int]):
         at += n
 
 
-def _collect(entry: tuple, answers: dict, results, procs: list) -> tuple[list[str], Counter, int]:
+def _collect(entry: tuple, answers: list, procs: list) -> tuple[list[str], Counter, int]:
     """The answer to one chunk: its workers' texts put back in input order, their counts added up."""
-    seq, assigned, expected = entry
-    while any((seq, w) not in answers for w in expected):
-        try:
-            got_seq, w, texts, by_status, errors = results.get(timeout=PATIENCE)
-        except queue.Empty:
-            dead = [p.exitcode for p in procs if not p.is_alive()]
-            if dead:
-                raise WorkerFailed(f"a worker process of the batch stopped (exit code {dead[0]}); nothing was written") from None
-            continue
-        if texts is None:
-            raise WorkerFailed(f"a worker process of the batch failed:\n{by_status}")
-        answers[(got_seq, w)] = (texts, by_status, errors)
-    parts = [answers.pop((seq, w)) for w in expected]
-    texts = {w: _unpack_texts(*part[0]) for w, part in zip(expected, parts)}
+    assigned, expected = entry
+    parts = {w: _answer(answers[w], procs[w]) for w in expected}
+    texts = {w: _unpack_texts(*part[0]) for w, part in parts.items()}
     merged = [next(texts[w]) for w in assigned]
     by_status: Counter = Counter()
-    for part in parts:
+    for part in parts.values():
         by_status.update(part[1])
-    return merged, by_status, sum(part[2] for part in parts)
+    return merged, by_status, sum(part[2] for part in parts.values())
 
 
-def _serve(evaluator, fmt: str, tasks, results, w: int) -> None:
-    """A worker: answer each task (sequence number, records) until told to stop (None)."""
+def _answer(connection, proc) -> tuple:
+    """A worker's next answer (a worker answers its tasks in the order given)."""
     try:
+        texts, by_status, errors = connection.recv()
+    except (EOFError, OSError):
+        proc.join(timeout=5)
+        raise WorkerFailed(f"a worker process of the batch stopped (exit code {proc.exitcode}); nothing was written") from None
+    if texts is None:
+        raise WorkerFailed(f"a worker process of the batch failed:\n{by_status}")
+    return texts, by_status, errors
+
+
+def _feed(outbox: queue.Queue, senders: list) -> None:
+    """Send each task to its worker, in turn; at the end (None), tell every worker to stop. However this ends,
+    the task pipes are closed: a worker still waiting then reads their end and stops."""
+    try:
+        while (item := outbox.get()) is not None:
+            w, task = item
+            try:
+                senders[w].send(task)
+            except OSError:  # the worker is gone: the batch learns it from its answers
+                pass
+        for sender in senders:
+            try:
+                sender.send(None)
+            except OSError:
+                pass
+    finally:
+        for sender in senders:
+            sender.close()
+
+
+def _serve(evaluator, fmt: str, pipes: list, w: int) -> None:
+    """A worker: answer each task until told to stop (None), or until its tasks end (its parent is gone)."""
+    try:
+        for k, ((task_reader, task_writer), (answer_reader, answer_writer)) in enumerate(pipes):
+            task_writer.close()
+            answer_reader.close()
+            if k != w:
+                task_reader.close()
+                answer_writer.close()
+        tasks, answers = pipes[w][0][0], pipes[w][1][1]
         gc.disable()
         done = 0
-        while (task := tasks.get()) is not None:
-            seq, packed = task
+        while (task := tasks.recv()) is not None:
             try:
-                texts, by_status, errors = evaluator.lines(_unpack(packed, evaluator.columns.delimiter), fmt)
+                texts, by_status, errors = evaluator.lines(_unpack(task, evaluator.columns.delimiter), fmt)
             except BaseException:
-                results.put((seq, w, None, traceback.format_exc(), 0))
+                answers.send((None, traceback.format_exc(), 0))
                 break
-            results.put((seq, w, ("".join(texts), list(map(len, texts))), by_status, errors))
+            answers.send((("".join(texts), list(map(len, texts))), by_status, errors))
             done += 1
             if done % COLLECT_EVERY == 0:
                 gc.collect(1)
-        results.close()
-        results.join_thread()  # what was put is written before the process ends
+    except (EOFError, OSError):
+        pass  # the parent is gone
     finally:
         os._exit(0)  # neither the inherited output buffers nor the parent's exit handlers run here
 
 
-def _stop(tasks: list, procs: list, finished: bool) -> None:
-    """Tell the workers to stop when every chunk is answered; else (an error, or the output given up) stop them."""
-    for t in tasks:
-        if finished:
-            t.put(None)
-        t.close()
-    for p in procs:
-        if not finished:
+def _stop(outbox: queue.Queue, feeder: threading.Thread, answers: list, procs: list, finished: bool) -> None:
+    """When every chunk is answered, tell the workers to stop and wait for them; else (an error, or the output
+    given up) stop them at once."""
+    if not finished:
+        for p in procs:
             p.terminate()
+    outbox.put(None)
+    feeder.join()
+    for p in procs:
         p.join()
+    for connection in answers:
+        connection.close()
