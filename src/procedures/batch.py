@@ -5,8 +5,8 @@ encoding, or a workbook's sheet) with a header (``id, kind, opens, received``
 and optionally ``purpose, opening_time, chair_admitted, closes``, or their
 aliases, ``ALIASES``). Each output row is the input row, every column in
 order, followed by the check's own columns (``ADDED``). Records come from the
-one table reader, are evaluated in chunks in this process (no worker pool:
-docs/performance.md says why) and
+one table reader, are evaluated in chunks (by forked worker processes,
+``batchpool``, when the file is long and the output text) and
 written in input order, so memory stays flat; each distinct meeting's
 deadlines are computed once, and a bounded number are kept; each verdict
 (``contributions.verdict``: all of a row's answer but its margin) is rendered
