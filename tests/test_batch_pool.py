@@ -165,3 +165,26 @@ def test_workers_stop_when_the_command_is_killed(long_registry, tmp_path):
     while any(_running(w) for w in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(_running(w) for w in workers), "a worker outlived the command"
+
+
+def test_a_workbook_registry_and_a_semicolon_one_with_workers_are_what_one_process_writes(library, registry, tmp_path, small_chunks):
+    import csv
+
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    rows = list(csv.reader(registry.open(newline="", encoding="utf-8")))
+    book = Workbook()
+    for row in rows:
+        book.active.append([ILLEGAL_CHARACTERS_RE.sub("?", cell) for cell in row])  # a sheet holds no control character
+    xlsx = tmp_path / "registry.xlsx"
+    book.save(xlsx)
+    semicolon = tmp_path / "registry-semicolon.csv"
+    with semicolon.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, delimiter=";").writerows(rows)
+    for source in (xlsx, semicolon):
+        one, one_summary = _run(library, source, tmp_path / "one.csv", 1)
+        many, many_summary = _run(library, source, tmp_path / "many.csv", 2)
+        assert many == one, source.name
+        assert (many_summary.rows, many_summary.by_status, many_summary.errors) == (one_summary.rows, one_summary.by_status, one_summary.errors)
+        assert many_summary.rows > 2900

@@ -64,7 +64,7 @@ def evaluate(evaluator, chunks, fmt: str, workers: int):
     try:
         for seq, chunk in enumerate(chunks):
             assigned, parts = _share(evaluator, chunk, workers)
-            expected = [w for w, part in enumerate(parts) if part[0]]
+            expected = [w for w, part in enumerate(parts) if part[0]]  # the workers given records
             for w in expected:
                 outbox.put((w, parts[w]))
             pending.append((assigned, expected))
@@ -78,33 +78,70 @@ def evaluate(evaluator, chunks, fmt: str, workers: int):
 
 
 def _share(evaluator, chunk: list, workers: int) -> tuple[list[int], list[tuple]]:
-    """Which worker each record goes to (by its meeting, when it names one), and each worker's records as sent
-    (``_unpack``): their line numbers (-1: a record sent as it is), their lines split on the delimiter as one text
-    (a list of records is several times dearer to send), and the other records, by place."""
-    numbers: list[list[int]] = [[] for _ in range(workers)]
-    plain: list[list[str]] = [[] for _ in range(workers)]
-    others: list[dict[int, object]] = [{} for _ in range(workers)]
+    """Which worker each record goes to (by its meeting, when it names one), and each worker's records packed
+    to be sent (``_Pack``; a list of records is several times dearer to send)."""
+    packs = [_Pack() for _ in range(workers)]
     assigned = []
     width, pick = evaluator.columns.width, evaluator.pick_meeting
     for r in chunk:
-        if r.__class__ is tuple and r[3] is not None:
-            w = hash(pick(r[1])) % workers if len(r[1]) == width else 0
-            numbers[w].append(r[0])
-            plain[w].append(r[3])
-        else:
-            w = 0
-            others[w][len(numbers[w])] = r
-            numbers[w].append(-1)
+        fields = r[1] if r.__class__ is tuple else r.fields
+        w = hash(pick(fields)) % workers if fields is not None and len(fields) == width else 0
+        packs[w].add(r)
         assigned.append(w)
-    return assigned, [(numbers[w], "\n".join(plain[w]), others[w]) for w in range(workers)]
+    return assigned, [pack.sent() for pack in packs]
+
+
+class _Pack:
+    """A worker's records as sent: their line numbers; how each is sent ('p': a line split on the delimiter, in
+    one text with the others, a line each; 'f': cells, in one text with every other cell, their number and
+    lengths in a list; 'o': the record itself, by place)."""
+
+    def __init__(self):
+        self.numbers: list[int] = []
+        self.kinds: list[str] = []
+        self.lines: list[str] = []
+        self.cells: list[str] = []
+        self.lengths: list[int] = []
+        self.others: dict[int, object] = {}
+
+    def add(self, r) -> None:
+        line, fields, problem, raw = r if r.__class__ is tuple else (r.line, r.fields, r.problem, None)
+        if problem is None and raw is not None:
+            self.kinds.append("p")
+            self.lines.append(raw)
+        elif problem is None and fields is not None:  # read by the csv module, or from a workbook
+            self.kinds.append("f")
+            self.cells.extend(fields)
+            self.lengths.append(len(fields))
+            self.lengths.extend(map(len, fields))
+        else:
+            self.kinds.append("o")
+            self.others[len(self.numbers)] = r
+        self.numbers.append(line)
+
+    def sent(self) -> tuple:
+        return self.numbers, "".join(self.kinds), "\n".join(self.lines), "".join(self.cells), self.lengths, self.others
 
 
 def _unpack(packed: tuple, delimiter: str) -> list:
-    """The records ``_pack`` sent, as the table reader gave them."""
-    numbers, text, others = packed
-    lines = iter(text.split("\n"))
-    return [others[k] if number < 0 else (number, (raw := next(lines)).split(delimiter), None, raw)
-            for k, number in enumerate(numbers)]
+    """The records a ``_Pack`` sent, as the table reader gave them."""
+    numbers, kinds, text, cells, lengths, others = packed
+    lines, sizes = iter(text.split("\n")), iter(lengths)
+    records, at = [], 0
+    for k, kind in enumerate(kinds):
+        if kind == "p":
+            raw = next(lines)
+            records.append((numbers[k], raw.split(delimiter), None, raw))
+        elif kind == "f":
+            fields = []
+            for _ in range(next(sizes)):
+                end = at + next(sizes)
+                fields.append(cells[at:end])
+                at = end
+            records.append((numbers[k], fields, None, None))
+        else:
+            records.append(others[k])
+    return records
 
 
 def _unpack_texts(text: str, lengths: list[int]):
