@@ -174,6 +174,7 @@ def test_a_workbook_registry_and_a_semicolon_one_with_workers_are_what_one_proce
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     rows = list(csv.reader(registry.open(newline="", encoding="utf-8")))
+    rows = rows[:1] + [[f"  {row[0]}, with spaces ; "] + row[1:] if row else row for row in rows[1:]]  # cells sent one by one
     book = Workbook()
     for row in rows:
         book.active.append([ILLEGAL_CHARACTERS_RE.sub("?", cell) for cell in row])  # a sheet holds no control character
