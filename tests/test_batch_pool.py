@@ -99,7 +99,7 @@ def test_the_command_line_writes_each_row_once_to_standard_output_with_workers(t
     assert many.stdout.startswith(b"id,") and many.stdout.count(b"\nid,") == 0
 
 
-@pytest.mark.parametrize("value", ["0", "x", "65", "-1", "2.5"])
+@pytest.mark.parametrize("value", ["0", "x", "65", "-1", "2.5", "²"])
 def test_a_bad_number_of_workers_is_one_line_naming_the_setting(tmp_path, value):
     registry = tmp_path / "registry.csv"
     generate(registry, 10, seed=9)

@@ -23,10 +23,9 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import itertools
-
 import json
-import os
 import operator
+import os
 import re
 import sys
 from collections import Counter
@@ -606,7 +605,7 @@ def default_workers() -> int:
     text = os.environ.get(WORKERS_VARIABLE, "").strip()
     if not text:
         return min(os.cpu_count() or 1, MOST_WORKERS)
-    if not text.isdigit() or not 1 <= int(text) <= 64:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 64:
         raise InputError(f"{WORKERS_VARIABLE}='{one_line(text[:20])}' is not a whole number from 1 to 64 "
                          "(the worker processes of check-batch; 1: one process)")
     return int(text)

@@ -403,10 +403,9 @@ class FastPlan:
             rendered = self._by_day(key, wall // DAY + EPOCH_DAY, received, render)
             if rendered is None:
                 return None
-        text = self.timed_margin(key[0], wall, abbreviation, moment)
         if local:
             rendered = self._local(rendered, (wall, abbreviation, local, moment))
-        return rendered[0] + ('"' + text + '"' if "," in text else csv_cell(text)) + rendered[1], rendered[2]
+        return _line(rendered, self.timed_margin(key[0], wall, abbreviation, moment))
 
     def _by_day(self, key: tuple, day: int, received: str, render) -> tuple | None:
         """The rendered verdict of a key whose publication part depends on the receipt's day, by key and day."""
@@ -439,16 +438,12 @@ class FastPlan:
             return None
         if got.__class__ is tuple and got[2]:
             rendered = self._local(rendered, got)
-        return self._line(rendered, key, got)
+        return _line(rendered, self.margin(key[0], got))
 
     def _local(self, rendered: tuple, got: tuple) -> tuple:
         """A rendered verdict with the warning of a time read as local time."""
         head, _, status, warnings, tail = rendered
         return head, "," + csv_cell(self.cell([*warnings, self.local_warning(got)])) + tail, status
-
-    def _line(self, rendered: tuple, key: tuple, got) -> tuple[str, str]:
-        text = self.margin(key[0], got)  # never a quote in it (the templates are checked)
-        return rendered[0] + ('"' + text + '"' if "," in text else csv_cell(text)) + rendered[1], rendered[2]
 
     def templates(self) -> list[str]:
         """Every text the margins are made of, for the caller to check."""
@@ -497,6 +492,12 @@ def _dated(c: _Cutoff, day: int) -> str:
     return before + days_words(gap) + after
 
 
+def _line(rendered: tuple, margin: str) -> tuple[str, str]:
+    """A row's cells after its echoed input, and its status: the rendered verdict around the margin (which never
+    holds a quote: the templates are checked)."""
+    return rendered[0] + ('"' + margin + '"' if "," in margin else csv_cell(margin)) + rendered[1], rendered[2]
+
+
 def _segments(fp: FastPlan) -> tuple[list[int], list[tuple[tuple, tuple]] | None]:
     """For a receipt given as a time: the instants where its key changes (the tiers' ends of both readings, the
     ends of the exceptions' windows), and each stretch's key without and with the flag (``key``); no keys when a
@@ -541,4 +542,3 @@ def csv_cell(text: str) -> str:
     if _QUOTE.search(text) is None:
         return text
     return '"' + text.replace('"', '""') + '"'
-
