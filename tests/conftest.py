@@ -74,7 +74,7 @@ def cli_commands() -> list[tuple[str, ...]]:
 #: The longest modules, run first: the parallel run (pytest-xdist, one module per worker at a time) then ends on
 #: short ones, so both cores finish together.
 #: Measured with --durations=0 (issue 15 item 7): the memory test and the wheel build lead.
-LONGEST_FIRST = ("test_batch_safety.py", "test_rules_folder.py", "test_web_hardening.py", "test_batch_identity.py", "test_web_api.py",
+LONGEST_FIRST = ("test_batch_safety.py", "test_rules_folder.py", "test_web_hardening.py", "test_batch_identity.py", "test_batch_pool.py", "test_web_api.py",
                  "test_web_browser.py", "test_cli_hostile_input.py", "test_web_fuzz.py", "test_batch.py", "test_serve.py",
                  "test_cli.py", "test_docs.py", "test_tally_properties.py", "test_calendar.py")
 

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.skipif(not batchpool.available(), reason="worker proces
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("pool") / "registry.csv"
-    generate(path, 3000, seed=5)
+    generate(path, 1500, seed=5)
     return path
 
 
@@ -42,13 +42,12 @@ def _run(library, registry: Path, out: Path, workers: int, fmt: str | None = Non
     return out.read_bytes(), summary
 
 
-@pytest.mark.parametrize("fmt", ["csv", "json"])
-@pytest.mark.parametrize("workers", [2, 3])
+@pytest.mark.parametrize("fmt, workers", [("csv", 2), ("csv", 3), ("json", 2)])
 def test_workers_write_byte_for_byte_what_one_process_writes(library, registry, tmp_path, small_chunks, fmt, workers):
     one, one_summary = _run(library, registry, tmp_path / f"one.{fmt}", 1)
     many, many_summary = _run(library, registry, tmp_path / f"many.{fmt}", workers)
     assert many == one
-    assert many_summary.rows == one_summary.rows == 3000
+    assert many_summary.rows == one_summary.rows == 1500
     assert many_summary.by_status == one_summary.by_status
     assert many_summary.errors == one_summary.errors > 0
 
@@ -62,7 +61,7 @@ def test_a_day_first_registry_with_workers_is_what_one_process_writes(library, r
 def test_a_workbook_is_written_by_one_process_whatever_the_workers(library, registry, tmp_path, small_chunks):
     # workbook rows are values, not text: they are not sent to workers
     _, summary = _run(library, registry, tmp_path / "out.xlsx", 2)
-    assert summary.rows == 3000
+    assert summary.rows == 1500
 
 
 def test_a_worker_that_fails_stops_the_batch_and_no_output_is_made(library, registry, tmp_path, small_chunks, monkeypatch):
@@ -120,9 +119,10 @@ def test_workers_are_one_per_core_at_most_four_unless_set(monkeypatch):
 
 @pytest.fixture(scope="module")
 def long_registry(tmp_path_factory) -> Path:
-    """More chunks in flight than the workers take at once, each answer larger than a pipe holds."""
+    """More chunks in flight than two workers take at once (``batchpool.AHEAD``), each answer larger than a pipe
+    holds."""
     path = tmp_path_factory.mktemp("pool-long") / "registry.csv"
-    generate(path, batch.CHUNK * 9 + 1, seed=13)
+    generate(path, batch.CHUNK * 6 + 1, seed=13)
     return path
 
 
@@ -188,4 +188,4 @@ def test_a_workbook_registry_and_a_semicolon_one_with_workers_are_what_one_proce
         many, many_summary = _run(library, source, tmp_path / "many.csv", 2)
         assert many == one, source.name
         assert (many_summary.rows, many_summary.by_status, many_summary.errors) == (one_summary.rows, one_summary.by_status, one_summary.errors)
-        assert many_summary.rows > 2900
+        assert many_summary.rows > 1400
