@@ -2,10 +2,16 @@
 
 Generates N synthetic registry rows (several meetings, receipts spread over
 the weeks before each meeting, a mix of offsets and bare dates), runs
-`procedures check-batch` on them as a separate process, and reports rows per
-second end to end and the peak memory (max RSS) of that process.
+`procedures check-batch` on them as a separate process, in turn with the
+floor (benchmarks/floor.py), and reports for each the median wall and CPU
+time (the CPU of the process and of the worker processes it waited for),
+rows per second, the peak memory (max RSS of the largest of those
+processes), and check-batch's time as a multiple of the floor's (the median
+of the pairwise ratios). Run it with the Python that has `procedures`
+installed (the project's virtual environment).
 
     python benchmarks/batch.py 200000
+    PROCEDURES_BATCH_WORKERS=1 python benchmarks/batch.py 200000   # in one process
     python benchmarks/batch.py 1000000 --mixed
 
 With --mixed, about one row in ten is bad in the ways registry exports are:
@@ -94,12 +100,15 @@ def main() -> None:
         for _ in range(a.runs):
             runs["floor"].append(_timed([sys.executable, str(floor), str(src), str(floor_out)]))
             got = _timed([sys.executable, "-m", "procedures", "check-batch", str(src), "--out", str(out)])
-            if got[3] not in (0, 1):
-                sys.exit("check-batch failed")
+            if got[3] not in (0, 1) or not out.exists():  # 1: some rows are errors (--mixed)
+                sys.exit(f"check-batch failed (exit {got[3]}); is procedures installed for {sys.executable}?")
             runs["check-batch"].append(got)
         with out.open(newline="") as fh:
             rows_out = sum(1 for _ in csv.reader(fh)) - 1
-        print(f"rows: {a.rows} in, {rows_out} out; median of {a.runs} runs, taken in turn")
+        from procedures.batch import default_workers
+
+        workers = os.environ.get("PROCEDURES_BATCH_WORKERS", "").strip() or f"{default_workers()} (one per core, at most 4)"
+        print(f"rows: {a.rows} in, {rows_out} out; median of {a.runs} runs, taken in turn; worker processes: {workers}")
         print("| command | wall time | CPU time | rows per second (wall) | peak memory |")
         print("|---|---|---|---|---|")
         for name, measured in runs.items():

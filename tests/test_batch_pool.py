@@ -110,7 +110,11 @@ def test_a_bad_number_of_workers_is_one_line_naming_the_setting(tmp_path, value)
 
 def test_workers_are_one_per_core_at_most_four_unless_set(monkeypatch):
     monkeypatch.delenv("PROCEDURES_BATCH_WORKERS", raising=False)
-    assert batch.default_workers() == min(os.cpu_count() or 1, batch.MOST_WORKERS)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert batch.default_workers() == min(cores, batch.MOST_WORKERS)
+    if hasattr(os, "sched_getaffinity") and len(os.sched_getaffinity(0)) > 1:
+        monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})  # a process given one core
+        assert batch.default_workers() == 1
     monkeypatch.setenv("PROCEDURES_BATCH_WORKERS", "1")
     assert batch.default_workers() == 1
     monkeypatch.setenv("PROCEDURES_BATCH_WORKERS", " 3 ")

@@ -600,11 +600,12 @@ def run_batch(lib: Library, path: Path, out: Path | None, fmt: str | None, worke
 
 
 def default_workers() -> int:
-    """Worker processes for a long registry: $PROCEDURES_BATCH_WORKERS (1: this process alone), else one per core,
-    at most MOST_WORKERS."""
+    """Worker processes for a long registry: $PROCEDURES_BATCH_WORKERS (1: this process alone), else one per core
+    this process may use, at most MOST_WORKERS."""
     text = os.environ.get(WORKERS_VARIABLE, "").strip()
-    if not text:
-        return min(os.cpu_count() or 1, MOST_WORKERS)
+    if not text:  # the cores this process may use (its affinity), where the system says
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        return min(cores or 1, MOST_WORKERS)
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 64:
         raise InputError(f"{WORKERS_VARIABLE}='{one_line(text[:20])}' is not a whole number from 1 to 64 "
                          "(the worker processes of check-batch; 1: one process)")

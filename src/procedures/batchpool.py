@@ -6,8 +6,9 @@ one table reader (never by cutting bytes); each chunk of records is shared
 out among the workers by meeting (every row of a meeting goes to the same
 worker, so each plans its meetings and renders their verdicts once, as one
 process does), and the workers' rows are put back in input order. A chunk
-sent is answered by its worker with one text per record (``Evaluator.lines``),
-and a bounded number of chunks are in flight, so memory stays flat.
+sent is answered by its worker with its records' texts (``Evaluator.lines``)
+joined in one, and their lengths; a bounded number of chunks are in flight,
+so memory stays flat.
 
 Each worker has a pipe for its tasks and one for its answers, and holds no
 other end of any pipe: a worker whose parent is gone (killed) reads the end
@@ -40,7 +41,7 @@ class WorkerFailed(RuntimeError):
 
 
 def available() -> bool:
-    """Whether worker processes can be forked here (not on Windows or macOS's default)."""
+    """Whether worker processes can be forked here (not on Windows)."""
     return "fork" in multiprocessing.get_all_start_methods()
 
 
