@@ -137,7 +137,7 @@ def test_batch_output_has_as_many_rows_as_input(lines, tmp_path_factory):
 
 
 def test_parallel_chunks_give_the_same_rows_in_the_same_order(tmp_path, library):
-    """Across several chunks (and a quoted field spanning lines), rows stay in order; workers= (no pool since issue 17) changes nothing."""
+    """Across several chunks (and a quoted field spanning lines), rows stay in order, with worker processes as without."""
     import datetime as dt
 
     from procedures import batch as b

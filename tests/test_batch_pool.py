@@ -86,24 +86,18 @@ def test_a_worker_that_dies_stops_the_batch_with_its_exit_code(library, registry
     assert not out.exists()
 
 
-def test_the_command_line_writes_each_row_once_to_standard_output_with_workers(tmp_path):
-    # the header is written before the workers are forked: it must not be written again when they end
-    registry = tmp_path / "registry.csv"
-    generate(registry, batch.CHUNK * 2 + 10, seed=9)
-    command = [sys.executable, "-m", "procedures", "check-batch", str(registry)]
-    many = subprocess.run(command, capture_output=True, env=dict(os.environ, PROCEDURES_BATCH_WORKERS="2"))
-    one = subprocess.run(command, capture_output=True, env=dict(os.environ, PROCEDURES_BATCH_WORKERS="1"))
-    assert (many.returncode, many.stderr) == (one.returncode, one.stderr)  # 1: some rows are errors
-    assert many.stdout == one.stdout
-    assert many.stdout.startswith(b"id,") and many.stdout.count(b"\nid,") == 0
+@pytest.mark.parametrize("value", ["0", "x", "65", "-1", "2.5", "²", "1e3"])
+def test_a_bad_number_of_workers_is_refused_naming_the_setting(monkeypatch, value):
+    monkeypatch.setenv("PROCEDURES_BATCH_WORKERS", value)
+    with pytest.raises(batch.InputError, match="PROCEDURES_BATCH_WORKERS=.* is not a whole number from 1 to 64"):
+        batch.default_workers()
 
 
-@pytest.mark.parametrize("value", ["0", "x", "65", "-1", "2.5", "²"])
-def test_a_bad_number_of_workers_is_one_line_naming_the_setting(tmp_path, value):
+def test_a_bad_number_of_workers_is_one_line_on_the_command_line_whatever_the_file(tmp_path):
     registry = tmp_path / "registry.csv"
     generate(registry, 10, seed=9)
     proc = subprocess.run([sys.executable, "-m", "procedures", "check-batch", str(registry)], capture_output=True, text=True,
-                          env=dict(os.environ, PROCEDURES_BATCH_WORKERS=value))
+                          env=dict(os.environ, PROCEDURES_BATCH_WORKERS="x"))
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "PROCEDURES_BATCH_WORKERS" in proc.stderr, proc.stderr
 
@@ -130,13 +124,15 @@ def long_registry(tmp_path_factory) -> Path:
     return path
 
 
-def test_a_long_registry_goes_through_the_workers_without_waiting_on_itself(long_registry, tmp_path):
-    # each side may wait for the other to read a pipe: the run must end, and give one process's bytes
+def test_a_long_registry_goes_through_the_workers_to_standard_output_without_waiting_on_itself(long_registry, tmp_path):
+    # each side may wait for the other to read a pipe: the run must end, and give one process's bytes; and the
+    # header, written before the workers are forked, is not written again when they end
     command = [sys.executable, "-m", "procedures", "check-batch", str(long_registry)]
     many = subprocess.run(command, capture_output=True, timeout=120, env=dict(os.environ, PROCEDURES_BATCH_WORKERS="2"))
     one = subprocess.run(command, capture_output=True, timeout=120, env=dict(os.environ, PROCEDURES_BATCH_WORKERS="1"))
-    assert (many.returncode, many.stderr) == (one.returncode, one.stderr)
+    assert (many.returncode, many.stderr) == (one.returncode, one.stderr)  # 1: some rows are errors
     assert many.stdout == one.stdout
+    assert many.stdout.startswith(b"id,") and many.stdout.count(b"\nid,") == 0
 
 
 def _children(pid: int) -> list[int]:
