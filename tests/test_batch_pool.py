@@ -9,6 +9,7 @@ other zones: ``benchmarks/registry.py``) spans many chunks and many workers.
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import subprocess
 import sys
@@ -117,22 +118,37 @@ def test_workers_are_one_per_core_at_most_four_unless_set(monkeypatch):
 
 @pytest.fixture(scope="module")
 def long_registry(tmp_path_factory) -> Path:
-    """More chunks in flight than two workers take at once (``batchpool.AHEAD``), each answer larger than a pipe
-    holds."""
+    """Three chunks and a few rows: the command line's workers at work."""
     path = tmp_path_factory.mktemp("pool-long") / "registry.csv"
-    generate(path, batch.CHUNK * 6 + 1, seed=13)
+    generate(path, batch.CHUNK * 3 + 7, seed=13)
     return path
 
 
-def test_a_long_registry_goes_through_the_workers_to_standard_output_without_waiting_on_itself(long_registry, tmp_path):
-    # each side may wait for the other to read a pipe: the run must end, and give one process's bytes; and the
-    # header, written before the workers are forked, is not written again when they end
-    command = [sys.executable, "-m", "procedures", "check-batch", str(long_registry)]
-    many = subprocess.run(command, capture_output=True, timeout=120, env=dict(os.environ, PROCEDURES_BATCH_WORKERS="2"))
-    one = subprocess.run(command, capture_output=True, timeout=120, env=dict(os.environ, PROCEDURES_BATCH_WORKERS="1"))
-    assert (many.returncode, many.stderr) == (one.returncode, one.stderr)  # 1: some rows are errors
-    assert many.stdout == one.stdout
-    assert many.stdout.startswith(b"id,") and many.stdout.count(b"\nid,") == 0
+def test_chunks_whose_answers_are_larger_than_a_pipe_go_through_without_waiting_on_each_other(library, tmp_path, monkeypatch):
+    # more chunks in flight than two workers take at once (batchpool.AHEAD), each answer about 400 kB (a pipe holds
+    # 64 kB): each side then waits for the other to read, and the run must still end with one process's bytes
+    monkeypatch.setattr(batch, "CHUNK", 200)
+    registry = tmp_path / "long-titles.csv"
+    generate(registry, 2000, seed=21)
+    text = registry.read_text(encoding="utf-8").splitlines(keepends=True)
+    registry.write_text(text[0] + "".join(line.replace(",", ",title " + "x" * 2000 + ";", 1) if '"' not in line else line
+                                          for line in text[1:]), encoding="utf-8")
+    one, _ = _run(library, registry, tmp_path / "one.csv", 1)
+    faulthandler.dump_traceback_later(120, exit=True)  # a run waiting on itself ends the test process, with its stacks
+    try:
+        many, summary = _run(library, registry, tmp_path / "many.csv", 2)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+    assert many == one and summary.rows == 2000
+
+
+def test_the_command_line_writes_the_header_and_each_row_once_to_standard_output_with_workers(library, long_registry, tmp_path):
+    # the header is written before the workers are forked: it must not be written again when they end
+    many = subprocess.run([sys.executable, "-m", "procedures", "check-batch", str(long_registry)], capture_output=True,
+                          timeout=120, env=dict(os.environ, PROCEDURES_BATCH_WORKERS="2"))
+    one, _ = _run(library, long_registry, tmp_path / "one.csv", 1, date_order="iso")  # the command line's default
+    assert many.returncode == 1  # some rows are errors
+    assert many.stdout == one
 
 
 def _children(pid: int) -> list[int]:
