@@ -181,3 +181,13 @@ def test_an_output_line_is_what_csv_writer_writes_when_no_cell_holds_a_carriage_
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(cells)
     assert csv_line(cells) == buffer.getvalue()
+
+
+def test_a_local_time_whose_instant_falls_before_year_one_is_one_bad_row_not_a_crash(tmp_path):
+    # 0001-01-01 00:00 in Geneva is 0000-12-31 in UTC, which no datetime holds: it used to stop the whole batch
+    res = batch(tmp_path, HEADER + "C1,study-group,2026-05-13,0001-01-01T00:00:00,,,\nC2,study-group,2026-05-13,2026-04-01,,,\n")
+    assert res.exit_code == 1
+    got = rows(res.stdout)
+    assert [r["id"] for r in got] == ["C1", "C2"]
+    assert got[0]["error"] == "received '0001-01-01T00:00:00' cannot be placed in Europe/Zurich time (out of range)"
+    assert got[1]["status"] == "delayed"

@@ -71,9 +71,25 @@ def test_a_worker_that_fails_stops_the_batch_and_no_output_is_made(library, regi
 
     monkeypatch.setattr(batch.Evaluator, "lines", failing)  # forked workers inherit it
     out = tmp_path / "out.csv"
-    with pytest.raises(batchpool.WorkerFailed, match="ZeroDivisionError: a fault injected in the worker"):
+    with pytest.raises(ZeroDivisionError, match="a fault injected in the worker") as raised:  # as one process raises it
         batch.run_batch(library, registry, out, None, workers=2)
+    assert "raised in a worker process of the batch" in raised.value.__notes__[0] and "failing" in raised.value.__notes__[0]
     assert not out.exists()
+
+
+def test_a_worker_that_fails_is_one_line_on_the_command_line_as_in_one_process(tmp_path):
+    registry = tmp_path / "registry.csv"
+    registry.write_text("id,kind,opens,received\n" + "".join(f"C{i},study-group,2026-05-13,2026-04-01\n" for i in range(batch.CHUNK + 10)))
+    code = ("import sys; from procedures import batch, cli\n"
+            "batch.Evaluator.lines = lambda self, records, fmt: 1 / 0\n"  # a fault, in every process
+            "batch.Evaluator.chunk = lambda self, records, fmt: 1 / 0\n"
+            "sys.argv = ['procedures', 'check-batch', sys.argv[1], '--out', sys.argv[2]]; cli.main()\n")
+    runs = [subprocess.run([sys.executable, "-c", code, str(registry), str(tmp_path / f"out{n}.csv")], capture_output=True, text=True,
+                           env=dict(os.environ, PROCEDURES_BATCH_WORKERS=n)) for n in ("1", "2")]
+    assert runs[0].returncode == runs[1].returncode != 0
+    assert runs[0].stderr == runs[1].stderr and "ZeroDivisionError" in runs[1].stderr
+    assert runs[1].stderr.strip().count("\n") <= 1, runs[1].stderr  # the error, and where to learn more
+    assert not any((tmp_path / f"out{n}.csv").exists() for n in ("1", "2"))
 
 
 def test_a_worker_that_dies_stops_the_batch_with_its_exit_code(library, registry, tmp_path, small_chunks, monkeypatch):

@@ -550,7 +550,11 @@ def evaluate_rows(lib: Library, records, columns: Columns, fmt: str, workers: in
         if second is None:
             yield from _serial(local, itertools.chain([first], chunks), fmt)
             return
-        for lines, by_status, errors in batchpool.evaluate(local, itertools.chain([first, second], chunks), fmt, workers):
+        pool = batchpool.start(local, fmt, workers)
+        if pool is None:  # the workers cannot be started here: this process does all
+            yield from _serial(local, itertools.chain([first, second], chunks), fmt)
+            return
+        for lines, by_status, errors in pool.evaluate(itertools.chain([first, second], chunks)):
             yield Rendered(SEPARATOR[fmt].join(lines), len(lines), by_status, errors)
 
 
@@ -607,7 +611,7 @@ def default_workers() -> int:
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
         return min(cores or 1, MOST_WORKERS)
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 64:
-        raise InputError(f"{WORKERS_VARIABLE}='{one_line(text[:20])}' is not a whole number from 1 to 64 "
+        raise InputError(f"{WORKERS_VARIABLE}='{one_line(text[:20])}{'…' if len(text) > 20 else ''}' is not a whole number from 1 to 64 "
                          "(the worker processes of check-batch; 1: one process)")
     return int(text)
 

@@ -13,8 +13,8 @@ so memory stays flat.
 Each worker has a pipe for its tasks and one for its answers, and holds no
 other end of any pipe: a worker whose parent is gone (killed) reads the end
 of its tasks and stops; a worker that dies is seen as the end of its answers.
-A worker that fails sends its traceback and the batch stops with it; a worker
-that dies stops the batch with its exit code. Nothing is written for the
+A worker's exception is raised here, as one process would raise it (its
+traceback in a note); a worker that dies stops the batch with its exit code. Nothing is written for the
 chunks not answered, and the command's output file is then not made (it is
 written all or nothing). Tasks are sent by a thread of this process, so that
 this process reads answers while a worker is still taking its tasks.
@@ -25,7 +25,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 import queue
+import signal
 import threading
 import traceback
 from collections import Counter, deque
@@ -37,7 +39,7 @@ COLLECT_EVERY = 8
 
 
 class WorkerFailed(RuntimeError):
-    """A worker process raised (its traceback is the message) or died."""
+    """A worker process died (a worker's exception is raised as it is)."""
 
 
 def available() -> bool:
@@ -45,37 +47,64 @@ def available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def evaluate(evaluator, chunks, fmt: str, workers: int):
-    """Yield (texts, count of each status, errors) for each chunk, in input order, evaluated by ``workers``
-    forked copies of ``evaluator`` (``Evaluator.lines``)."""
+def start(evaluator, fmt: str, workers: int) -> Workers | None:
+    """``workers`` forked copies of ``evaluator`` (``Evaluator.lines``), started; None where they cannot be (a
+    daemon process may have no children; no file descriptors or processes left): the batch then runs in this
+    process, as it would with one worker."""
+    if multiprocessing.current_process().daemon:
+        return None
     context = multiprocessing.get_context("fork")
-    pipes = [(context.Pipe(duplex=False), context.Pipe(duplex=False)) for _ in range(workers)]
-    procs = [context.Process(target=_serve, args=(evaluator, fmt, pipes, w), daemon=True) for w in range(workers)]
-    for p in procs:
-        p.start()
-    for (task_reader, _), (_, answer_writer) in pipes:
-        task_reader.close()
-        answer_writer.close()
-    outbox: queue.Queue = queue.Queue()  # never full: this thread must not wait on it (the chunks in flight are bounded)
-    feeder = threading.Thread(target=_feed, args=(outbox, [tw for (_, tw), _ in pipes]), daemon=True)
-    feeder.start()
-    answers = [ar for _, (ar, _) in pipes]
-    pending: deque = deque()
-    finished = False
+    pipes: list = []
+    procs: list = []
     try:
-        for seq, chunk in enumerate(chunks):
-            assigned, parts = _share(evaluator, chunk, workers)
-            expected = [w for w, part in enumerate(parts) if part[0]]  # the workers given records
-            for w in expected:
-                outbox.put((w, parts[w]))
-            pending.append((assigned, expected))
-            while len(pending) > workers * AHEAD:
-                yield _collect(pending.popleft(), answers, procs)
-        while pending:
-            yield _collect(pending.popleft(), answers, procs)
-        finished = True
-    finally:
-        _stop(outbox, feeder, answers, procs, finished)
+        for _ in range(workers):
+            pipes.append((context.Pipe(duplex=False), context.Pipe(duplex=False)))
+        for w in range(workers):
+            procs.append(context.Process(target=_serve, args=(evaluator, fmt, pipes, w), daemon=True))
+            procs[-1].start()
+    except OSError:
+        for p in procs:
+            p.kill()
+            p.join()
+        for connection in (c for pair in pipes for ends in pair for c in ends):
+            connection.close()
+        return None
+    return Workers(evaluator, pipes, procs)
+
+
+class Workers:
+    """Started workers: ``evaluate`` gives them the chunks and stops them at the end."""
+
+    def __init__(self, evaluator, pipes: list, procs: list):
+        self.evaluator, self.procs = evaluator, procs
+        for (task_reader, _), (_, answer_writer) in pipes:
+            task_reader.close()
+            answer_writer.close()
+        self.outbox: queue.Queue = queue.Queue()  # never full: the reading thread must not wait on it
+        self.feeder = threading.Thread(target=_feed, args=(self.outbox, [tw for (_, tw), _ in pipes]), daemon=True)
+        self.feeder.start()
+        self.answers = [ar for _, (ar, _) in pipes]
+
+    def evaluate(self, chunks):
+        """Yield (texts, count of each status, errors) for each chunk, in input order (a bounded number in
+        flight); the workers are stopped at the end, or at once on an error."""
+        workers = len(self.procs)
+        pending: deque = deque()
+        finished = False
+        try:
+            for chunk in chunks:
+                assigned, parts = _share(self.evaluator, chunk, workers)
+                expected = [w for w, part in enumerate(parts) if part[0]]  # the workers given records
+                for w in expected:
+                    self.outbox.put((w, parts[w]))
+                pending.append((assigned, expected))
+                while len(pending) > workers * AHEAD:
+                    yield _collect(pending.popleft(), self.answers, self.procs)
+            while pending:
+                yield _collect(pending.popleft(), self.answers, self.procs)
+            finished = True
+        finally:
+            _stop(self.outbox, self.feeder, self.answers, self.procs, finished)
 
 
 def _share(evaluator, chunk: list, workers: int) -> tuple[list[int], list[tuple]]:
@@ -168,13 +197,15 @@ def _collect(entry: tuple, answers: list, procs: list) -> tuple[list[str], Count
 def _answer(connection, proc) -> tuple:
     """A worker's next answer (a worker answers its tasks in the order given)."""
     try:
-        texts, by_status, errors = connection.recv()
+        answer = connection.recv()
     except (EOFError, OSError):
         proc.join(timeout=5)
         raise WorkerFailed(f"a worker process of the batch stopped (exit code {proc.exitcode}); nothing was written") from None
-    if texts is None:
-        raise WorkerFailed(f"a worker process of the batch failed:\n{by_status}")
-    return texts, by_status, errors
+    if answer[0] is None:  # the worker's exception, raised here as one process would raise it; where, in a note
+        _, exc, where = answer
+        exc.add_note(f"raised in a worker process of the batch:\n{where}")
+        raise exc
+    return answer
 
 
 def _feed(outbox: queue.Queue, senders: list) -> None:
@@ -198,8 +229,14 @@ def _feed(outbox: queue.Queue, senders: list) -> None:
 
 
 def _serve(evaluator, fmt: str, pipes: list, w: int) -> None:
-    """A worker: answer each task until told to stop (None), or until its tasks end (its parent is gone)."""
+    """A worker: answer each task until told to stop (None), or until its tasks end (its parent is gone).
+
+    The parent answers an interruption (Ctrl-C reaches the whole process group): a worker ignores it, and is
+    ended by SIGTERM or SIGHUP as a process is by default (not by the command line's handlers, inherited)."""
     try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(number, signal.SIG_DFL)
         for k, ((task_reader, task_writer), (answer_reader, answer_writer)) in enumerate(pipes):
             task_writer.close()
             answer_reader.close()
@@ -212,8 +249,8 @@ def _serve(evaluator, fmt: str, pipes: list, w: int) -> None:
         while (task := tasks.recv()) is not None:
             try:
                 texts, by_status, errors = evaluator.lines(_unpack(task, evaluator.columns.delimiter), fmt)
-            except BaseException:
-                answers.send((None, traceback.format_exc(), 0))
+            except Exception as exc:  # a fault: the parent raises it
+                answers.send((None, _sendable(exc), traceback.format_exc()))
                 break
             answers.send((("".join(texts), list(map(len, texts))), by_status, errors))
             done += 1
@@ -225,15 +262,27 @@ def _serve(evaluator, fmt: str, pipes: list, w: int) -> None:
         os._exit(0)  # neither the inherited output buffers nor the parent's exit handlers run here
 
 
+def _sendable(exc: Exception) -> Exception:
+    """An exception as it can be sent to the parent: itself, or its type and message in a RuntimeError."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc
+
+
 def _stop(outbox: queue.Queue, feeder: threading.Thread, answers: list, procs: list, finished: bool) -> None:
     """When every chunk is answered, tell the workers to stop and wait for them; else (an error, or the output
-    given up) stop them at once."""
+    given up) stop them at once. A worker that does not end within a few seconds is killed."""
     if not finished:
         for p in procs:
             p.terminate()
     outbox.put(None)
-    feeder.join()
+    feeder.join(timeout=5)
     for p in procs:
-        p.join()
+        p.join(timeout=5)
+        if p.is_alive():
+            p.kill()
+            p.join()
     for connection in answers:
         connection.close()

@@ -205,6 +205,7 @@ def _in_zone(raw: str, value: dt.datetime, zone: str, what: str) -> Received:
             first, second = offsets_of(local)
             raise InputError(f"{what} '{raw}' occurs twice in {zone} (the clocks went back that night); "
                              f"give the offset, e.g. {raw}{first} (the first) or {raw}{second} (the second)")
+        local.astimezone(dt.timezone.utc)  # an instant before year 1 or after 9999 in UTC: OverflowError, refused
         return Received(raw, local.date(), local, True)
     local = value.astimezone(tz)
     return Received(raw, local.date(), local, False)
