@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import faulthandler
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -180,23 +181,57 @@ def _running(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the process table in /proc")
-def test_workers_stop_when_the_command_is_killed(long_registry, tmp_path):
-    proc = subprocess.Popen([sys.executable, "-m", "procedures", "check-batch", str(long_registry), "--out", str(tmp_path / "out.csv")],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, PROCEDURES_BATCH_WORKERS="2"))
+@pytest.mark.parametrize("signal_number", [signal.SIGKILL, signal.SIGTERM])
+def test_workers_stop_when_the_command_is_killed_or_terminated(long_registry, tmp_path, signal_number):
+    out = tmp_path / "out.csv"
+    proc = subprocess.Popen([sys.executable, "-m", "procedures", "check-batch", str(long_registry), "--out", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ, PROCEDURES_BATCH_WORKERS="2"))
     deadline = time.monotonic() + 30
     workers: list[int] = []
     while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
         workers = _children(proc.pid)
         time.sleep(0.01)
     if len(workers) < 2:
-        proc.wait()
+        proc.communicate()
         pytest.skip("the batch ended before its workers could be seen")
-    proc.kill()  # SIGKILL: the command runs no clean-up of its own
-    proc.wait()
+    proc.send_signal(signal_number)  # to the command alone, not its process group
+    _, err = proc.communicate(timeout=30)  # SIGKILL: no clean-up of its own; SIGTERM: it stops its workers
     deadline = time.monotonic() + 20
     while any(_running(w) for w in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(_running(w) for w in workers), "a worker outlived the command"
+    assert not out.exists()
+    if signal_number == signal.SIGTERM:
+        assert proc.returncode != 0 and b"Traceback" not in err and err.count(b"\n") <= 1, err
+
+
+@pytest.mark.skipif(not hasattr(__import__("resource"), "RLIMIT_NOFILE"), reason="sets a limit on open files")
+def test_a_batch_whose_workers_cannot_be_started_is_checked_by_this_process(library, long_registry, tmp_path):
+    # with few file descriptors left the workers' pipes cannot all be made: one process does all, as with 1
+    import resource
+
+    def few_files():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (16, 16))
+
+    starved = subprocess.run([sys.executable, "-m", "procedures", "check-batch", str(long_registry)], capture_output=True,
+                             preexec_fn=few_files, env=dict(os.environ, PROCEDURES_BATCH_WORKERS="8"))
+    one, _ = _run(library, long_registry, tmp_path / "one.csv", 1, date_order="iso")  # the command line's default
+    assert starved.returncode == 1 and b"error:" not in starved.stderr, starved.stderr  # 1: some rows are errors
+    assert starved.stdout == one
+
+
+def _batch_in_a_daemon(args) -> int:
+    library, registry, out = args
+    return batch.run_batch(library, registry, out, None, workers=2).rows
+
+
+def test_a_batch_run_inside_a_daemon_process_is_checked_by_that_process(library, long_registry, tmp_path):
+    # a daemon process may not have children (multiprocessing's pools are made of them)
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        rows = pool.map(_batch_in_a_daemon, [(library, long_registry, tmp_path / "out.csv")])
+    assert rows == [batch.CHUNK * 3 + 7]
 
 
 def test_a_workbook_registry_and_a_semicolon_one_with_workers_are_what_one_process_writes(library, registry, tmp_path, small_chunks):
