@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from procedures import batch, batchpool
+from procedures.loader import load_library
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from registry import generate  # noqa: E402
@@ -159,11 +160,11 @@ def test_chunks_whose_answers_are_larger_than_a_pipe_go_through_without_waiting_
     assert many == one and summary.rows == 2000
 
 
-def test_the_command_line_writes_the_header_and_each_row_once_to_standard_output_with_workers(library, long_registry, tmp_path):
+def test_the_command_line_writes_the_header_and_each_row_once_to_standard_output_with_workers(long_registry, tmp_path):
     # the header is written before the workers are forked: it must not be written again when they end
     many = subprocess.run([sys.executable, "-m", "procedures", "check-batch", str(long_registry)], capture_output=True,
                           timeout=120, env=dict(os.environ, PROCEDURES_BATCH_WORKERS="2"))
-    one, _ = _run(library, long_registry, tmp_path / "one.csv", 1, date_order="iso")  # the command line's default
+    one, _ = _run(load_library(), long_registry, tmp_path / "one.csv", 1, date_order="iso")  # the command line's rules, dates
     assert many.returncode == 1  # some rows are errors
     assert many.stdout == one
 
@@ -206,7 +207,7 @@ def test_workers_stop_when_the_command_is_killed_or_terminated(long_registry, tm
 
 
 @pytest.mark.skipif(not hasattr(__import__("resource"), "RLIMIT_NOFILE"), reason="sets a limit on open files")
-def test_a_batch_whose_workers_cannot_be_started_is_checked_by_this_process(library, long_registry, tmp_path):
+def test_a_batch_whose_workers_cannot_be_started_is_checked_by_this_process(long_registry, tmp_path):
     # with few file descriptors left the workers' pipes cannot all be made: one process does all, as with 1
     import resource
 
@@ -215,7 +216,7 @@ def test_a_batch_whose_workers_cannot_be_started_is_checked_by_this_process(libr
 
     starved = subprocess.run([sys.executable, "-m", "procedures", "check-batch", str(long_registry)], capture_output=True,
                              preexec_fn=few_files, env=dict(os.environ, PROCEDURES_BATCH_WORKERS="8"))
-    one, _ = _run(library, long_registry, tmp_path / "one.csv", 1, date_order="iso")  # the command line's default
+    one, _ = _run(load_library(), long_registry, tmp_path / "one.csv", 1, date_order="iso")  # the command line's rules, dates
     assert starved.returncode == 1 and b"error:" not in starved.stderr, starved.stderr  # 1: some rows are errors
     assert starved.stdout == one
 
