@@ -31,7 +31,7 @@ pytestmark = pytest.mark.skipif(not batchpool.available(), reason="worker proces
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("pool") / "registry.csv"
-    generate(path, 1500, seed=5)
+    generate(path, 600, seed=5)
     return path
 
 
@@ -45,12 +45,30 @@ def _run(library, registry: Path, out: Path, workers: int, fmt: str | None = Non
     return out.read_bytes(), summary
 
 
+#: The command line, its chunks made small (its first argument) as ``small_chunks`` makes them here.
+SMALL_CHUNKS_COMMAND_LINE = ("import sys; from procedures import batch, cli\n"
+                             "batch.CHUNK = int(sys.argv[1]); sys.argv = ['procedures', *sys.argv[2:]]; cli.main()\n")
+
+
+def _command_line(*args: str, workers: str, chunk: int = 97, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", SMALL_CHUNKS_COMMAND_LINE, str(chunk), *args], capture_output=True, timeout=120,
+                          env=dict(os.environ, PROCEDURES_BATCH_WORKERS=workers), **kwargs)
+
+
+@pytest.fixture(scope="module")
+def alone(registry, tmp_path_factory) -> bytes:
+    """What one process writes for the registry, as the command line reads it (its rules, ISO dates)."""
+    out = tmp_path_factory.mktemp("pool-alone") / "one.csv"
+    batch.run_batch(load_library(), registry, out, None, workers=1, date_order="iso")
+    return out.read_bytes()
+
+
 @pytest.mark.parametrize("fmt, workers", [("csv", 2), ("csv", 3), ("json", 2)])
 def test_workers_write_byte_for_byte_what_one_process_writes(library, registry, tmp_path, small_chunks, fmt, workers):
     one, one_summary = _run(library, registry, tmp_path / f"one.{fmt}", 1)
     many, many_summary = _run(library, registry, tmp_path / f"many.{fmt}", workers)
     assert many == one
-    assert many_summary.rows == one_summary.rows == 1500
+    assert many_summary.rows == one_summary.rows == 600
     assert many_summary.by_status == one_summary.by_status
     assert many_summary.errors == one_summary.errors > 0
 
@@ -64,7 +82,7 @@ def test_a_day_first_registry_with_workers_is_what_one_process_writes(library, r
 def test_a_workbook_is_written_by_one_process_whatever_the_workers(library, registry, tmp_path, small_chunks):
     # workbook rows are values, not text: they are not sent to workers
     _, summary = _run(library, registry, tmp_path / "out.xlsx", 2)
-    assert summary.rows == 1500
+    assert summary.rows == 600
 
 
 def test_a_worker_that_fails_stops_the_batch_and_no_output_is_made(library, registry, tmp_path, small_chunks, monkeypatch):
@@ -81,10 +99,9 @@ def test_a_worker_that_fails_stops_the_batch_and_no_output_is_made(library, regi
 
 def test_a_worker_that_fails_is_one_line_on_the_command_line_as_in_one_process(tmp_path):
     registry = tmp_path / "registry.csv"
-    registry.write_text("id,kind,opens,received\n" + "".join(f"C{i},study-group,2026-05-13,2026-04-01\n" for i in range(batch.CHUNK + 10)))
+    registry.write_text("id,kind,opens,received\n" + "".join(f"C{i},study-group,2026-05-13,2026-04-01\n" for i in range(300)))
     code = ("import sys; from procedures import batch, cli\n"
-            "batch.Evaluator.lines = lambda self, records, fmt: 1 / 0\n"  # a fault, in every process
-            "batch.Evaluator.chunk = lambda self, records, fmt: 1 / 0\n"
+            "batch.CHUNK = 97; batch.Evaluator.lines = batch.Evaluator.chunk = lambda self, records, fmt: 1 / 0\n"  # in every process
             "sys.argv = ['procedures', 'check-batch', sys.argv[1], '--out', sys.argv[2]]; cli.main()\n")
     runs = [subprocess.run([sys.executable, "-c", code, str(registry), str(tmp_path / f"out{n}.csv")], capture_output=True, text=True,
                            env=dict(os.environ, PROCEDURES_BATCH_WORKERS=n)) for n in ("1", "2")]
@@ -136,26 +153,18 @@ def test_workers_are_one_per_core_at_most_four_unless_set(monkeypatch):
 
 @pytest.fixture(scope="module")
 def long_registry(tmp_path_factory) -> Path:
-    """Two chunks and a few rows: the command line's workers at work."""
+    """Two chunks and a few rows: the command line's workers at work long enough to be seen."""
     path = tmp_path_factory.mktemp("pool-long") / "registry.csv"
     generate(path, batch.CHUNK * 2 + 7, seed=13)
     return path
 
 
-@pytest.fixture(scope="module")
-def long_registry_alone(long_registry, tmp_path_factory) -> bytes:
-    """What one process writes for the long registry, as the command line reads it (its rules, ISO dates)."""
-    out = tmp_path_factory.mktemp("pool-alone") / "one.csv"
-    batch.run_batch(load_library(), long_registry, out, None, workers=1, date_order="iso")
-    return out.read_bytes()
-
-
 def test_chunks_whose_answers_are_larger_than_a_pipe_go_through_without_waiting_on_each_other(library, tmp_path, monkeypatch):
-    # more chunks in flight than two workers take at once (batchpool.AHEAD), each answer about 400 kB (a pipe holds
+    # more chunks in flight than two workers take at once (batchpool.AHEAD), each answer about 200 kB (a pipe holds
     # 64 kB): each side then waits for the other to read, and the run must still end with one process's bytes
-    monkeypatch.setattr(batch, "CHUNK", 200)
+    monkeypatch.setattr(batch, "CHUNK", 100)
     registry = tmp_path / "long-titles.csv"
-    generate(registry, 2000, seed=21)
+    generate(registry, 1000, seed=21)
     text = registry.read_text(encoding="utf-8").splitlines(keepends=True)
     registry.write_text(text[0] + "".join(line.replace(",", ",title " + "x" * 2000 + ";", 1) if '"' not in line else line
                                           for line in text[1:]), encoding="utf-8")
@@ -165,15 +174,14 @@ def test_chunks_whose_answers_are_larger_than_a_pipe_go_through_without_waiting_
         many, summary = _run(library, registry, tmp_path / "many.csv", 2)
     finally:
         faulthandler.cancel_dump_traceback_later()
-    assert many == one and summary.rows == 2000
+    assert many == one and summary.rows == 1000
 
 
-def test_the_command_line_writes_the_header_and_each_row_once_to_standard_output_with_workers(long_registry, long_registry_alone):
+def test_the_command_line_writes_the_header_and_each_row_once_to_standard_output_with_workers(registry, alone):
     # the header is written before the workers are forked: it must not be written again when they end
-    many = subprocess.run([sys.executable, "-m", "procedures", "check-batch", str(long_registry)], capture_output=True,
-                          timeout=120, env=dict(os.environ, PROCEDURES_BATCH_WORKERS="2"))
+    many = _command_line("check-batch", str(registry), workers="2")
     assert many.returncode == 1  # some rows are errors
-    assert many.stdout == long_registry_alone
+    assert many.stdout == alone
 
 
 def _children(pid: int) -> list[int]:
@@ -214,17 +222,16 @@ def test_workers_stop_when_the_command_is_killed_or_terminated(long_registry, tm
 
 
 @pytest.mark.skipif(not hasattr(__import__("resource"), "RLIMIT_NOFILE"), reason="sets a limit on open files")
-def test_a_batch_whose_workers_cannot_be_started_is_checked_by_this_process(long_registry, long_registry_alone):
+def test_a_batch_whose_workers_cannot_be_started_is_checked_by_this_process(registry, alone):
     # with few file descriptors left the workers' pipes cannot all be made: one process does all, as with 1
     import resource
 
     def few_files():
         resource.setrlimit(resource.RLIMIT_NOFILE, (16, 16))
 
-    starved = subprocess.run([sys.executable, "-m", "procedures", "check-batch", str(long_registry)], capture_output=True,
-                             preexec_fn=few_files, env=dict(os.environ, PROCEDURES_BATCH_WORKERS="8"))
+    starved = _command_line("check-batch", str(registry), workers="8", preexec_fn=few_files)
     assert starved.returncode == 1 and b"error:" not in starved.stderr, starved.stderr  # 1: some rows are errors
-    assert starved.stdout == long_registry_alone
+    assert starved.stdout == alone
 
 
 def _batch_in_a_daemon(args) -> int:
@@ -232,13 +239,13 @@ def _batch_in_a_daemon(args) -> int:
     return batch.run_batch(library, registry, out, None, workers=2).rows
 
 
-def test_a_batch_run_inside_a_daemon_process_is_checked_by_that_process(library, long_registry, tmp_path):
+def test_a_batch_run_inside_a_daemon_process_is_checked_by_that_process(library, registry, tmp_path, small_chunks):
     # a daemon process may not have children (multiprocessing's pools are made of them)
     import multiprocessing
 
     with multiprocessing.get_context("fork").Pool(1) as pool:
-        rows = pool.map(_batch_in_a_daemon, [(library, long_registry, tmp_path / "out.csv")])
-    assert rows == [batch.CHUNK * 2 + 7]
+        rows = pool.map(_batch_in_a_daemon, [(library, registry, tmp_path / "out.csv")])
+    assert rows == [600]
 
 
 def test_a_workbook_registry_and_a_semicolon_one_with_workers_are_what_one_process_writes(library, registry, tmp_path, small_chunks):
@@ -247,7 +254,7 @@ def test_a_workbook_registry_and_a_semicolon_one_with_workers_are_what_one_proce
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    rows = list(csv.reader(registry.open(newline="", encoding="utf-8")))[:501]  # 500 rows: 6 chunks of 97
+    rows = list(csv.reader(registry.open(newline="", encoding="utf-8")))[:301]  # 300 rows: 4 chunks of 97
     rows = rows[:1] + [[f"  {row[0]}, with spaces ; "] + row[1:] if row else row for row in rows[1:]]  # cells sent one by one
     book = Workbook()
     for row in rows:
@@ -262,4 +269,4 @@ def test_a_workbook_registry_and_a_semicolon_one_with_workers_are_what_one_proce
         many, many_summary = _run(library, source, tmp_path / "many.csv", 2)
         assert many == one, source.name
         assert (many_summary.rows, many_summary.by_status, many_summary.errors) == (one_summary.rows, one_summary.by_status, one_summary.errors)
-        assert many_summary.rows == 500
+        assert many_summary.rows == 300
