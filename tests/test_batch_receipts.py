@@ -44,7 +44,7 @@ def _full(text: str, zone: str):
     return int(r.moment.timestamp()), wall.days * DAY + wall.seconds, r.moment.tzname(), r.assumed_local
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(receipts(), st.sampled_from(ZONES))
 def test_the_fast_reading_of_a_time_is_the_full_parsers_wherever_it_answers(text, zone):
     fast = read_time(text, ZONE_OBJECTS[zone])
