@@ -73,9 +73,7 @@ def test_check_builds_no_pydantic_adapter_for_its_options():
         "run(['check', '--kind', 'study-group', '--opens', '2026-09-14', '--received', '2026-09-03', '--format', 'json'])\n"
         "print('typer._adapters' in sys.modules)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip().splitlines()[-1] == "False"
+    assert _printed(code)[-1] == "False"
 
 
 def test_a_value_outside_the_choices_is_refused_in_typers_words():
@@ -83,6 +81,13 @@ def test_a_value_outside_the_choices_is_refused_in_typers_words():
                            "--received", "2026-09-03", "--format", "jsno"], capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr == "error: --format: 'jsno' is not one of 'text', 'json' (did you mean 'json'?) (see 'procedures check --help')\n"
+
+
+def _printed(code: str) -> list[str]:
+    """The lines a fresh Python process running ``code`` prints, once it has succeeded."""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip().splitlines()
 
 
 def _main(body: str, *args: str) -> subprocess.CompletedProcess:
@@ -301,9 +306,7 @@ def test_a_command_makes_its_own_request_model_alone_and_every_one_is_there_when
         "print(all(issubclass(getattr(jobs, n), jobs.Request) and getattr(jobs, n).__name__ == n for n in jobs.REQUESTS), "
         "ScheduleRequest is jobs.ScheduleRequest, set(jobs.REQUESTS) <= set(dir(jobs)))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip().splitlines()[-2:] == ["['procedures.requests.check']", "True True True"]
+    assert _printed(code)[-2:] == ["['procedures.requests.check']", "True True True"]
     from procedures import jobs
 
     with pytest.raises(AttributeError):

@@ -265,8 +265,7 @@ class Evaluator:
         """Evaluate and render a chunk of records: the output and its counts (one output row each)."""
         if fmt == "xlsx":
             return self._values_chunk(records)
-        lines, by_status, errors = self.lines(records, fmt)
-        return Rendered(SEPARATOR[fmt].join(lines), len(records), by_status, errors)
+        return Rendered.of_lines(fmt, *self.lines(records, fmt))
 
     def lines(self, records: list[Row | Record], fmt: str) -> tuple[list[str], Counter, int]:
         """A chunk of records as CSV or JSON text, one piece per record (joined with SEPARATOR[fmt]); the count of
@@ -510,6 +509,11 @@ class Rendered:
     #: The rows as values, for a workbook (the text is then empty).
     values: list | None = None
 
+    @classmethod
+    def of_lines(cls, fmt: str, lines: list[str], by_status: Counter, errors: int) -> Rendered:
+        """A chunk rendered as CSV or JSON from one text per record (``Evaluator.lines``)."""
+        return cls(SEPARATOR[fmt].join(lines), len(lines), by_status, errors)
+
 
 CHAIR, NO_FLAGS = frozenset({CHAIR_ADMITTED}), frozenset()
 #: Records evaluated and written at a time (memory stays flat whatever the length of the file).
@@ -554,8 +558,8 @@ def evaluate_rows(lib: Library, records, columns: Columns, fmt: str, workers: in
         if pool is None:  # the workers cannot be started here: this process does all
             yield from _serial(local, itertools.chain([first, second], chunks), fmt)
             return
-        for lines, by_status, errors in pool.evaluate(itertools.chain([first, second], chunks)):
-            yield Rendered(SEPARATOR[fmt].join(lines), len(lines), by_status, errors)
+        for answered in pool.evaluate(itertools.chain([first, second], chunks)):
+            yield Rendered.of_lines(fmt, *answered)
 
 
 def _serial(local: Evaluator, chunks, fmt: str):
