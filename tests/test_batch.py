@@ -136,11 +136,15 @@ def test_batch_output_has_as_many_rows_as_input(lines, tmp_path_factory):
         assert f"{n_in} row{'' if n_in == 1 else 's'} read" in res.stderr
 
 
-def test_parallel_chunks_give_the_same_rows_in_the_same_order(tmp_path, library):
+def test_parallel_chunks_give_the_same_rows_in_the_same_order(tmp_path, library, monkeypatch):
     """Across several chunks (and a quoted field spanning lines), rows stay in order, with worker processes as without."""
     import datetime as dt
 
     from procedures import batch as b
+    from procedures import tables
+
+    monkeypatch.setattr(b, "CHUNK", 1000)
+    monkeypatch.setattr(tables, "BLOCK", 1000)
 
     lines = [HEADER.strip()]
     for i in range(3 * b.CHUNK + 17):

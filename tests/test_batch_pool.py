@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from procedures import batch, batchpool
+from procedures import batch, batchpool, tables
 from procedures.loader import load_library
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -37,7 +37,9 @@ def registry(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def small_chunks(monkeypatch):
+    """Records evaluated 97 at a time, and plain lines read 97 at a time (``tables.Lines``)."""
     monkeypatch.setattr(batch, "CHUNK", 97)
+    monkeypatch.setattr(tables, "BLOCK", 97)
 
 
 def _run(library, registry: Path, out: Path, workers: int, fmt: str | None = None, **kwargs) -> tuple[bytes, batch.Summary]:
@@ -46,8 +48,8 @@ def _run(library, registry: Path, out: Path, workers: int, fmt: str | None = Non
 
 
 #: The command line, its chunks made small (its first argument) as ``small_chunks`` makes them here.
-SMALL_CHUNKS_COMMAND_LINE = ("import sys; from procedures import batch, cli\n"
-                             "batch.CHUNK = int(sys.argv[1]); sys.argv = ['procedures', *sys.argv[2:]]; cli.main()\n")
+SMALL_CHUNKS_COMMAND_LINE = ("import sys; from procedures import batch, cli, tables\n"
+                             "batch.CHUNK = tables.BLOCK = int(sys.argv[1]); sys.argv = ['procedures', *sys.argv[2:]]; cli.main()\n")
 
 
 def _command_line(*args: str, workers: str, chunk: int = 97, **kwargs) -> subprocess.CompletedProcess:
@@ -100,8 +102,8 @@ def test_a_worker_that_fails_stops_the_batch_and_no_output_is_made(library, regi
 def test_a_worker_that_fails_is_one_line_on_the_command_line_as_in_one_process(tmp_path):
     registry = tmp_path / "registry.csv"
     registry.write_text("id,kind,opens,received\n" + "".join(f"C{i},study-group,2026-05-13,2026-04-01\n" for i in range(300)))
-    code = ("import sys; from procedures import batch, cli\n"
-            "batch.CHUNK = 97; batch.Evaluator.lines = batch.Evaluator.chunk = lambda self, records, fmt: 1 / 0\n"  # in every process
+    code = ("import sys; from procedures import batch, cli, tables\n"
+            "batch.CHUNK = tables.BLOCK = 97; batch.Evaluator.lines = batch.Evaluator.chunk = lambda self, records, fmt: 1 / 0\n"  # in every process
             "sys.argv = ['procedures', 'check-batch', sys.argv[1], '--out', sys.argv[2]]; cli.main()\n")
     out = tmp_path / "out.csv"
     run = subprocess.run([sys.executable, "-c", code, str(registry), str(out)], capture_output=True, text=True,
@@ -164,6 +166,7 @@ def test_chunks_whose_answers_are_larger_than_a_pipe_go_through_without_waiting_
     # more chunks in flight than two workers take at once (batchpool.AHEAD), each answer about 200 kB (a pipe holds
     # 64 kB): each side then waits for the other to read, and the run must still end with one process's bytes
     monkeypatch.setattr(batch, "CHUNK", 100)
+    monkeypatch.setattr(tables, "BLOCK", 100)
     registry = tmp_path / "long-titles.csv"
     generate(registry, 1000, seed=21)
     text = registry.read_text(encoding="utf-8").splitlines(keepends=True)

@@ -10,7 +10,7 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from procedures.tables import FIELD_LIMIT, _rows
+from procedures.tables import FIELD_LIMIT, Lines, _Feed, _parts, _quoted, _rows
 
 
 def _newline(text: str) -> str:
@@ -42,18 +42,87 @@ def _csv_only(text: str, delimiter: str) -> list[tuple]:
         last = reader.line_num
 
 
-def _fast(text: str, delimiter: str) -> list[tuple]:
-    rows = list(_rows(io.StringIO(text, newline=_newline(text)), "t.csv", delimiter))
+def _fast(text: str, delimiter: str, block: int | None = None) -> list[tuple]:
+    stream = io.StringIO(text, newline=_newline(text))
+    rows = list(_rows(stream, "t.csv", delimiter) if block is None else _expanded(_parts(stream, "t.csv", delimiter, block=block)))
     for line, fields, problem, raw in rows:
         if raw is not None:  # split on the delimiter: the raw line is the fields joined
             assert raw.split(delimiter) == fields
     return [r[:3] for r in rows]
 
 
+def _expanded(parts) -> list[tuple]:
+    """Records read by the block, one by one; each block's lines checked to be plain."""
+    rows = []
+    for part in parts:
+        if part.__class__ is Lines:
+            assert part.lines and all(line and '"' not in line and "\r" not in line and "\n" not in line for line in part.lines)
+            rows.extend(part.rows())
+        else:
+            rows.append(part)
+    return rows
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet='ab,;\t"\r\n \x00=', max_size=60), st.sampled_from([",", ";", "\t"]))
 def test_the_fast_lines_read_as_the_csv_module_reads(text, delimiter):
     assert _fast(text, delimiter) == _csv_only(text, delimiter)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet='ab,;\t"\r\n \x00=', max_size=80), st.sampled_from([",", ";", "\t"]), st.integers(1, 5))
+def test_lines_read_by_the_block_are_the_records_read_one_by_one(text, delimiter, block):
+    """Plain lines taken together (``Lines``), the others one by one, a quoted record reading on past its
+    block: the records, their line numbers and problems are the csv module's."""
+    assert _fast(text, delimiter, block) == _csv_only(text, delimiter)
+
+
+def _one_by_one(text, delimiter: str) -> list[tuple]:
+    """The reader as it was before blocks: a line at a time from the stream (the oracle for decoding errors)."""
+    lines = iter(text)
+    feed = _Feed(lines)
+    reader = csv.reader(feed, delimiter=delimiter)
+    number, out = 1, []
+    while True:
+        try:
+            line = next(lines)
+        except StopIteration:
+            return out
+        except UnicodeDecodeError as exc:
+            return out + [(number + 1, None, f"line {number + 1} cannot be decoded ({exc.reason}); the rest of the file is not read")]
+        raw = line[:-2] if line[-2:] == "\r\n" else line[:-1] if line[-1:] == "\n" else None
+        if raw is not None and '"' not in line and "\r" not in raw and len(line) <= FIELD_LIMIT:
+            number += 1
+            if raw:
+                out.append((number, raw.split(delimiter), None))
+            continue
+        feed.back = line
+        before = reader.line_num
+        row = _quoted(reader, number + 1)
+        number += reader.line_num - before
+        if row is not None:
+            out.append(row[:3])
+            if row[2] is not None and row[2].endswith("not read"):
+                return out
+
+
+def _undecodable(lines: list[str], bad: int) -> io.TextIOWrapper:
+    """The lines as UTF-8 with a byte that is not UTF-8 in line ``bad``, read in small pieces."""
+    data = "".join(lines).encode()
+    cut = len("".join(lines[:bad]).encode())
+    stream = io.TextIOWrapper(io.BytesIO(data[:cut] + b"\xff" + data[cut:]), encoding="utf-8", newline="\n")
+    stream._CHUNK_SIZE = 16  # the decoder fails where the text stream meets the byte, as on a long file
+    return stream
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a,b\n", '"x\ny",2\n', "\n", "c,d\r\n", "é,f\n", '"open,4\n']), min_size=1, max_size=14),
+       st.data(), st.integers(1, 4))
+def test_a_byte_that_cannot_be_decoded_ends_the_records_where_it_did_one_by_one(lines, data, block):
+    bad = data.draw(st.integers(0, len(lines)))
+    expected = _one_by_one(_undecodable(lines, bad), ",")
+    assert expected[-1][2].endswith("the rest of the file is not read")
+    assert [r[:3] for r in _expanded(_parts(_undecodable(lines, bad), "t.csv", ",", header_lines=1, block=block))] == expected
 
 
 def test_quoted_line_breaks_bad_quotes_and_blank_lines_keep_their_line_numbers():

@@ -16,11 +16,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from procedures.batch import CHUNK, run_batch
+from procedures.batch import run_batch
 from procedures.errors import InputError
 from procedures.outfiles import output_file
 
 HEADER = "id,title,kind,opens,received\n"
+
+#: Records in a chunk in the tests of chunk boundaries (small, so that a few thousand rows span several).
+CHUNK = 1000
 
 
 def registry(n: int, title=lambda i: f"T{i}") -> str:
@@ -65,7 +68,11 @@ def test_a_failed_run_leaves_an_existing_file_untouched_and_no_partial_file(libr
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_multi_line_titles_on_every_chunk_boundary_keep_rows_and_ids(library, tmp_path, workers):
+def test_multi_line_titles_on_every_chunk_boundary_keep_rows_and_ids(library, tmp_path, workers, monkeypatch):
+    from procedures import batch, tables
+
+    monkeypatch.setattr(batch, "CHUNK", CHUNK)  # records, and plain lines, 1,000 at a time
+    monkeypatch.setattr(tables, "BLOCK", CHUNK)
     n = 2 * CHUNK + 10
     boundary = {CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK - 1, 2 * CHUNK}
     reg = tmp_path / "reg.csv"
@@ -140,11 +147,15 @@ def test_rows_in_equal_rows_out_for_any_titles(library, tmp_path_factory, record
     assert summary.rows == len(rows) == expected
 
 
-def test_memory_stays_flat_with_many_unplannable_meetings(library, tmp_path):
+def test_memory_stays_flat_with_many_unplannable_meetings(library, tmp_path, monkeypatch):
     """Item 4: results are cached, not exceptions, and every memo is bounded: 20,000 rows naming 20,000
-    different impossible meetings use no more memory than a few thousand would."""
+    different impossible meetings use no more memory than a few thousand would (read 2,000 lines at a time,
+    so that what is measured is the memos, not a block of lines)."""
     import tracemalloc
 
+    from procedures import tables
+
+    monkeypatch.setattr(tables, "BLOCK", 2000)
     from procedures.batch import _Plans
     from procedures.deadlines import MEMO_LIMIT
 

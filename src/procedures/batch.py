@@ -41,7 +41,7 @@ from procedures.deadlines import other_counting
 from procedures.errors import InputError, ProceduresError
 from procedures.inputs import one_line
 from procedures.outfiles import is_stdout, output_file
-from procedures.tables import Record, Row, Table, open_table, resolve, term, yes_no
+from procedures.tables import Lines, Record, Row, Table, open_table, resolve, term, yes_no
 from procedures.loader import Library
 from procedures.timestamps import Received, parse_date, parse_time, read_received
 from procedures.timetable import opening_warning
@@ -261,32 +261,88 @@ class Evaluator:
         v, received, p = got
         return _values(v, margin(received, v), _warnings(v, p, received))
 
-    def chunk(self, records: list[Row | Record], fmt: str) -> Rendered:
+    def chunk(self, records: list[Row | Record] | Lines, fmt: str) -> Rendered:
         """Evaluate and render a chunk of records: the output and its counts (one output row each)."""
         if fmt == "xlsx":
-            return self._values_chunk(records)
+            return self._values_chunk(list(records.rows()) if records.__class__ is Lines else records)
         return Rendered.of_lines(fmt, *self.lines(records, fmt))
 
-    def lines(self, records: list[Row | Record], fmt: str) -> tuple[list[str], Counter, int]:
+    def lines(self, records: list[Row | Record] | Lines, fmt: str) -> tuple[list[str], Counter, int]:
         """A chunk of records as CSV or JSON text, one piece per record (joined with SEPARATOR[fmt]); the count of
         each status, and of errors."""
+        if records.__class__ is Lines:
+            if fmt == "csv":
+                return self._plain_lines(records.line_numbers(), records.lines)
+            records = list(records.rows())
         return self._json_lines(records) if fmt == "json" else self._csv_lines(records)
+
+    def _plain_lines(self, numbers, raws: list[str]) -> tuple[list[str], Counter, int]:
+        """``lines`` of plain lines (``tables.Lines``) in CSV: ``numbers`` are their line numbers in the file.
+
+        What the usual row's echo needs (nothing to neutralise, the input's cells
+        as the output writes them) is looked for once in the lines together."""
+        delimiter = self.columns.delimiter
+        text = "\n".join(raws)
+        if delimiter == ",":
+            echoes = raws
+        elif "," not in text:  # a cell with no comma (and no quote, no line break) is written as it is
+            echoes = text.replace(delimiter, ",").split("\n")
+        else:
+            echoes = None
+        if echoes is None or not raws or raws[0][0] in _FORMULA or _LINE_FORMULA.search(text) is not None \
+                or self.formula_after.search(text) is not None or _CONTROL.search(text) is not None:
+            return self._csv_lines([(n, raw.split(delimiter), None, raw) for n, raw in zip(numbers, raws)])
+        groups, slow = self._route_plain(raws, echoes)
+        return self._answered(groups, slow, lambda k: (numbers[k], raws[k].split(delimiter), None), len(raws))
+
+    def _route_plain(self, raws: list[str], echoes: list[str]) -> tuple[dict[tuple, list], list[int]]:
+        """``_route`` of plain lines whose echoes are known safe. (Rows are answered meeting by meeting: a
+        meeting's memos then stay in the processor's caches, which answering row by row was measured to lose.)"""
+        groups: dict[tuple, list] = {}
+        slow: list[int] = []
+        pick, chair_at, received_at, width = self.pick_meeting, self.at_chair, self.at_received, self.columns.width
+        delimiter, words = self.columns.delimiter, self.chair_words
+        for k, raw in enumerate(raws):
+            fields = raw.split(delimiter)
+            if len(fields) != width:
+                slow.append(k)
+                continue
+            chair = fields[chair_at] if chair_at is not None else ""
+            flag = words[chair] if chair in words else self._chair(chair)
+            if flag is None:
+                slow.append(k)
+                continue
+            meeting = pick(fields)
+            group = groups.get(meeting)
+            if group is None:
+                group = groups[meeting] = []
+            group.append((k, fields[received_at], flag, echoes[k]))
+        return groups, slow
 
     def _csv_lines(self, records: list[Row | Record]) -> tuple[list[str], Counter, int]:
         """A chunk as CSV: the usual rows the fast way (``batchfast``), meeting by meeting; the others the full way."""
-        out: list[str | None] = [None] * len(records)
-        statuses: list[str | None] = [None] * len(records)
         groups, slow = self._route(records)
+        return self._answered(groups, slow, lambda k: _parsed(records[k]), len(records))
+
+    def _answered(self, groups: dict[tuple, list], slow: list[int], record, n: int) -> tuple[list[str], Counter, int]:
+        """The lines of ``n`` records: those routed by meeting the fast way where they can be, the others (and
+        ``slow``: their places) the full way, ``record(k)`` giving a record's (line, fields, problem)."""
+        out: list[str | None] = [None] * n
+        statuses: list[str | None] = [None] * n
         for meeting, items in groups.items():
             fp = self.fast.get(meeting, False)
             if fp is False:
                 fp = self._fast_plan(meeting)
             left = items if fp is None else fp.answer_rows(items, out, statuses, self._render_fast)
             slow.extend(item[0] for item in left)
+        return self._finished(out, statuses, slow, record)
+
+    def _finished(self, out: list, statuses: list, slow: list[int], record) -> tuple[list[str], Counter, int]:
+        """The lines of a chunk, the rows at ``slow`` answered the full way (``record(k)`` giving a record's
+        line, fields and problem); the count of each status, and of errors."""
         errors = 0
         for k in slow:
-            r = records[k]
-            row, status = self._csv_row(*(r[:3] if r.__class__ is tuple else (r.line, r.fields, r.problem)))
+            row, status = self._csv_row(*record(k))
             out[k], statuses[k] = csv_line(row), status
             errors += status is None
         by_status = Counter(statuses)
@@ -388,7 +444,7 @@ class Evaluator:
             cells = self._cells(v, "csv")
             tail = "," + ",".join(map(csv_cell, cells[WARNINGS + 1:])) + "\n"
             rendered = ("," + ",".join(map(csv_cell, cells[:MARGIN])) + ",", "," + csv_cell(cells[WARNINGS]) + tail,
-                        v.placed.status, list(v.warnings), tail)
+                        v.placed.status, tuple(v.warnings), tail)
             if fp.store(key, day, v, rendered) is True:
                 fp.frames[key] = _frame(fp, v, cells, tail, got.day)
             return rendered
@@ -453,6 +509,11 @@ class Evaluator:
         return json.dumps(dict(zip(self.columns.output, [_json(v) for v in row])), ensure_ascii=False)
 
 
+def _parsed(r: Row | Record) -> tuple[int, list[str] | None, str | None]:
+    """A record's first line, fields and problem."""
+    return r[:3] if r.__class__ is tuple else (r.line, r.fields, r.problem)
+
+
 def _frame(fp: FastPlan, v: Verdict, cells: list[str], tail: str, day: dt.date) -> tuple | None:
     """What a verdict whose publication date counts from the receipt's day keeps for other days: its cells
     before and after the publication date, and its warnings before and after the publication's (None: no frame)."""
@@ -472,7 +533,7 @@ def _framed(fp: FastPlan, frame: tuple, day: int) -> tuple:
     publish, own = publication(fp.p, placed, dt.date.fromordinal(day))
     warnings = before + own + after
     return (head + csv_cell(text_cell(publish.date if publish else None)) + middle,
-            "," + csv_cell(text_cell(warnings)) + tail, placed.status, warnings, tail)
+            "," + csv_cell(text_cell(warnings)) + tail, placed.status, tuple(warnings), tail)
 
 
 def _warnings(v: Verdict, p: Plan, received: Received) -> list[str]:
@@ -516,8 +577,9 @@ class Rendered:
 
 
 CHAIR, NO_FLAGS = frozenset({CHAIR_ADMITTED}), frozenset()
-#: Records evaluated and written at a time (memory stays flat whatever the length of the file).
-CHUNK = 4000
+#: Records evaluated and written at a time (memory stays flat whatever the length of the file); as many as the
+#: plain lines read at a time (``tables.BLOCK``, which says why so many).
+CHUNK = 16000
 #: What joins the pieces of a chunk (``Evaluator.lines``), by format: a CSV row ends with its new line.
 SEPARATOR = {"csv": "", "json": ",\n"}
 #: Worker processes at most, by default (``default_workers``), and the setting that chooses their number.
@@ -527,9 +589,15 @@ COLLECT_EVERY = 16
 
 
 def _chunks(records, size: int):
-    """Parsed records, in lists of ``size``."""
+    """Parsed records, in lists of ``size``; plain lines read together (``tables.Lines``) as they come."""
     chunk: list[Row | Record] = []
     for record in records:
+        if record.__class__ is Lines:
+            if chunk:
+                yield chunk
+                chunk = []
+            yield record
+            continue
         chunk.append(record)
         if len(chunk) >= size:
             yield chunk
@@ -626,7 +694,7 @@ def check_table(lib: Library, table: Table, sink, fmt: str, workers: int = 1, da
     columns = _columns(table, summary)
     summary.read_as = table.describe_format()
     with sink() as out:
-        chunks = evaluate_rows(lib, table.rows(), columns, fmt, workers, date_order)
+        chunks = evaluate_rows(lib, table.parts(), columns, fmt, workers, date_order)
         if fmt == "xlsx":
             _write_workbook(out, chunks, columns, summary)
         else:
@@ -670,6 +738,9 @@ def _write_workbook(sink: IO[bytes], chunks, columns: Columns, summary: Summary)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: In lines joined by new lines, one after the first starting with a formula character (a pattern starting with a
+#: new line is looked for at each new line, not at each character).
+_LINE_FORMULA = re.compile(r"\n[=+\-@\t\r]")
 _FORMULA = "".join(FORMULA_START)
 #: Somewhere in a row's cells joined by new lines, what text_cell would change (or a new line followed by a formula
 #: character, which may be one inside a cell: then each cell is looked at on its own).

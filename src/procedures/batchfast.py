@@ -36,6 +36,9 @@ FIRST, LAST = (dt.datetime(1000, 1, 1) - EPOCH) // dt.timedelta(seconds=1), (dt.
 #: Entries kept per memo at most (memos, not stores).
 LIMIT = 8192
 _MARK = "\x00"
+#: Where a receipt's description goes in a warnings cell made once (``FastPlan._local_cell``): a character that
+#: is not a control character (a cell keeps it as it is) and that no rule's words hold.
+_SLOT = "\ue000"
 
 
 def _instant(moment: dt.datetime) -> int:
@@ -89,9 +92,13 @@ class Zone:
         if len(seen) != 1:
             return None
         offset, name = seen.pop()
-        if offset.microseconds:
+        if offset.microseconds or not _ABBREVIATION.fullmatch(name or ""):
             return None
         return offset.days * DAY + offset.seconds, name
+
+
+#: A zone's abbreviation the fast path writes as it is (in a quoted cell, next to a comma): letters, digits, signs.
+_ABBREVIATION = re.compile(r"[A-Za-z0-9+-]+")
 
 
 def read_receipt(text: str, zone: Zone) -> tuple[int, str | None, bool, int] | int | None:
@@ -225,30 +232,22 @@ _DAYS: dict[int, str] = {}
 _CLOCK = [f"{h:02d}:{m:02d}" for h in range(24) for m in range(60)]
 
 
+def _day(days: int) -> str:
+    """A day (days since 1970-01-01) in ISO 8601, memoised."""
+    if len(_DAYS) >= LIMIT * 16:
+        _DAYS.clear()
+    text = _DAYS[days] = dt.date.fromordinal(EPOCH_DAY + days).isoformat()
+    return text
+
+
 def described(wall: int, abbreviation: str) -> str:
     """``Received.describe`` of a moment from its wall-clock seconds: '2026-09-01 10:12 CEST', seconds if any."""
     days, rest = divmod(wall, DAY)
-    day = _DAYS.get(days)
-    if day is None:
-        day = _DAYS[days] = dt.date.fromordinal(EPOCH_DAY + days).isoformat()
+    day = _DAYS.get(days) or _day(days)
     minutes, seconds = divmod(rest, 60)
     if seconds:
         return f"{day} {_CLOCK[minutes]}:{seconds:02d} {abbreviation}"
     return f"{day} {_CLOCK[minutes]} {abbreviation}"
-
-
-_DURATIONS: dict[int, str] = {}
-
-
-def duration(seconds: int) -> str:
-    """``duration_words``, memoised (past a day only the hours show)."""
-    key = seconds if seconds < DAY else seconds - seconds % 3600
-    hit = _DURATIONS.get(key)
-    if hit is None:
-        if len(_DURATIONS) >= LIMIT * 16:
-            _DURATIONS.clear()
-        hit = _DURATIONS[key] = duration_words(key)
-    return hit
 
 
 class _Cutoff:
@@ -262,6 +261,8 @@ class _Cutoff:
         self.timed = _split(words(Measured(bound, side, _MARK), False, short))
         self.dated = _split(words(Measured(bound, side, _MARK), True, short))
         self.timed_at = words(Measured(bound, "at", ""), False, short)
+        #: The words of a time's gap to this cut-off, by the gap as shown (``_phrase``).
+        self.phrases: dict[int, str] = {}
         self.dated_at = words(Measured(bound, "at", ""), True, short)
 
 
@@ -305,6 +306,8 @@ class FastPlan:
         self.fixed: dict[tuple, tuple] = {}
         #: The whole answer (cells after the echoed input, status) of a receipt given as a date, by its text and flag.
         self.whole: dict[tuple[str, bool], tuple[str, str]] = {}
+        #: A verdict's cells from its warnings on, for a time read as local time, by its warnings and tail.
+        self.local_cells: dict[tuple[tuple, str], tuple[str, str] | bool] = {}
         self.cuts, self.keys = _segments(self)
         self.cell = cell
 
@@ -362,14 +365,13 @@ class FastPlan:
         answered has its line in out[index] and its status in statuses[index]; the items not for the fast path
         are returned. ``render(self, key, day, receipt)`` renders a verdict not met yet."""
         left = []
-        timed = self._timed if self.keys is not None else self.answer
         whole = self.whole
         for item in items:
             k, received, flag, echo = item
             if len(received) == 10:
                 done = whole.get((received, flag)) or self.answer(received, flag, render)
             else:
-                done = timed(received, flag, render)
+                done = self.timed(received, flag, render)
             if done is None:
                 left.append(item)
             else:
@@ -391,21 +393,48 @@ class FastPlan:
                 self.whole[(received, flag)] = hit
         return hit
 
-    def _timed(self, received: str, flag: bool, render) -> tuple[str, str] | None:
-        """``answer`` of a receipt written as a time, placed by the stretches between cut-offs (``_segments``)."""
-        got = read_time(received, self.zone)
-        if got is None:  # anything unusual
+    def timed(self, received: str, flag: bool, render) -> tuple[str, str] | None:
+        """``answer`` of a receipt written as a time, placed by the stretches between cut-offs (``_segments``).
+
+        The hot path of a batch, written out in one piece: the margin and, for a
+        time read as local time, the warnings cell are made from templates around
+        the receipt's description (``described``), as ``timed_margin`` and
+        ``_local`` make them."""
+        got = read_time(received, self.zone) if self.keys is not None else None
+        if got is None:  # anything unusual, or no stretches
             return self._answer(received, flag, render)
         moment, wall, abbreviation, local = got
         key = self.keys[bisect_right(self.cuts, moment)][flag]
-        rendered = self.fixed.get(key)
+        rendered = self.fixed.get(key) or self._by_day(key, wall // DAY + EPOCH_DAY, received, render)
         if rendered is None:
-            rendered = self._by_day(key, wall // DAY + EPOCH_DAY, received, render)
-            if rendered is None:
-                return None
-        if local:
-            rendered = self._local(rendered, (wall, abbreviation, local, moment))
-        return _line(rendered, self.timed_margin(key[0], wall, abbreviation, moment))
+            return None
+        days, rest = divmod(wall, DAY)
+        minutes, seconds = divmod(rest, 60)
+        when = f"{_DAYS.get(days) or _day(days)} {_CLOCK[minutes]}{f':{seconds:02d}' if seconds else ''} {abbreviation}"
+        met, missed, second = self.cutoffs[key[0]]
+        if met is None:
+            gaps = _phrase(missed, moment)
+        elif missed is not None and abs(moment - missed.instant) < abs(met.instant - moment):
+            gaps = _phrase(missed, moment) + _SECOND + _phrase(second, moment)
+        else:
+            gaps = _phrase(met, moment)
+        if not local:
+            return f'{rendered[0]}"{_RECEIVED}{when}{_FIRST}{gaps}"{rendered[1]}', rendered[2]
+        cell = self.local_cells.get((rendered[3], rendered[4])) or self._local_cell(rendered[3], rendered[4])
+        if cell is False:
+            return _line(self._local(rendered, (wall, abbreviation, local, moment)), _RECEIVED + when + _FIRST + gaps)
+        return f'{rendered[0]}"{_RECEIVED}{when}{_FIRST}{gaps}"{cell[0]}{when}{cell[1]}', rendered[2]
+
+    def _local_cell(self, warnings: tuple, tail: str) -> tuple[str, str] | bool:
+        """A verdict's cells from its warnings on, for a time read as local time: the text before the receipt's
+        description in the warning and after it (False: not made this way)."""
+        text = "," + csv_cell(self.cell([*warnings, local_time_warning(self.zone.name, _SLOT)])) + tail
+        before, mark, after = text.partition(_SLOT)
+        hit = (before, after) if mark and _SLOT not in after else False
+        if len(self.local_cells) >= LIMIT:
+            self.local_cells.clear()
+        self.local_cells[(warnings, tail)] = hit
+        return hit
 
     def _by_day(self, key: tuple, day: int, received: str, render) -> tuple | None:
         """The rendered verdict of a key whose publication part depends on the receipt's day, by key and day."""
@@ -423,10 +452,10 @@ class FastPlan:
         met, missed, second = self.cutoffs[i]
         text = _RECEIVED + described(wall, abbreviation) + _FIRST
         if met is None:
-            return text + _timed(missed, moment)
+            return text + _phrase(missed, moment)
         if missed is not None and abs(moment - missed.instant) < abs(met.instant - moment):
-            return text + _timed(missed, moment) + _SECOND + _timed(second, moment)
-        return text + _timed(met, moment)
+            return text + _phrase(missed, moment) + _SECOND + _phrase(second, moment)
+        return text + _phrase(met, moment)
 
     def _answer(self, received: str, flag: bool, render) -> tuple[str, str] | None:
         got = read_receipt(received, self.zone)
@@ -476,12 +505,18 @@ assert not _END, "the margin ends with its last cut-off"
 _NOTHING = object()
 
 
-def _timed(c: _Cutoff, moment: int) -> str:
-    gap = abs(c.instant - moment)
-    if not gap:
-        return c.timed_at
-    before, after = c.timed
-    return before + duration(gap) + after
+def _phrase(c: _Cutoff, moment: int) -> str:
+    """The words of a time's gap to a cut-off ('3 days 4 h before the 12-day cut-off of ...'), by gap as
+    ``duration_words`` shows it (past a minute, the seconds do not show; past a day, the minutes)."""
+    gap = moment - c.instant if moment > c.instant else c.instant - moment
+    shown = gap if gap < 60 else gap - gap % 60 if gap < DAY else gap - gap % 3600
+    hit = c.phrases.get(shown)
+    if hit is None:
+        if len(c.phrases) >= LIMIT:
+            c.phrases.clear()
+        before, after = c.timed
+        hit = c.phrases[shown] = before + duration_words(shown) + after if shown else c.timed_at
+    return hit
 
 
 def _dated(c: _Cutoff, day: int) -> str:

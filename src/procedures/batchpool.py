@@ -23,7 +23,9 @@ this process reads answers while a worker is still taking its tasks.
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing
+import operator
 import os
 import pickle
 import queue
@@ -31,6 +33,8 @@ import signal
 import threading
 import traceback
 from collections import Counter, deque
+
+from procedures.tables import Lines
 
 #: Chunks sent ahead of the one being written, per worker.
 AHEAD = 2
@@ -94,7 +98,7 @@ class Workers:
         try:
             for chunk in chunks:
                 assigned, parts = _share(self.evaluator, chunk, workers)
-                expected = [w for w, part in enumerate(parts) if part[0]]  # the workers given records
+                expected = [w for w, part in enumerate(parts) if part[1 if part[0] == LINES else 0]]  # the workers given records
                 for w in expected:
                     self.outbox.put((w, parts[w]))
                 pending.append((assigned, expected))
@@ -107,9 +111,11 @@ class Workers:
             _stop(self.outbox, self.feeder, self.answers, self.procs, finished)
 
 
-def _share(evaluator, chunk: list, workers: int) -> tuple[list[int], list[tuple]]:
+def _share(evaluator, chunk, workers: int) -> tuple[list[int], list[tuple]]:
     """Which worker each record goes to (by its meeting, when it names one), and each worker's records packed
     to be sent (``_Pack``; a list of records is several times dearer to send)."""
+    if chunk.__class__ is Lines:
+        return _share_lines(evaluator, chunk, workers)
     packs = [_Pack() for _ in range(workers)]
     assigned = []
     width, pick = evaluator.columns.width, evaluator.pick_meeting
@@ -119,6 +125,28 @@ def _share(evaluator, chunk: list, workers: int) -> tuple[list[int], list[tuple]
         packs[w].add(r)
         assigned.append(w)
     return assigned, [pack.sent() for pack in packs]
+
+
+def _share_lines(evaluator, chunk: Lines, workers: int) -> tuple[list[int], list[tuple]]:
+    """``_share`` of plain lines (``tables.Lines``): each worker's lines in one text, with their line numbers.
+    Where every line has the header's width, the lines are shared out without a loop written here."""
+    raws, width, pick = chunk.lines, evaluator.columns.width, evaluator.pick_meeting
+    rows = list(map(str.split, raws, itertools.repeat(chunk.delimiter)))
+    if pick.__class__ is operator.itemgetter and list(map(len, rows)).count(width) == len(rows):
+        assigned = list(map(workers.__rmod__, map(hash, map(pick, rows))))
+    else:
+        assigned = [hash(pick(fields)) % workers if len(fields) == width else 0 for fields in rows]
+    numbers = range(chunk.first, chunk.first + len(raws))
+    parts = []
+    for w in range(workers):
+        chosen = list(map(w.__eq__, assigned))
+        mine = list(itertools.compress(raws, chosen))
+        parts.append((LINES, list(itertools.compress(numbers, chosen)), "\n".join(mine)) if mine else (LINES, [], ""))
+    return assigned, parts
+
+
+#: The first item of a task of plain lines (``_share_lines``).
+LINES = "lines"
 
 
 class _Pack:
@@ -174,20 +202,12 @@ def _unpack(packed: tuple, delimiter: str) -> list:
     return records
 
 
-def _unpack_texts(text: str, lengths: list[int]):
-    """The texts a worker sent as one, in turn."""
-    at = 0
-    for n in lengths:
-        yield text[at:at + n]
-        at += n
-
-
 def _collect(entry: tuple, answers: list, procs: list) -> tuple[list[str], Counter, int]:
     """The answer to one chunk: its workers' texts put back in input order, their counts added up."""
     assigned, expected = entry
     parts = {w: _answer(answers[w], procs[w]) for w in expected}
-    texts = {w: _unpack_texts(*part[0]) for w, part in parts.items()}
-    merged = [next(texts[w]) for w in assigned]
+    texts = [iter(parts[w][0]) if w in parts else None for w in range(len(procs))]
+    merged = list(map(next, map(texts.__getitem__, assigned)))
     by_status: Counter = Counter()
     for part in parts.values():
         by_status.update(part[1])
@@ -248,11 +268,13 @@ def _serve(evaluator, fmt: str, pipes: list, w: int) -> None:
         done = 0
         while (task := tasks.recv()) is not None:
             try:
-                texts, by_status, errors = evaluator.lines(_unpack(task, evaluator.columns.delimiter), fmt)
+                delimiter = evaluator.columns.delimiter
+                shared = Lines(0, task[2].split("\n"), delimiter, task[1]) if task[0] == LINES else _unpack(task, delimiter)
+                answer = evaluator.lines(shared, fmt)
             except Exception as exc:  # a fault: the parent raises it
                 answers.send((None, _sendable(exc), traceback.format_exc()))
                 break
-            answers.send((("".join(texts), list(map(len, texts))), by_status, errors))
+            answers.send(answer)
             done += 1
             if done % COLLECT_EVERY == 0:
                 gc.collect(1)

@@ -26,11 +26,13 @@ import codecs
 import csv
 import functools
 import io
+import itertools
+import operator
 import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, BinaryIO, TextIO
@@ -73,11 +75,19 @@ class Table:
     header: list[str] = field(default_factory=list)
 
     def records(self) -> Iterator[Record]:
-        return (r if r.__class__ is Record else Record(*r[:3]) for r in self._records)
+        return (r if r.__class__ is Record else Record(*r[:3]) for r in self.rows())
 
     def rows(self) -> Iterator[Row | Record]:
         """The records as the reader makes them: a CSV file's as ``Row`` tuples (with the line as written
         when it was split on the delimiter), a workbook's as ``Record`` objects."""
+        for part in self._records:
+            if part.__class__ is Lines:
+                yield from part.rows()
+            else:
+                yield part
+
+    def parts(self) -> Iterator[Row | Record | Lines]:
+        """The records as ``rows`` gives them, but plain lines of a CSV file read together as ``Lines``."""
         return self._records
 
     def close(self) -> None:
@@ -207,7 +217,7 @@ def _csv_table(text: IO[str], name: str, encoding: str) -> Table:
     except csv.Error as exc:
         raise InputError(f"{name}: the header line cannot be read as CSV ({exc})") from None
     columns = check_columns(header, name)
-    return Table(name, columns, encoding, delimiter, _rows(text, name, delimiter), text.close, [h.strip() for h in header])
+    return Table(name, columns, encoding, delimiter, _parts(text, name, delimiter), text.close, [h.strip() for h in header])
 
 
 def _count_outside_quotes(line: str, delimiter: str) -> int:
@@ -244,39 +254,120 @@ class _Feed:
         return line
 
 
-def _rows(text: IO[str], name: str, delimiter: str, header_lines: int = 1) -> Iterator[Row]:
-    """Every record after the header, each with its first line; unreadable ones carry their problem.
+@dataclass(frozen=True)
+class Lines:
+    """Records read together, one per line: lines with no quote, no carriage return but in their line end, no
+    blank one and none longer than FIELD_LIMIT, each split on the delimiter (what the csv module would make of
+    it). ``lines`` are as written, without their line ends; the first is line ``first`` of the file, or each is
+    the line of the file ``numbers`` gives (some of a block's lines, e.g. a worker's share)."""
 
-    A line with no quote and no carriage return but at its end is one record, its fields
-    split on the delimiter (what the csv module would make of it); any other
-    line is handed to the csv module, which reads on as far as its record goes.
+    first: int
+    lines: list[str]
+    delimiter: str
+    numbers: Sequence[int] | None = None
+
+    def line_numbers(self) -> Sequence[int]:
+        """Each line's number in the file."""
+        return self.numbers if self.numbers is not None else range(self.first, self.first + len(self.lines))
+
+    def rows(self) -> Iterator[Row]:
+        """The records one by one, as ``Row`` tuples."""
+        d = self.delimiter
+        return ((n, raw.split(d), None, raw) for n, raw in zip(self.line_numbers(), self.lines))
+
+
+#: Lines read at a time, to be taken together as ``Lines`` when every one of them is plain. The batch answers a
+#: block's rows meeting by meeting: the larger the block, the more rows each meeting's memos serve while they are
+#: in the processor's caches (on 200,000 rows, 16,000 at a time took a fifth less time than 4,000).
+BLOCK = 16000
+
+
+def _rows(text: IO[str], name: str, delimiter: str, header_lines: int = 1) -> Iterator[Row]:
+    """Every record after the header, each with its first line; unreadable ones carry their problem (``_parts``,
+    one record at a time)."""
+    for part in _parts(text, name, delimiter, header_lines):
+        if part.__class__ is Lines:
+            yield from part.rows()
+        else:
+            yield part
+
+
+def _parts(text: IO[str], name: str, delimiter: str, header_lines: int = 1, block: int | None = None) -> Iterator[Row | Lines]:
+    """Every record after the header, as ``_rows`` gives them, the plain ones by the block (``Lines``).
+
+    Lines are read ``block`` (BLOCK) at a time. When all of them are plain (``_plain``)
+    they are one ``Lines``; else they are read one by one: a line with no quote
+    and no carriage return but at its end is one record, its fields split on
+    the delimiter; any other line is handed to the csv module, which reads on
+    (past the block if need be) as far as its record goes.
     """
+    block = block or BLOCK
     lines = iter(text)
-    feed = _Feed(lines)
+    feed = _Feed(iter(()))
     reader = csv.reader(feed, delimiter=delimiter)
     number = header_lines  # lines read so far
     while True:
+        read: list[str] = []
+        failed = None
         try:
-            line = next(lines)
-        except StopIteration:
-            return
+            read.extend(itertools.islice(lines, block))  # the lines read before a failure stay in the list
         except UnicodeDecodeError as exc:
-            yield number + 1, None, f"line {number + 1} cannot be decoded ({exc.reason}); {_UNREAD}", None
+            failed = exc
+        if not read and failed is None:
             return
-        raw = line[:-2] if line[-2:] == "\r\n" else line[:-1] if line[-1:] == "\n" else None
-        if raw is not None and '"' not in line and "\r" not in raw and len(line) <= FIELD_LIMIT:
-            number += 1
-            if raw:  # a blank line is no record
-                yield number, raw.split(delimiter), None, raw
+        plain = _plain(read) if failed is None else None
+        if plain is not None:
+            yield Lines(number + 1, plain, delimiter)
+            number += len(plain)
             continue
-        feed.back = line
-        before = reader.line_num
-        row = _quoted(reader, number + 1)
-        number += reader.line_num - before
-        if row is not None:
-            yield row
-            if row[2] is not None and row[2].endswith(_UNREAD):
+        ahead = iter(read)
+        feed.lines = itertools.chain(ahead, _raising(failed) if failed is not None else lines)
+        while operator.length_hint(ahead) or failed is not None:  # a failure: until it is met
+            row, number, more = _one(feed, reader, number, delimiter)
+            if row is not None:
+                yield row
+            if not more:
                 return
+
+
+def _one(feed: _Feed, reader, number: int, delimiter: str) -> tuple[Row | None, int, bool]:
+    """The next record from the line-by-line feed (None: a blank line), the lines read so far, and whether to
+    read on (not at the end of the file, nor after a record that ends the reading)."""
+    try:
+        line = next(feed)
+    except StopIteration:
+        return None, number, False
+    except UnicodeDecodeError as exc:
+        return (number + 1, None, f"line {number + 1} cannot be decoded ({exc.reason}); {_UNREAD}", None), number, False
+    raw = line[:-2] if line[-2:] == "\r\n" else line[:-1] if line[-1:] == "\n" else None
+    if raw is not None and '"' not in line and "\r" not in raw and len(line) <= FIELD_LIMIT:
+        return ((number + 1, raw.split(delimiter), None, raw) if raw else None), number + 1, True  # a blank line: no record
+    feed.back = line
+    before = reader.line_num
+    row = _quoted(reader, number + 1)
+    number += reader.line_num - before
+    return row, number, row is None or row[2] is None or not row[2].endswith(_UNREAD)
+
+
+def _plain(read: list[str]) -> list[str] | None:
+    """Lines read as written without their line ends, when every one is plain (see ``Lines``); else None."""
+    text = "".join(read)
+    if text[-1:] != "\n" or '"' in text or (len(text) > FIELD_LIMIT and max(map(len, read)) > FIELD_LIMIT):
+        return None
+    returns = text.count("\r")
+    if returns:
+        if text.count("\r\n") != returns:  # a carriage return that does not end a line
+            return None
+        text = text.replace("\r\n", "\n")
+    if text[0] == "\n" or "\n\n" in text:  # a blank line: no record, but a line counted
+        return None
+    return text[:-1].split("\n")
+
+
+def _raising(exc: Exception):
+    """An iterator that raises ``exc`` when read."""
+    raise exc
+    yield  # noqa: unreachable; makes this a generator
 
 
 _UNREAD = "the rest of the file is not read"
