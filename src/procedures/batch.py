@@ -20,6 +20,7 @@ The output is CSV, JSON or an Excel workbook (``procedures.workbooks``).
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import gc
 import itertools
@@ -575,6 +576,11 @@ class Rendered:
         """A chunk rendered as CSV or JSON from one text per record (``Evaluator.lines``)."""
         return cls(SEPARATOR[fmt].join(lines), len(lines), by_status, errors)
 
+    @classmethod
+    def of_encoded(cls, fmt: str, lines: list[bytes], by_status: Counter, errors: int) -> Rendered:
+        """``of_lines`` of texts encoded in UTF-8 (a worker process's, ``batchpool``): the text is bytes."""
+        return cls(SEPARATOR[fmt].encode().join(lines), len(lines), by_status, errors)
+
 
 CHAIR, NO_FLAGS = frozenset({CHAIR_ADMITTED}), frozenset()
 #: Records evaluated and written at a time (memory stays flat whatever the length of the file); as many as the
@@ -627,7 +633,7 @@ def evaluate_rows(lib: Library, records, columns: Columns, fmt: str, workers: in
             yield from _serial(local, itertools.chain([first, second], chunks), fmt)
             return
         for answered in pool.evaluate(itertools.chain([first, second], chunks)):
-            yield Rendered.of_lines(fmt, *answered)
+            yield Rendered.of_encoded(fmt, *answered)
 
 
 def _serial(local: Evaluator, chunks, fmt: str):
@@ -718,12 +724,25 @@ def _write(sink: IO[str], chunks, fmt: str, columns: Columns, summary: Summary) 
     for chunk in chunks:
         _count(summary, chunk)
         if fmt == "json":
-            sink.write(("\n" if first else ",\n") + chunk.text)
-        else:
-            sink.write(chunk.text)
+            sink.write("\n" if first else ",\n")
+        _put(sink, chunk.text)
         first = False
     if fmt == "json":
         sink.write("\n]\n")
+
+
+def _put(sink: IO[str], text: str | bytes) -> None:
+    """Write a chunk's text; one encoded in UTF-8 (``Rendered.of_encoded``: workers, which run only where processes
+    fork, where a new line is written as it is) goes to the bytes under a UTF-8 sink, else is decoded."""
+    if text.__class__ is bytes:
+        raw = getattr(sink, "buffer", None)
+        if raw is None or codecs.lookup(getattr(sink, "encoding", None) or "ascii").name != "utf-8":
+            sink.write(text.decode())
+            return
+        sink.flush()
+        raw.write(text)
+        return
+    sink.write(text)
 
 
 def _write_workbook(sink: IO[bytes], chunks, columns: Columns, summary: Summary) -> None:

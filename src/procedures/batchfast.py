@@ -261,8 +261,6 @@ class _Cutoff:
         self.timed = _split(words(Measured(bound, side, _MARK), False, short))
         self.dated = _split(words(Measured(bound, side, _MARK), True, short))
         self.timed_at = words(Measured(bound, "at", ""), False, short)
-        #: The words of a time's gap to this cut-off, by the gap as shown (``_phrase``).
-        self.phrases: dict[int, str] = {}
         self.dated_at = words(Measured(bound, "at", ""), True, short)
 
 
@@ -506,17 +504,24 @@ _NOTHING = object()
 
 
 def _phrase(c: _Cutoff, moment: int) -> str:
-    """The words of a time's gap to a cut-off ('3 days 4 h before the 12-day cut-off of ...'), by gap as
-    ``duration_words`` shows it (past a minute, the seconds do not show; past a day, the minutes)."""
+    """The words of a time's gap to a cut-off ('3 days 4 h before the 12-day cut-off of ...')."""
     gap = moment - c.instant if moment > c.instant else c.instant - moment
+    if not gap:
+        return c.timed_at
     shown = gap if gap < 60 else gap - gap % 60 if gap < DAY else gap - gap % 3600
-    hit = c.phrases.get(shown)
-    if hit is None:
-        if len(c.phrases) >= LIMIT:
-            c.phrases.clear()
-        before, after = c.timed
-        hit = c.phrases[shown] = before + duration_words(shown) + after if shown else c.timed_at
-    return hit
+    before, after = c.timed
+    return before + (_DURATIONS.get(shown) or _duration(shown)) + after
+
+
+#: ``duration_words`` of gaps as they show (past a minute, the seconds do not show; past a day, the minutes).
+_DURATIONS: dict[int, str] = {}
+
+
+def _duration(shown: int) -> str:
+    if len(_DURATIONS) >= LIMIT * 16:
+        _DURATIONS.clear()
+    text = _DURATIONS[shown] = duration_words(shown)
+    return text
 
 
 def _dated(c: _Cutoff, day: int) -> str:

@@ -129,13 +129,16 @@ def _share(evaluator, chunk, workers: int) -> tuple[list[int], list[tuple]]:
 
 def _share_lines(evaluator, chunk: Lines, workers: int) -> tuple[list[int], list[tuple]]:
     """``_share`` of plain lines (``tables.Lines``): each worker's lines in one text, with their line numbers.
-    Where every line has the header's width, the lines are shared out without a loop written here."""
-    raws, width, pick = chunk.lines, evaluator.columns.width, evaluator.pick_meeting
-    rows = list(map(str.split, raws, itertools.repeat(chunk.delimiter)))
-    if pick.__class__ is operator.itemgetter and list(map(len, rows)).count(width) == len(rows):
-        assigned = list(map(workers.__rmod__, map(hash, map(pick, rows))))
-    else:
-        assigned = [hash(pick(fields)) % workers if len(fields) == width else 0 for fields in rows]
+
+    A line goes to a worker by its meeting's opening date (every row of a
+    meeting then goes to the same worker), without a loop written here: each
+    line is split only as far as that cell."""
+    raws, at = chunk.lines, evaluator.places[1]
+    heads = list(map(str.split, raws, itertools.repeat(chunk.delimiter), itertools.repeat(at + 1)))
+    if min(map(len, heads), default=0) > at:
+        assigned = list(map(workers.__rmod__, map(hash, map(operator.itemgetter(at), heads))))
+    else:  # a line too short to name its meeting: the first worker answers it (with an error)
+        assigned = [hash(cells[at]) % workers if len(cells) > at else 0 for cells in heads]
     numbers = range(chunk.first, chunk.first + len(raws))
     parts = []
     for w in range(workers):
@@ -202,8 +205,8 @@ def _unpack(packed: tuple, delimiter: str) -> list:
     return records
 
 
-def _collect(entry: tuple, answers: list, procs: list) -> tuple[list[str], Counter, int]:
-    """The answer to one chunk: its workers' texts put back in input order, their counts added up."""
+def _collect(entry: tuple, answers: list, procs: list) -> tuple[list[bytes], Counter, int]:
+    """The answer to one chunk: its workers' texts (UTF-8) put back in input order, their counts added up."""
     assigned, expected = entry
     parts = {w: _answer(answers[w], procs[w]) for w in expected}
     texts = [iter(parts[w][0]) if w in parts else None for w in range(len(procs))]
@@ -270,7 +273,8 @@ def _serve(evaluator, fmt: str, pipes: list, w: int) -> None:
             try:
                 delimiter = evaluator.columns.delimiter
                 shared = Lines(0, task[2].split("\n"), delimiter, task[1]) if task[0] == LINES else _unpack(task, delimiter)
-                answer = evaluator.lines(shared, fmt)
+                texts, by_status, errors = evaluator.lines(shared, fmt)
+                answer = list(map(str.encode, texts)), by_status, errors  # encoded here, not in the parent
             except Exception as exc:  # a fault: the parent raises it
                 answers.send((None, _sendable(exc), traceback.format_exc()))
                 break
