@@ -274,3 +274,39 @@ def test_a_workbook_registry_and_a_semicolon_one_with_workers_are_what_one_proce
         assert many == one, source.name
         assert (many_summary.rows, many_summary.by_status, many_summary.errors) == (one_summary.rows, one_summary.by_status, one_summary.errors)
         assert many_summary.rows == 300
+
+
+def test_meetings_go_to_the_worker_given_fewest_rows_and_stay_there():
+    """Each meeting (by its opening date's cell) has one worker; the new ones of a chunk, most rows first, go to the
+    worker with the fewest rows so far, so the workers' rows stay even whatever the hash of the cells."""
+    owners = batchpool._Owners(2)
+    first = ["a"] * 5 + ["b"] * 3 + ["c"] * 2 + ["a"]
+    assigned = owners.assign(first)
+    assert [w for key, w in zip(first, assigned) if key == "a"] == [0] * 6  # the largest to the first worker
+    assert {key: w for key, w in zip(first, assigned)} == {"a": 0, "b": 1, "c": 1}
+    assert owners.load == [6, 5]
+    second = owners.assign(["d", "b", "a", "d", "e"])
+    assert second == [1, 1, 0, 1, 0] and owners.load == [8, 8]  # d (2 rows) to the lighter worker, then e
+    for _ in range(batchpool._Owners.LIMIT // 1000 + 1):  # a bounded number remembered
+        owners.assign([f"k{n}" for n in range(1000)] + [None])
+    assert len(owners.of) <= batchpool._Owners.LIMIT + 1001
+
+
+def test_a_text_encoded_by_a_worker_is_written_as_text_where_the_output_has_no_bytes_under_it():
+    """Workers send UTF-8; it goes to the bytes of a UTF-8 file, and is decoded for any other stream."""
+    import io
+
+    raw = io.BytesIO()
+    sink = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+    sink.write("id,")
+    batch._put(sink, "é,§\n".encode())
+    sink.flush()
+    assert raw.getvalue() == "id,é,§\n".encode()
+    latin = io.TextIOWrapper(io.BytesIO(), encoding="latin-1")
+    batch._put(latin, "é\n".encode())
+    latin.flush()
+    assert latin.buffer.getvalue() == "é\n".encode("latin-1")
+    plain = io.StringIO()
+    batch._put(plain, "§\n".encode())
+    assert plain.getvalue() == "§\n"
+

@@ -2,22 +2,24 @@
 
 One process did not bring ``check-batch`` within 2x of the floor, so a long
 registry is evaluated by several. The table is read in this process, by the
-one table reader (never by cutting bytes); each chunk of records is shared
-out among the workers by meeting (every row of a meeting goes to the same
-worker, so each plans its meetings and renders their verdicts once, as one
-process does), and the workers' rows are put back in input order. A chunk
-sent is answered by its worker with its records' texts (``Evaluator.lines``)
-joined in one, and their lengths; a bounded number of chunks are in flight,
-so memory stays flat.
+one table reader (never by cutting bytes); each chunk (plain lines read
+together, ``tables.Lines``, or records) is shared out among the workers by
+meeting: every row of a meeting goes to the same worker, so each plans its
+meetings and renders their verdicts once, as one process does, and
+``_Owners`` keeps the workers' rows even. A chunk sent is answered by its
+worker with its records' texts (``Evaluator.lines``) encoded in UTF-8,
+put back here in input order; a bounded number of chunks are in flight, so
+memory stays flat.
 
 Each worker has a pipe for its tasks and one for its answers, and holds no
 other end of any pipe: a worker whose parent is gone (killed) reads the end
 of its tasks and stops; a worker that dies is seen as the end of its answers.
 A worker's exception is raised here, as one process would raise it (its
-traceback in a note); a worker that dies stops the batch with its exit code. Nothing is written for the
-chunks not answered, and the command's output file is then not made (it is
-written all or nothing). Tasks are sent by a thread of this process, so that
-this process reads answers while a worker is still taking its tasks.
+traceback in a note); a worker that dies stops the batch with its exit code.
+Nothing is written for the chunks not answered, and the command's output
+file is then not made (it is written all or nothing). Tasks are sent by a
+thread of this process, so that this process reads answers while a worker is
+still taking its tasks.
 """
 
 from __future__ import annotations
@@ -93,11 +95,12 @@ class Workers:
         """Yield (texts, count of each status, errors) for each chunk, in input order (a bounded number in
         flight); the workers are stopped at the end, or at once on an error."""
         workers = len(self.procs)
+        owners = _Owners(workers)
         pending: deque = deque()
         finished = False
         try:
             for chunk in chunks:
-                assigned, parts = _share(self.evaluator, chunk, workers)
+                assigned, parts = _share(self.evaluator, owners, chunk)
                 expected = [w for w, part in enumerate(parts) if part[1 if part[0] == LINES else 0]]  # the workers given records
                 for w in expected:
                     self.outbox.put((w, parts[w]))
@@ -111,37 +114,64 @@ class Workers:
             _stop(self.outbox, self.feeder, self.answers, self.procs, finished)
 
 
-def _share(evaluator, chunk, workers: int) -> tuple[list[int], list[tuple]]:
-    """Which worker each record goes to (by its meeting, when it names one), and each worker's records packed
-    to be sent (``_Pack``; a list of records is several times dearer to send)."""
+class _Owners:
+    """Which worker answers the rows of each meeting, by the cell of its opening date (every row of a meeting then
+    goes to the same worker): chosen when first met, the new ones of a chunk with most rows first, each to the
+    worker given the fewest rows so far. A bounded number are remembered (a meeting forgotten and met again may go
+    to another worker, which then plans it too)."""
+
+    LIMIT = 1 << 16
+
+    def __init__(self, workers: int):
+        self.of: dict[str | None, int] = {}
+        self.load = [0] * workers
+
+    def assign(self, keys: list) -> list[int]:
+        """The worker of each row, by its key."""
+        assigned = list(map(self.of.get, keys))
+        if None in assigned:
+            if len(self.of) >= self.LIMIT:
+                self.of.clear()
+            load = [n + assigned.count(w) for w, n in enumerate(self.load)]
+            for key, rows in Counter(key for key, w in zip(keys, assigned) if w is None).most_common():
+                w = self.of[key] = load.index(min(load))
+                load[w] += rows
+            assigned = list(map(self.of.__getitem__, keys))
+        for w in range(len(self.load)):
+            self.load[w] += assigned.count(w)
+        return assigned
+
+
+def _share(evaluator, owners: _Owners, chunk) -> tuple[list[int], list[tuple]]:
+    """Which worker each record goes to (``_Owners``), and each worker's records packed to be sent (``_Pack``; a
+    list of records is several times dearer to send)."""
     if chunk.__class__ is Lines:
-        return _share_lines(evaluator, chunk, workers)
-    packs = [_Pack() for _ in range(workers)]
-    assigned = []
-    width, pick = evaluator.columns.width, evaluator.pick_meeting
+        return _share_lines(evaluator, owners, chunk)
+    at = evaluator.places[1]
+    keys = []
     for r in chunk:
         fields = r[1] if r.__class__ is tuple else r.fields
-        w = hash(pick(fields)) % workers if fields is not None and len(fields) == width else 0
+        keys.append(fields[at] if fields is not None and len(fields) > at else None)
+    assigned = owners.assign(keys)
+    packs = [_Pack() for _ in owners.load]
+    for r, w in zip(chunk, assigned):
         packs[w].add(r)
-        assigned.append(w)
     return assigned, [pack.sent() for pack in packs]
 
 
-def _share_lines(evaluator, chunk: Lines, workers: int) -> tuple[list[int], list[tuple]]:
-    """``_share`` of plain lines (``tables.Lines``): each worker's lines in one text, with their line numbers.
-
-    A line goes to a worker by its meeting's opening date (every row of a
-    meeting then goes to the same worker), without a loop written here: each
-    line is split only as far as that cell."""
+def _share_lines(evaluator, owners: _Owners, chunk: Lines) -> tuple[list[int], list[tuple]]:
+    """``_share`` of plain lines (``tables.Lines``): each worker's lines in one text, with their line numbers;
+    shared out without a loop written here, each line split only as far as its opening date."""
     raws, at = chunk.lines, evaluator.places[1]
     heads = list(map(str.split, raws, itertools.repeat(chunk.delimiter), itertools.repeat(at + 1)))
     if min(map(len, heads), default=0) > at:
-        assigned = list(map(workers.__rmod__, map(hash, map(operator.itemgetter(at), heads))))
-    else:  # a line too short to name its meeting: the first worker answers it (with an error)
-        assigned = [hash(cells[at]) % workers if len(cells) > at else 0 for cells in heads]
+        keys = list(map(operator.itemgetter(at), heads))
+    else:  # a line too short to name its meeting
+        keys = [cells[at] if len(cells) > at else None for cells in heads]
+    assigned = owners.assign(keys)
     numbers = range(chunk.first, chunk.first + len(raws))
     parts = []
-    for w in range(workers):
+    for w in range(len(owners.load)):
         chosen = list(map(w.__eq__, assigned))
         mine = list(itertools.compress(raws, chosen))
         parts.append((LINES, list(itertools.compress(numbers, chosen)), "\n".join(mine)) if mine else (LINES, [], ""))
