@@ -355,13 +355,17 @@ def _plain(read: list[str]) -> list[str] | None:
     if text[-1:] != "\n" or '"' in text or (len(text) > FIELD_LIMIT and max(map(len, read)) > FIELD_LIMIT):
         return None
     returns = text.count("\r")
+    end = "\n"
     if returns:
         if text.count("\r\n") != returns:  # a carriage return that does not end a line
             return None
-        text = text.replace("\r\n", "\n")
-    if text[0] == "\n" or "\n\n" in text:  # a blank line: no record, but a line counted
+        if returns == len(read):  # every line ends with CRLF
+            end = "\r\n"
+        else:
+            text = text.replace("\r\n", "\n")
+    if text.startswith(end) or end + end in text:  # a blank line: no record, but a line counted
         return None
-    return text[:-1].split("\n")
+    return text[:-len(end)].split(end)
 
 
 def _raising(exc: Exception):
