@@ -195,3 +195,11 @@ def test_a_local_time_whose_instant_falls_before_year_one_is_one_bad_row_not_a_c
     assert [r["id"] for r in got] == ["C1", "C2"]
     assert got[0]["error"] == "received '0001-01-01T00:00:00' cannot be placed in Europe/Zurich time (out of range)"
     assert got[1]["status"] == "delayed"
+
+
+def test_records_are_evaluated_a_thousand_first_then_twice_as_many_each_time_up_to_a_chunk():
+    from procedures import batch as b
+
+    sizes = [len(c) for c in b._chunks(iter(range(3 * b.CHUNK)), b.CHUNK)]
+    assert sizes[:2] == [b.FIRST_CHUNK, 2 * b.FIRST_CHUNK] and max(sizes) == b.CHUNK and sum(sizes) == 3 * b.CHUNK
+

@@ -129,3 +129,14 @@ def test_quoted_line_breaks_bad_quotes_and_blank_lines_keep_their_line_numbers()
     text = 'a,b\n\n"x\ny",2\n5" floppy,3\nc,d\r\ne,f\n"never closed,4\ng,h\n'
     assert _fast(text, ",") == _csv_only(text, ",")
     assert [r[0] for r in _fast(text, ",")] == [2, 4, 6, 7, 8, 9]
+
+
+def test_plain_lines_are_read_a_thousand_first_then_twice_as_many_each_time_up_to_the_block():
+    """A short registry is several blocks (the batch's workers share them); a long one soon reads BLOCK at a time."""
+    from procedures import tables
+
+    text = "".join(f"C{n},a\n" for n in range(2 * tables.BLOCK))
+    parts = list(_parts(io.StringIO(text, newline="\n"), "t.csv", ","))
+    sizes = [len(p.lines) for p in parts]
+    assert sizes[:3] == [tables.FIRST_BLOCK, 2 * tables.FIRST_BLOCK, 4 * tables.FIRST_BLOCK] and max(sizes) == tables.BLOCK
+    assert sum(sizes) == 2 * tables.BLOCK and [p.first for p in parts[:2]] == [2, 2 + tables.FIRST_BLOCK]
