@@ -29,7 +29,7 @@ import operator
 import os
 import re
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -299,7 +299,7 @@ class Evaluator:
     def _route_plain(self, raws: list[str], echoes: list[str]) -> tuple[dict[tuple, list], list[int]]:
         """``_route`` of plain lines whose echoes are known safe. (Rows are answered meeting by meeting: a
         meeting's memos then stay in the processor's caches, which answering row by row was measured to lose.)"""
-        groups: dict[tuple, list] = {}
+        groups: dict[tuple, list] = defaultdict(list)
         slow: list[int] = []
         pick, chair_at, received_at, width = self.pick_meeting, self.at_chair, self.at_received, self.columns.width
         delimiter, words = self.columns.delimiter, self.chair_words
@@ -313,11 +313,7 @@ class Evaluator:
             if flag is None:
                 slow.append(k)
                 continue
-            meeting = pick(fields)
-            group = groups.get(meeting)
-            if group is None:
-                group = groups[meeting] = []
-            group.append((k, fields[received_at], flag, echoes[k]))
+            groups[pick(fields)].append((k, fields[received_at], flag, echoes[k]))
         return groups, slow
 
     def _csv_lines(self, records: list[Row | Record]) -> tuple[list[str], Counter, int]:
@@ -353,7 +349,7 @@ class Evaluator:
     def _route(self, records: list[Row | Record]) -> tuple[dict[tuple, list], list[int]]:
         """The rows the fast path may answer, by meeting, as (index, receipt, flag, the input as echoed); and the
         indexes of the others (a row to neutralise, a flag that is not yes or no, a short row, a problem)."""
-        groups: dict[tuple, list] = {}
+        groups: dict[tuple, list] = defaultdict(list)
         slow: list[int] = []
         pick, chair_at, received_at, echo_of = self.pick_meeting, self.at_chair, self.at_received, self._echo
         for k, r in enumerate(records):
@@ -362,11 +358,7 @@ class Evaluator:
             if flag is None:
                 slow.append(k)
                 continue
-            meeting = pick(fields)
-            group = groups.get(meeting)
-            if group is None:
-                group = groups[meeting] = []
-            group.append((k, fields[received_at], flag, echo))
+            groups[pick(fields)].append((k, fields[received_at], flag, echo))
         return groups, slow
 
     def _echo(self, r: Row | Record) -> tuple[list[str] | None, str | None]:
