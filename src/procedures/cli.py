@@ -448,7 +448,7 @@ def check_batch(
     """Check every contribution of a registry export; one output row per input row: the input's
     columns, then the check's.
 
-    A summary goes to stderr; exit code 1 when any row had an error. Registries over 4,000 rows are checked by
+    A summary goes to stderr; exit code 1 when any row had an error. Registries over 1,000 rows are checked by
     worker processes (one per core, at most 4); PROCEDURES_BATCH_WORKERS=N sets their number, 1 for one process.
 
     Example: procedures check-batch registry.xlsx --out results.xlsx
