@@ -284,6 +284,9 @@ class Evaluator:
         as the output writes them) is looked for once in the lines together."""
         delimiter = self.columns.delimiter
         text = "\n".join(raws)
+        if not raws or raws[0][0] in _FORMULA or _LINE_FORMULA.search(text) is not None \
+                or self.formula_after.search(text) is not None or _CONTROL.search(text) is not None:
+            return self._csv_lines([(n, raw.split(delimiter), None, raw) for n, raw in zip(numbers, raws)])
         if delimiter == ",":
             echoes = raws
         elif "," not in text:  # a cell with no comma (and no quote, no line break) is written as it is
@@ -291,9 +294,6 @@ class Evaluator:
         else:  # a line holding a comma has its cells quoted where they hold one
             echoes = [raw.replace(delimiter, ",") if "," not in raw else ",".join(map(csv_cell, raw.split(delimiter)))
                       for raw in raws]
-        if not raws or raws[0][0] in _FORMULA or _LINE_FORMULA.search(text) is not None \
-                or self.formula_after.search(text) is not None or _CONTROL.search(text) is not None:
-            return self._csv_lines([(n, raw.split(delimiter), None, raw) for n, raw in zip(numbers, raws)])
         groups, slow = self._route_plain(raws, echoes)
         return self._answered(groups, slow, lambda k: (numbers[k], raws[k].split(delimiter), None), len(raws))
 

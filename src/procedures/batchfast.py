@@ -378,10 +378,8 @@ class FastPlan:
         return left
 
     def answer(self, received: str, flag: bool, render) -> tuple[str, str] | None:
-        """A row's cells after its echoed input (from the comma before its status to the end of the line) and its
-        status; None: not for the fast path."""
-        if len(received) != 10:
-            return self._answer(received, flag, render)
+        """For a receipt given as a date (ten characters): a row's cells after its echoed input (from the comma
+        before its status to the end of the line) and its status; None: not for the fast path."""
         hit = self.whole.get((received, flag))  # a date: the answer depends on nothing else
         if hit is None:
             hit = self._answer(received, flag, render)
@@ -394,10 +392,9 @@ class FastPlan:
     def timed(self, received: str, flag: bool, render) -> tuple[str, str] | None:
         """``answer`` of a receipt written as a time, placed by the stretches between cut-offs (``_segments``).
 
-        The hot path of a batch, written out in one piece: the margin and, for a
-        time read as local time, the warnings cell are made from templates around
-        the receipt's description (``described``), as ``timed_margin`` and
-        ``_local`` make them."""
+        The hot path of a batch: the margin and, for a time read as local time,
+        the warnings cell are made from templates around the receipt's
+        description (``described``), as ``timed_margin`` and ``_local`` make them."""
         got = read_time(received, self.zone) if self.keys is not None else None
         if got is None:  # anything unusual, or no stretches
             return self._answer(received, flag, render)
@@ -406,16 +403,7 @@ class FastPlan:
         rendered = self.fixed.get(key) or self._by_day(key, wall // DAY + EPOCH_DAY, received, render)
         if rendered is None:
             return None
-        days, rest = divmod(wall, DAY)
-        minutes, seconds = divmod(rest, 60)
-        when = f"{_DAYS.get(days) or _day(days)} {_CLOCK[minutes]}{f':{seconds:02d}' if seconds else ''} {abbreviation}"
-        met, missed, second = self.cutoffs[key[0]]
-        if met is None:
-            gaps = _phrase(missed, moment)
-        elif missed is not None and abs(moment - missed.instant) < abs(met.instant - moment):
-            gaps = _phrase(missed, moment) + _SECOND + _phrase(second, moment)
-        else:
-            gaps = _phrase(met, moment)
+        when, gaps = described(wall, abbreviation), self._gaps(key[0], moment)
         if not local:
             return f'{rendered[0]}"{_RECEIVED}{when}{_FIRST}{gaps}"{rendered[1]}', rendered[2]
         cell = self.local_cells.get((rendered[3], rendered[4])) or self._local_cell(rendered[3], rendered[4])
@@ -446,14 +434,18 @@ class FastPlan:
         return rendered
 
     def timed_margin(self, i: int, wall: int, abbreviation: str, moment: int) -> str:
-        """``margin`` of a receipt given as a time (the cut-offs named as ``contributions.named`` names them)."""
+        """``margin`` of a receipt given as a time."""
+        return _RECEIVED + described(wall, abbreviation) + _FIRST + self._gaps(i, moment)
+
+    def _gaps(self, i: int, moment: int) -> str:
+        """The words of a time's gaps to the cut-offs its margin names in tier ``i`` (as ``contributions.named``
+        names them)."""
         met, missed, second = self.cutoffs[i]
-        text = _RECEIVED + described(wall, abbreviation) + _FIRST
         if met is None:
-            return text + _phrase(missed, moment)
+            return _phrase(missed, moment)
         if missed is not None and abs(moment - missed.instant) < abs(met.instant - moment):
-            return text + _phrase(missed, moment) + _SECOND + _phrase(second, moment)
-        return text + _phrase(met, moment)
+            return _phrase(missed, moment) + _SECOND + _phrase(second, moment)
+        return _phrase(met, moment)
 
     def _answer(self, received: str, flag: bool, render) -> tuple[str, str] | None:
         got = read_receipt(received, self.zone)

@@ -100,7 +100,7 @@ class Workers:
         try:
             for chunk in chunks:
                 assigned, parts = _share(self.evaluator, owners, chunk)
-                expected = [w for w, part in enumerate(parts) if part[1 if part[0] == LINES else 0]]  # the workers given records
+                expected = sorted(parts)  # the workers given records
                 for w in expected:
                     self.outbox.put((w, parts[w]))
                 pending.append((assigned, expected))
@@ -141,9 +141,9 @@ class _Owners:
         return assigned
 
 
-def _share(evaluator, owners: _Owners, chunk) -> tuple[list[int], list[tuple]]:
-    """Which worker each record goes to (``_Owners``), and each worker's records packed to be sent (``_Pack``; a
-    list of records is several times dearer to send)."""
+def _share(evaluator, owners: _Owners, chunk) -> tuple[list[int], dict[int, tuple]]:
+    """Which worker each record goes to (``_Owners``), and the records of each worker given any, packed to be sent
+    (``_Pack``; a list of records is several times dearer to send)."""
     if chunk.__class__ is Lines:
         return _share_lines(evaluator, owners, chunk)
     at = evaluator.places[1]
@@ -152,13 +152,13 @@ def _share(evaluator, owners: _Owners, chunk) -> tuple[list[int], list[tuple]]:
         fields = r[1] if r.__class__ is tuple else r.fields
         keys.append(fields[at] if fields is not None and len(fields) > at else None)
     assigned = owners.assign(keys)
-    packs = [_Pack() for _ in owners.load]
+    packs = {w: _Pack() for w in set(assigned)}
     for r, w in zip(chunk, assigned):
         packs[w].add(r)
-    return assigned, [pack.sent() for pack in packs]
+    return assigned, {w: pack.sent() for w, pack in packs.items()}
 
 
-def _share_lines(evaluator, owners: _Owners, chunk: Lines) -> tuple[list[int], list[tuple]]:
+def _share_lines(evaluator, owners: _Owners, chunk: Lines) -> tuple[list[int], dict[int, tuple]]:
     """``_share`` of plain lines (``tables.Lines``): each worker's lines in one text, with their line numbers;
     each line split only as far as its opening date."""
     raws, at, delimiter = chunk.lines, evaluator.places[1], chunk.delimiter
@@ -167,12 +167,11 @@ def _share_lines(evaluator, owners: _Owners, chunk: Lines) -> tuple[list[int], l
     except IndexError:  # a line too short to name its meeting
         keys = [cells[at] if len(cells) > at else None for cells in (raw.split(delimiter, at + 1) for raw in raws)]
     assigned = owners.assign(keys)
-    numbers = range(chunk.first, chunk.first + len(raws))
-    parts = []
-    for w in range(len(owners.load)):
+    numbers = chunk.line_numbers()
+    parts = {}
+    for w in set(assigned):
         chosen = list(map(w.__eq__, assigned))
-        mine = list(itertools.compress(raws, chosen))
-        parts.append((LINES, list(itertools.compress(numbers, chosen)), "\n".join(mine)) if mine else (LINES, [], ""))
+        parts[w] = LINES, list(itertools.compress(numbers, chosen)), "\n".join(itertools.compress(raws, chosen))
     return assigned, parts
 
 

@@ -80,11 +80,7 @@ class Table:
     def rows(self) -> Iterator[Row | Record]:
         """The records as the reader makes them: a CSV file's as ``Row`` tuples (with the line as written
         when it was split on the delimiter), a workbook's as ``Record`` objects."""
-        for part in self._records:
-            if part.__class__ is Lines:
-                yield from part.rows()
-            else:
-                yield part
+        return _one_by_one(self._records)
 
     def parts(self) -> Iterator[Row | Record | Lines]:
         """The records as ``rows`` gives them, but plain lines of a CSV file read together as ``Lines``."""
@@ -289,7 +285,12 @@ FIRST_BLOCK = 1000
 def _rows(text: IO[str], name: str, delimiter: str, header_lines: int = 1) -> Iterator[Row]:
     """Every record after the header, each with its first line; unreadable ones carry their problem (``_parts``,
     one record at a time)."""
-    for part in _parts(text, name, delimiter, header_lines):
+    return _one_by_one(_parts(text, name, delimiter, header_lines))
+
+
+def _one_by_one(parts) -> Iterator[Row | Record]:
+    """Records read as ``_parts`` reads them (or a workbook's), ``Lines`` taken apart."""
+    for part in parts:
         if part.__class__ is Lines:
             yield from part.rows()
         else:
