@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from procedures.deadlines import Deadline, Step, end_of, evaluate, evaluate_cached, other_counting, zone
+from procedures.deadlines import Deadline, Step, end_of, evaluate_cached, other_counting, zone
 from procedures.errors import InputError
 from procedures.loader import Ruleset
 from procedures.models import DayCounting, Tier, TierException, TiersRule
@@ -137,7 +137,7 @@ def plan(rs: Ruleset, meeting: Meeting, counting: DayCounting | None = None) -> 
     bounds, note = [], None
     for tier in rule.tier:
         if tier.until:
-            d = evaluate(rs, tier.until, events, counting)
+            d = evaluate_cached(rs, tier.until, events, counting)
             unit = d.rule.offset.unit.removesuffix("s").replace("calendar-day", "day")
             bounds.append(Bound(tier, d.cutoff, d.ends, d.date, True, d, f"{d.rule.offset.amount}-{unit} cut-off"))
         elif tier.before:

@@ -64,6 +64,7 @@ class Ruleset:
     #: Instrument -> the paragraphs it has (for the instruments that list them).
     paragraphs: dict[str, frozenset[str]] = field(default_factory=dict)
     _events_behind: dict = field(default_factory=dict)
+    _of_kind: dict = field(default_factory=dict)
     #: Memo of evaluated deadlines (see deadlines.evaluate_cached); results are immutable.
     evaluated: dict = field(default_factory=dict)
 
@@ -135,8 +136,12 @@ class Ruleset:
             self._events_behind[rule_id] = frozenset(found)
         return self._events_behind[rule_id]
 
-    def of_kind(self, kind: type) -> list:
-        return [r for r in self.rules.values() if isinstance(r, kind)]
+    def of_kind(self, kind: type) -> tuple:
+        """The rules of one model, in file order (found once: rules do not change after loading)."""
+        found = self._of_kind.get(kind)
+        if found is None:
+            found = self._of_kind[kind] = tuple(r for r in self.rules.values() if isinstance(r, kind))
+        return found
 
 
 def _load_ruleset(folder: Path) -> tuple[Ruleset | None, list[RuleFileError]]:
