@@ -46,6 +46,27 @@ FIELD_LIMIT = 1 << 20
 #: The first bytes of a zip archive (an .xlsx workbook is one).
 ZIP_MAGIC = b"PK\x03\x04"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: What bytes that the file's encoding does not allow are read as (a file named UTF-8 by its byte-order mark, or
+#: UTF-16): a lone surrogate, which no decoding of a file gives, so a record holding one is known to be one whose
+#: bytes could not be decoded, and is reported as such while the others are read.
+UNDECODABLE = "\udcff"
+_MARKING = "procedures.undecodable"
+#: Runs of such bytes read in this process: the csv module's records are looked through for UNDECODABLE only once
+#: there has been one (looking through every record cost a tenth of reading a file of quoted records).
+_marked = [0]
+
+
+def _mark(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    _marked[0] += 1
+    return UNDECODABLE, exc.end
+
+
+codecs.register_error(_MARKING, _mark)
+#: How a record's problem names the encoding it was read in.
+_ENCODING_NAMES = {"utf-8-sig": "UTF-8 (as the file's byte-order mark says)", "utf-16": "UTF-16 (as the file's byte-order mark says)",
+                   "utf-8": "UTF-8", "cp1252": "Windows-1252"}
 
 
 @dataclass(frozen=True)
@@ -148,7 +169,7 @@ def open_table(source: Path | BinaryIO | TextIO, name: str | None = None, sheet:
         # Records end at a line feed (LF or CRLF); a carriage return alone inside a field is then a bad
         # record, not a record break. Only a file with no line feed at all (old Mac exports) ends them at CR.
         newline = "\n" if "\n" in sample else ""
-        text = io.TextIOWrapper(raw, encoding=encoding, errors="replace" if encoding == "cp1252" else "strict", newline=newline)
+        text = io.TextIOWrapper(raw, encoding=encoding, errors="replace" if encoding == "cp1252" else _MARKING, newline=newline)
         return _csv_table(text, name, encoding)
     except BaseException:
         fh.close()
@@ -206,6 +227,9 @@ def _csv_table(text: IO[str], name: str, encoding: str) -> Table:
     first = text.readline()
     if not first.strip():
         raise InputError(f"{name} is empty: it needs a header line")
+    if UNDECODABLE in first:
+        raise InputError(f"{name}: the header line holds bytes that are not {_ENCODING_NAMES.get(encoding, encoding)}; "
+                         "correct them, or export the file again")
     delimiter = max(DELIMITERS, key=lambda d: _count_outside_quotes(first, d))
     csv.field_size_limit(FIELD_LIMIT)
     try:
@@ -213,7 +237,8 @@ def _csv_table(text: IO[str], name: str, encoding: str) -> Table:
     except csv.Error as exc:
         raise InputError(f"{name}: the header line cannot be read as CSV ({exc})") from None
     columns = check_columns(header, name)
-    return Table(name, columns, encoding, delimiter, _parts(text, name, delimiter), text.close, [h.strip() for h in header])
+    return Table(name, columns, encoding, delimiter, _parts(text, name, delimiter, encoding=encoding), text.close,
+                 [h.strip() for h in header])
 
 
 def _count_outside_quotes(line: str, delimiter: str) -> int:
@@ -299,14 +324,17 @@ def _one_by_one(parts) -> Iterator[Row | Record]:
             yield part
 
 
-def _parts(text: IO[str], name: str, delimiter: str, header_lines: int = 1, block: int | None = None) -> Iterator[Row | Lines]:
+def _parts(text: IO[str], name: str, delimiter: str, header_lines: int = 1, block: int | None = None,
+           encoding: str = "utf-8") -> Iterator[Row | Lines]:
     """Every record after the header, as ``_rows`` gives them, the plain ones by the block (``Lines``).
 
     Lines are read FIRST_BLOCK at first, then twice as many each time up to ``block`` (BLOCK). When all of them are plain (``_plain``)
     they are one ``Lines``; else they are read one by one: a line with no quote
     and no carriage return but at its end is one record, its fields split on
     the delimiter; any other line is handed to the csv module, which reads on
-    (past the block if need be) as far as its record goes.
+    (past the block if need be) as far as its record goes. A record holding
+    bytes its ``encoding`` does not allow (``UNDECODABLE``) is one with that
+    problem, and the records after it are read.
     """
     block = block or BLOCK
     size = min(FIRST_BLOCK, block)
@@ -332,14 +360,14 @@ def _parts(text: IO[str], name: str, delimiter: str, header_lines: int = 1, bloc
         ahead = iter(read)
         feed.lines = itertools.chain(ahead, _raising(failed) if failed is not None else lines)
         while operator.length_hint(ahead) or failed is not None:  # a failure: until it is met
-            row, number, more = _one(feed, reader, number, delimiter)
+            row, number, more = _one(feed, reader, number, delimiter, encoding)
             if row is not None:
                 yield row
             if not more:
                 return
 
 
-def _one(feed: _Feed, reader, number: int, delimiter: str) -> tuple[Row | None, int, bool]:
+def _one(feed: _Feed, reader, number: int, delimiter: str, encoding: str = "utf-8") -> tuple[Row | None, int, bool]:
     """The next record from the line-by-line feed (None: a blank line), the lines read so far, and whether to
     read on (not at the end of the file, nor after a record that ends the reading)."""
     try:
@@ -350,10 +378,12 @@ def _one(feed: _Feed, reader, number: int, delimiter: str) -> tuple[Row | None, 
         return (number + 1, None, f"line {number + 1} cannot be decoded ({exc.reason}); {_UNREAD}", None), number, False
     raw = line[:-2] if line[-2:] == "\r\n" else line[:-1] if line[-1:] == "\n" else None
     if raw is not None and '"' not in line and "\r" not in raw and len(line) <= FIELD_LIMIT:
+        if UNDECODABLE in raw:
+            return (number + 1, None, _undecodable(number + 1, number + 1, encoding), None), number + 1, True
         return ((number + 1, raw.split(delimiter), None, raw) if raw else None), number + 1, True  # a blank line: no record
     feed.back = line
     before = reader.line_num
-    row = _quoted(reader, number + 1)
+    row = _quoted(reader, number + 1, encoding)
     number += reader.line_num - before
     return row, number, row is None or row[2] is None or not row[2].endswith(_UNREAD)
 
@@ -361,7 +391,7 @@ def _one(feed: _Feed, reader, number: int, delimiter: str) -> tuple[Row | None, 
 def _plain(read: list[str]) -> list[str] | None:
     """Lines read as written without their line ends, when every one is plain (see ``Lines``); else None."""
     text = "".join(read)
-    if text[-1:] != "\n" or '"' in text or (len(text) > FIELD_LIMIT and max(map(len, read)) > FIELD_LIMIT):
+    if text[-1:] != "\n" or '"' in text or UNDECODABLE in text or (len(text) > FIELD_LIMIT and max(map(len, read)) > FIELD_LIMIT):
         return None
     returns = text.count("\r")
     end = "\n"
@@ -386,7 +416,7 @@ def _raising(exc: Exception):
 _UNREAD = "the rest of the file is not read"
 
 
-def _quoted(reader, first: int) -> Row | None:
+def _quoted(reader, first: int, encoding: str = "utf-8") -> Row | None:
     """The csv module's next record, from line ``first`` on (None: a blank line)."""
     before = reader.line_num
     try:
@@ -395,7 +425,15 @@ def _quoted(reader, first: int) -> Row | None:
         return first, None, _problem(exc, first, first - 1 + reader.line_num - before), None
     except UnicodeDecodeError as exc:
         return first, None, f"line {first} cannot be decoded ({exc.reason}); {_UNREAD}", None
+    if _marked[0] and UNDECODABLE in "\x00".join(fields):
+        return first, None, _undecodable(first, first - 1 + reader.line_num - before, encoding), None
     return (first, fields, None, None) if fields else None
+
+
+def _undecodable(first: int, last: int, encoding: str) -> str:
+    """The problem of a record holding bytes that its file's encoding does not allow."""
+    where = f"line {first}" if last <= first else f"lines {first}–{last}"
+    return f"{where} cannot be decoded: it holds bytes that are not {_ENCODING_NAMES.get(encoding, encoding)}; correct them, or export the file again"
 
 
 def _problem(exc: csv.Error, first: int, last: int) -> str:

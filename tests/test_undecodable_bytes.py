@@ -1,0 +1,139 @@
+"""Bytes a file's encoding does not allow: the record holding them is an error naming its line, every other record
+is read (rows in = rows out); a header or standard output that cannot be written is one line, never an internal
+error.
+
+A file with a UTF-8 byte-order mark, or UTF-16 (with its mark), is decoded as its mark says; before this, such a
+byte stopped the reading with an internal error near the start of the file, and further on lost the rows decoded
+with it and named a line after them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import REPO
+from procedures.cli import run
+from procedures.tables import _MARKING, _csv_table, open_table
+
+#: A byte (UTF-8) or a code unit (UTF-16 little-endian: a low surrogate alone) the encoding does not allow.
+BAD = {"utf-8-sig": b"\xff", "utf-16": b"\x00\xdc"}
+BOM = {"utf-8-sig": b"\xef\xbb\xbf", "utf-16": b"\xff\xfe"}
+CODEC = {"utf-8-sig": "utf-8", "utf-16": "utf-16-le"}
+WHAT = {"utf-8-sig": "UTF-8 (as the file's byte-order mark says)", "utf-16": "UTF-16 (as the file's byte-order mark says)"}
+
+RECORDS = st.lists(st.sampled_from(["a,b\n", "c,d\r\n", '"x\ny",2\n', '"q,1",r\n', "é,f\n", "g,h\n"]), min_size=1, max_size=12)
+
+
+def _encoded(encoding: str, records: list[str], bad: int | None = None) -> bytes:
+    """The header and records in ``encoding``, with its BOM; with ``bad``, a bad byte just inside that record."""
+    codec = CODEC[encoding]
+    data = BOM[encoding] + "h1,h2\n".encode(codec)
+    for k, text in enumerate(records):
+        data += text[:1].encode(codec) + (BAD[encoding] if k == bad else b"") + text[1:].encode(codec)
+    return data
+
+
+def _read(data: bytes, encoding: str, small: bool) -> list[tuple]:
+    """The records as the table reader gives them, decoded as ``open_table`` decodes (in small pieces, small
+    blocks when ``small``, as a long file is read)."""
+    text = io.TextIOWrapper(io.BytesIO(data[len(BOM[encoding]):] if encoding == "utf-16" else data),
+                            encoding="utf-16-le" if encoding == "utf-16" else encoding, errors=_MARKING, newline="\n")
+    if small:
+        text._CHUNK_SIZE = 8
+    table = _csv_table(text, "t.csv", encoding)
+    if small:
+        from procedures import tables
+
+        table._records = tables._parts(text, "t.csv", ",", block=2, encoding=encoding)
+    return [tuple(r[:3]) for r in table.rows()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(RECORDS, st.data(), st.sampled_from(["utf-8-sig", "utf-16"]), st.booleans())
+def test_a_record_with_bytes_its_encoding_does_not_allow_is_an_error_naming_its_lines_and_the_others_are_read(records, data, encoding, small):
+    bad = data.draw(st.integers(0, len(records) - 1))
+    clean = _read(_encoded(encoding, records), encoding, small)
+    marked = _read(_encoded(encoding, records, bad), encoding, small)
+    assert len(marked) == len(clean) == len(records)  # no blank line among them: one record each
+    for k, (got, want) in enumerate(zip(marked, clean)):
+        if k != bad:
+            assert got == want
+            continue
+        first, spans = want[0], records[k].count("\n")
+        where = f"line {first}" if spans == 1 else f"lines {first}–{first + spans - 1}"
+        assert got == (first, None, f"{where} cannot be decoded: it holds bytes that are not {WHAT[encoding]}; "
+                                    "correct them, or export the file again")
+
+
+def _registry(n: int) -> str:
+    rows = ["id,title,kind,opens,received"] + [f"C{i},Title {i},study-group,2026-05-04,2026-03-{1 + i % 28:02d}" for i in range(n)]
+    return "\r\n".join(rows) + "\r\n"
+
+
+def test_check_batch_of_a_bom_file_with_a_bad_byte_far_in_writes_every_row_and_names_the_line(tmp_path):
+    """Far in (past the first pieces decoded, read by the worker processes): the rows decoded with the byte are kept."""
+    text = _registry(20_000)
+    data = text.encode()
+    at = data.index(b"\r\nC14999,") + len(b"\r\nC1")  # inside line 15001 (the header is line 1)
+    (tmp_path / "clean.csv").write_bytes(b"\xef\xbb\xbf" + data)
+    (tmp_path / "bad.csv").write_bytes(b"\xef\xbb\xbf" + data[:at] + b"\xff" + data[at:])
+    assert run(["check-batch", str(tmp_path / "clean.csv"), "--out", str(tmp_path / "clean-out.csv")]) == 0
+    assert run(["check-batch", str(tmp_path / "bad.csv"), "--out", str(tmp_path / "bad-out.csv")]) == 1
+    clean = list(csv.reader((tmp_path / "clean-out.csv").open(encoding="utf-8", newline="")))
+    bad = list(csv.reader((tmp_path / "bad-out.csv").open(encoding="utf-8", newline="")))
+    assert len(bad) == len(clean) == 20_001
+    differ = [k for k, (a, b) in enumerate(zip(bad, clean)) if a != b]
+    assert differ == [15_000]  # row 15,000 of the output is line 15,001 of the file
+    assert bad[15_000][-2].startswith("line 15001 cannot be decoded: it holds bytes that are not UTF-8")
+
+
+def test_a_utf16_file_with_a_bad_code_unit_in_its_first_lines_is_checked_row_by_row(tmp_path, capsys):
+    data = _registry(10).encode("utf-16")
+    at = data.index("C3,".encode("utf-16-le"))
+    (tmp_path / "bad.txt").write_bytes(data[:at] + b"\x00\xdc" + data[at:])
+    assert run(["check-batch", str(tmp_path / "bad.txt")]) == 1
+    out, err = capsys.readouterr()
+    rows = list(csv.reader(io.StringIO(out)))
+    assert len(rows) == 11 and rows[4][-2].startswith("line 5 cannot be decoded: it holds bytes that are not UTF-16")
+    assert "10 rows read" in err and "1 error" in err
+
+
+def test_a_header_its_encoding_does_not_allow_is_one_line_and_exit_2(tmp_path, capsys):
+    (tmp_path / "bad.csv").write_bytes(b"\xef\xbb\xbfid,ki\xffnd,opens,received\r\nC1,study-group,2026-05-04,2026-03-01\r\n")
+    assert run(["check-batch", str(tmp_path / "bad.csv")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"error: {tmp_path / 'bad.csv'}: the header line holds bytes that are not UTF-8 (as the file's byte-order "
+                   "mark says); correct them, or export the file again"]
+
+
+def test_the_other_readers_report_the_record_too(tmp_path):
+    """Every command reads tables through the one reader: the record is an error, as a bad CSV record is."""
+    data = "date,name\n2027-01-01,New Year\n2027-12-25,Christmas\n".encode("utf-16")
+    at = data.index("Christmas".encode("utf-16-le"))
+    (tmp_path / "list.csv").write_bytes(data[:at] + b"\x00\xdc" + data[at:])
+    with open_table(tmp_path / "list.csv") as table:
+        records = list(table.records())
+    assert [r.line for r in records] == [2, 3] and records[0].problem is None
+    assert records[1].problem.startswith("line 3 cannot be decoded")
+
+
+def test_standard_output_that_cannot_write_a_character_is_one_line_naming_out(tmp_path):
+    (tmp_path / "reg.csv").write_text("id,title,kind,opens,received\nC1,Réunion ☃,study-group,2026-05-04,2026-03-01\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    done = subprocess.run([sys.executable, "-m", "procedures", "check-batch", str(tmp_path / "reg.csv")],
+                          capture_output=True, env=env, cwd=REPO)
+    assert done.returncode == 2
+    err = done.stderr.decode("cp1252").strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: standard output is cp1252, which cannot write ")
+    assert "(U+2603)" in err[0] and "--out FILE" in err[0]
+    # the same with --out: the file is UTF-8, every row
+    done = subprocess.run([sys.executable, "-m", "procedures", "check-batch", str(tmp_path / "reg.csv"), "--out", str(tmp_path / "o.csv")],
+                          capture_output=True, env=env, cwd=REPO)
+    assert done.returncode == 0 and "☃" in (tmp_path / "o.csv").read_text(encoding="utf-8")
