@@ -1102,10 +1102,30 @@ def _stopped(exc: Exception) -> int:
     if isinstance(exc, typer.Abort):
         print("error: interrupted", file=sys.stderr)
         return 130
+    if isinstance(exc, UnicodeEncodeError) and _unwritable(char := exc.object[exc.start:exc.start + 1]):
+        print(f"error: standard output is {sys.stdout.encoding}, which cannot write {char!r} (U+{ord(char):04X}): the output "
+              "stops there; give --out FILE (written in UTF-8), or set PYTHONIOENCODING=utf-8", file=sys.stderr)
+        return 2
     if os.environ.get("PROCEDURES_DEBUG"):
         raise  # the exception being handled, with its traceback
     print(f"internal error: {type(exc).__name__}: {exc} (set PROCEDURES_DEBUG=1 to see the traceback)", file=sys.stderr)
     return 70
+
+
+def _unwritable(char: str) -> bool:
+    """Whether standard output's encoding (not UTF-8: a system set to another) cannot write ``char``."""
+    import codecs
+
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        if codecs.lookup(encoding).name == "utf-8":
+            return False
+        char.encode(encoding)
+    except UnicodeEncodeError:
+        return True
+    except LookupError:
+        pass
+    return False
 
 
 def usage_line(exc: clicks.UsageError) -> str:
