@@ -432,12 +432,16 @@ def _quoted(reader, first: int, encoding: str = "utf-8") -> Row | None:
 
 def _undecodable(first: int, last: int, encoding: str) -> str:
     """The problem of a record holding bytes that its file's encoding does not allow."""
-    where = f"line {first}" if last <= first else f"lines {first}–{last}"
-    return f"{where} cannot be decoded: it holds bytes that are not {_ENCODING_NAMES.get(encoding, encoding)}; correct them, or export the file again"
+    return (f"{_where(first, last)} cannot be decoded: it holds bytes that are not {_ENCODING_NAMES.get(encoding, encoding)}; "
+            "correct them, or export the file again")
+
+
+def _where(first: int, last: int) -> str:
+    return f"line {first}" if last <= first else f"lines {first}–{last}"
 
 
 def _problem(exc: csv.Error, first: int, last: int) -> str:
-    where = f"line {first}" if last <= first else f"lines {first}–{last}"
+    where = _where(first, last)
     if "new-line character" in str(exc):
         return f"{where}: a carriage return inside an unquoted field; remove it, or quote the field"
     return f"{where} cannot be read as CSV ({exc}; a quote that is never closed?)"
