@@ -28,7 +28,10 @@ BOM = {"utf-8-sig": b"\xef\xbb\xbf", "utf-16": b"\xff\xfe"}
 CODEC = {"utf-8-sig": "utf-8", "utf-16": "utf-16-le"}
 WHAT = {"utf-8-sig": "UTF-8 (as the file's byte-order mark says)", "utf-16": "UTF-16 (as the file's byte-order mark says)"}
 
-RECORDS = st.lists(st.sampled_from(["a,b\n", "c,d\r\n", '"x\ny",2\n', '"q,1",r\n', "é,f\n", "g,h\n"]), min_size=1, max_size=12)
+#: Records of one or more lines: plain, CRLF, quoted over two lines, quoted, accented, and one the csv module
+#: refuses (a carriage return inside an unquoted field: the undecodable bytes are then what is reported).
+RECORDS = st.lists(st.sampled_from(["a,b\n", "c,d\r\n", '"x\ny",2\n', '"q,1",r\n', "é,f\n", "g,h\n", "s\rt,u\n"]),
+                   min_size=1, max_size=12)
 
 
 def _encoded(encoding: str, records: list[str], bad: int | None = None) -> bytes:
@@ -103,6 +106,18 @@ def test_a_utf16_file_with_a_bad_code_unit_in_its_first_lines_is_checked_row_by_
     rows = list(csv.reader(io.StringIO(out)))
     assert len(rows) == 11 and rows[4][-2].startswith("line 5 cannot be decoded: it holds bytes that are not UTF-16")
     assert "10 rows read" in err and "1 error" in err
+
+
+def test_a_bad_byte_between_cr_and_lf_and_a_utf16_file_cut_short_are_reported_as_undecodable(tmp_path, capsys):
+    """Lines the csv module would refuse for their carriage return: what is wrong with them is the bytes."""
+    (tmp_path / "cr.csv").write_bytes(b"\xef\xbb\xbfid,kind,opens,received\r\nC1,study-group,2026-05-04,2026-03-01\r\xff\n"
+                                      b"C2,study-group,2026-05-04,2026-03-02\r\n")
+    data = "id,kind,opens,received\r\nC1,study-group,2026-05-04,2026-03-01\r\n".encode("utf-16-le")
+    (tmp_path / "cut.csv").write_bytes(b"\xff\xfe" + data[:-1])  # a download cut short: half of the last new line
+    for name, rows in (("cr.csv", 2), ("cut.csv", 1)):
+        assert run(["check-batch", str(tmp_path / name)]) == 1
+        out = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+        assert len(out) == rows + 1 and out[1][-2].startswith("line 2 cannot be decoded: it holds bytes that are not UTF-")
 
 
 def test_a_header_its_encoding_does_not_allow_is_one_line_and_exit_2(tmp_path, capsys):

@@ -258,11 +258,13 @@ def check_columns(header: list[str], name: str) -> list[str]:
 
 
 class _Feed:
-    """The csv module's lines: one handed back by the reader of quote-free lines, then the file's."""
+    """The csv module's lines: one handed back by the reader of quote-free lines, then the file's. ``marked``: a
+    line served since it was last set False held UNDECODABLE."""
 
     def __init__(self, lines: Iterator[str]):
         self.lines = lines
         self.back: str | None = None
+        self.marked = False
 
     def __iter__(self) -> _Feed:
         return self
@@ -270,8 +272,11 @@ class _Feed:
     def __next__(self) -> str:
         line = self.back
         if line is None:
-            return next(self.lines)
-        self.back = None
+            line = next(self.lines)
+        else:
+            self.back = None
+        if _marked[0] and UNDECODABLE in line:
+            self.marked = True
         return line
 
 
@@ -383,7 +388,7 @@ def _one(feed: _Feed, reader, number: int, delimiter: str, encoding: str = "utf-
         return ((number + 1, raw.split(delimiter), None, raw) if raw else None), number + 1, True  # a blank line: no record
     feed.back = line
     before = reader.line_num
-    row = _quoted(reader, number + 1, encoding)
+    row = _quoted(reader, number + 1, encoding, feed)
     number += reader.line_num - before
     return row, number, row is None or row[2] is None or not row[2].endswith(_UNREAD)
 
@@ -416,16 +421,21 @@ def _raising(exc: Exception):
 _UNREAD = "the rest of the file is not read"
 
 
-def _quoted(reader, first: int, encoding: str = "utf-8") -> Row | None:
-    """The csv module's next record, from line ``first`` on (None: a blank line)."""
+def _quoted(reader, first: int, encoding: str = "utf-8", feed: _Feed | None = None) -> Row | None:
+    """The csv module's next record, from line ``first`` on (None: a blank line); a record over a line that holds
+    UNDECODABLE (as ``feed`` saw) is one with that problem, whatever else is wrong with it."""
     before = reader.line_num
+    if feed is not None:
+        feed.marked = False
     try:
         fields = next(reader)
     except csv.Error as exc:
+        if feed is not None and feed.marked:
+            return first, None, _undecodable(first, first - 1 + reader.line_num - before, encoding), None
         return first, None, _problem(exc, first, first - 1 + reader.line_num - before), None
     except UnicodeDecodeError as exc:
         return first, None, f"line {first} cannot be decoded ({exc.reason}); {_UNREAD}", None
-    if _marked[0] and UNDECODABLE in "\x00".join(fields):
+    if feed is not None and feed.marked:
         return first, None, _undecodable(first, first - 1 + reader.line_num - before, encoding), None
     return (first, fields, None, None) if fields else None
 
