@@ -139,16 +139,18 @@ def test_the_other_readers_report_the_record_too(tmp_path):
     assert records[1].problem.startswith("line 3 cannot be decoded")
 
 
-def test_standard_output_that_cannot_write_a_character_is_one_line_naming_out(tmp_path):
+def test_standard_output_that_cannot_write_a_character_is_one_line_and_exit_74(tmp_path):
+    """A system whose standard output is not UTF-8: one line naming the character and the ways out, exit 74 (the
+    output is incomplete; not 2, which says nothing was done), for any command; --out writes UTF-8."""
     (tmp_path / "reg.csv").write_text("id,title,kind,opens,received\nC1,Réunion ☃,study-group,2026-05-04,2026-03-01\n", encoding="utf-8")
     env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
-    done = subprocess.run([sys.executable, "-m", "procedures", "check-batch", str(tmp_path / "reg.csv")],
-                          capture_output=True, env=env, cwd=REPO)
-    assert done.returncode == 2
-    err = done.stderr.decode("cp1252").strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("error: standard output is cp1252, which cannot write ")
-    assert "(U+2603)" in err[0] and "--out FILE" in err[0]
-    # the same with --out: the file is UTF-8, every row
+    for argv, char in ((["check-batch", str(tmp_path / "reg.csv")], "U+2603"),
+                       (["check", "--kind", "study-group", "--opens", "2026-09-14", "--received", "2026-09-14", "--format", "json"], "U+2212")):
+        done = subprocess.run([sys.executable, "-m", "procedures", *argv], capture_output=True, env=env, cwd=REPO)
+        assert done.returncode == 74, done.stderr
+        err = done.stderr.decode("cp1252").strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("error: standard output is cp1252, which cannot write ")
+        assert f"({char})" in err[0] and "PYTHONIOENCODING=utf-8" in err[0] and "--out FILE" in err[0]
     done = subprocess.run([sys.executable, "-m", "procedures", "check-batch", str(tmp_path / "reg.csv"), "--out", str(tmp_path / "o.csv")],
                           capture_output=True, env=env, cwd=REPO)
     assert done.returncode == 0 and "☃" in (tmp_path / "o.csv").read_text(encoding="utf-8")

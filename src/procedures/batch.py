@@ -576,9 +576,9 @@ class Rendered:
 
 
 CHAIR, NO_FLAGS = frozenset({CHAIR_ADMITTED}), frozenset()
-#: Records evaluated and written at a time (memory stays flat whatever the length of the file); as many as the
-#: plain lines read at a time (``tables.BLOCK``, which says why so many; on 200,000 records read by the csv
-#: module, 8,000 at a time took less time and memory than 16,000).
+#: Records evaluated and written at a time (memory stays flat whatever the length of the file) when read by the
+#: csv module (on 200,000 such records, 8,000 at a time took less time and memory than 16,000); plain lines come
+#: as blocks of ``tables.BLOCK``, which says why so many.
 CHUNK = 8000
 #: The records of the first chunk (a short file is then several chunks, which workers share).
 FIRST_CHUNK = 1000

@@ -1103,20 +1103,29 @@ def _stopped(exc: Exception) -> int:
         print("error: interrupted", file=sys.stderr)
         return 130
     if isinstance(exc, UnicodeEncodeError) and _unwritable(char := exc.object[exc.start:exc.start + 1]):
-        print(f"error: standard output is {sys.stdout.encoding}, which cannot write {char!r} (U+{ord(char):04X}): the output "
-              "stops there; give --out FILE (written in UTF-8), or set PYTHONIOENCODING=utf-8", file=sys.stderr)
-        return 2
+        # not exit 2 (bad input, nothing done): the command may have done its work (written a file) before printing
+        print(f"error: standard output is {sys.stdout.encoding}, which cannot write {char!r} (U+{ord(char):04X}), so what it "
+              "shows is incomplete; set PYTHONIOENCODING=utf-8, or give --out FILE (written in UTF-8) where the command "
+              "takes it", file=sys.stderr)
+        return OUTPUT_ERROR
     if os.environ.get("PROCEDURES_DEBUG"):
         raise  # the exception being handled, with its traceback
     print(f"internal error: {type(exc).__name__}: {exc} (set PROCEDURES_DEBUG=1 to see the traceback)", file=sys.stderr)
     return 70
 
 
+#: The exit code of a command whose output could not be written (sysexits' EX_IOERR).
+OUTPUT_ERROR = 74
+
+
 def _unwritable(char: str) -> bool:
-    """Whether standard output's encoding (not UTF-8: a system set to another) cannot write ``char``."""
+    """Whether standard output's encoding (not UTF-8: a system set to another) cannot write ``char``, a character
+    UTF-8 writes (not a lone surrogate: the undecodable bytes of a file name, which no setting would write)."""
     import codecs
 
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    if "\ud800" <= char <= "\udfff":
+        return False
     try:
         if codecs.lookup(encoding).name == "utf-8":
             return False
