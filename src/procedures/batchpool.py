@@ -19,7 +19,9 @@ traceback in a note); a worker that dies stops the batch with its exit code.
 Nothing is written for the chunks not answered, and the command's output
 file is then not made (it is written all or nothing). Tasks are sent by a
 thread of this process, so that this process reads answers while a worker is
-still taking its tasks.
+still taking its tasks; each worker's answers are taken from its pipe by a
+thread of their own as soon as they come, so that a worker never waits for
+its chunk's turn to start its next task.
 """
 
 from __future__ import annotations
@@ -89,6 +91,12 @@ class Workers:
         self.feeder = threading.Thread(target=_feed, args=(self.outbox, [tw for (_, tw), _ in pipes]), daemon=True)
         self.feeder.start()
         self.answers = [ar for _, (ar, _) in pipes]
+        #: Each worker's answers, taken from its pipe as soon as they come (an answer is larger than a pipe holds: left
+        #: there until its chunk's turn, it kept its worker from its next task while the other worker's was awaited).
+        self.inboxes = [queue.SimpleQueue() for _ in self.answers]
+        self.receivers = [threading.Thread(target=_receive, args=(c, box), daemon=True) for c, box in zip(self.answers, self.inboxes)]
+        for receiver in self.receivers:
+            receiver.start()
 
     def evaluate(self, chunks):
         """Yield (texts, count of each status, errors) for each chunk, in input order (a bounded number in
@@ -105,12 +113,12 @@ class Workers:
                     self.outbox.put((w, parts[w]))
                 pending.append((assigned, expected))
                 while len(pending) > workers * AHEAD:
-                    yield _collect(pending.popleft(), self.answers, self.procs)
+                    yield _collect(pending.popleft(), self.inboxes, self.procs)
             while pending:
-                yield _collect(pending.popleft(), self.answers, self.procs)
+                yield _collect(pending.popleft(), self.inboxes, self.procs)
             finished = True
         finally:
-            _stop(self.outbox, self.feeder, self.answers, self.procs, finished)
+            _stop(self.outbox, self.feeder, self.receivers, self.answers, self.procs, finished)
 
 
 class _Owners:
@@ -232,10 +240,10 @@ def _unpack(packed: tuple, delimiter: str) -> list:
     return records
 
 
-def _collect(entry: tuple, answers: list, procs: list) -> tuple[list[bytes], Counter, int]:
+def _collect(entry: tuple, inboxes: list, procs: list) -> tuple[list[bytes], Counter, int]:
     """The answer to one chunk: its workers' texts (UTF-8) put back in input order, their counts added up."""
     assigned, expected = entry
-    parts = {w: _answer(answers[w], procs[w]) for w in expected}
+    parts = {w: _answer(inboxes[w], procs[w]) for w in expected}
     texts = [iter(parts[w][0]) if w in parts else None for w in range(len(procs))]
     merged = list(map(next, map(texts.__getitem__, assigned)))
     by_status: Counter = Counter()
@@ -244,18 +252,33 @@ def _collect(entry: tuple, answers: list, procs: list) -> tuple[list[bytes], Cou
     return merged, by_status, sum(part[2] for part in parts.values())
 
 
-def _answer(connection, proc) -> tuple:
+def _answer(inbox: queue.SimpleQueue, proc) -> tuple:
     """A worker's next answer (a worker answers its tasks in the order given)."""
-    try:
-        answer = connection.recv()
-    except (EOFError, OSError):
+    answer = inbox.get()
+    if answer is _GONE:
         proc.join(timeout=5)
-        raise WorkerFailed(f"a worker process of the batch stopped (exit code {proc.exitcode}); nothing was written") from None
+        raise WorkerFailed(f"a worker process of the batch stopped (exit code {proc.exitcode}); nothing was written")
     if answer[0] is None:  # the worker's exception, raised here as one process would raise it; where, in a note
         _, exc, where = answer
         exc.add_note(f"raised in a worker process of the batch:\n{where}")
         raise exc
     return answer
+
+
+def _receive(connection, inbox: queue.SimpleQueue) -> None:
+    """Put each answer a worker sends into its inbox as it comes; at the end of its pipe (the worker gone, or an
+    answer that cannot be read), _GONE."""
+    try:
+        while True:
+            inbox.put(connection.recv())
+    except Exception:  # noqa: BLE001 - EOFError, OSError or a broken answer: the batch learns it from _GONE
+        pass
+    finally:
+        inbox.put(_GONE)
+
+
+#: What a worker's inbox holds after its last answer.
+_GONE = object()
 
 
 def _feed(outbox: queue.Queue, senders: list) -> None:
@@ -324,9 +347,10 @@ def _sendable(exc: Exception) -> Exception:
     return exc
 
 
-def _stop(outbox: queue.Queue, feeder: threading.Thread, answers: list, procs: list, finished: bool) -> None:
+def _stop(outbox: queue.Queue, feeder: threading.Thread, receivers: list, answers: list, procs: list, finished: bool) -> None:
     """When every chunk is answered, tell the workers to stop and wait for them; else (an error, or the output
-    given up) stop them at once. A worker that does not end within a few seconds is killed."""
+    given up) stop them at once. A worker that does not end within a few seconds is killed; its receiver then
+    meets the end of its pipe."""
     if not finished:
         for p in procs:
             p.terminate()
@@ -337,5 +361,7 @@ def _stop(outbox: queue.Queue, feeder: threading.Thread, answers: list, procs: l
         if p.is_alive():
             p.kill()
             p.join()
+    for receiver in receivers:
+        receiver.join(timeout=5)
     for connection in answers:
         connection.close()
