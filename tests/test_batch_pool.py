@@ -99,6 +99,33 @@ def test_a_worker_that_fails_stops_the_batch_and_no_output_is_made(library, regi
     assert not out.exists()
 
 
+class _Unreadable:
+    """A value a worker can send but this process cannot read back (its unpickling raises)."""
+
+    def __reduce__(self):
+        return _refuse, ("an answer that cannot be read back",)
+
+
+def _refuse(message):
+    raise ValueError(message)
+
+
+def test_an_answer_that_cannot_be_read_back_raises_its_own_error_at_once(library, registry, tmp_path, small_chunks, monkeypatch):
+    """Not a worker that 'stopped' (it has not), found out after waiting for it: the error itself, at once."""
+    real = batch.Evaluator.lines
+
+    def unreadable(self, records, fmt):
+        texts, _, errors = real(self, records, fmt)
+        return texts, _Unreadable(), errors
+
+    monkeypatch.setattr(batch.Evaluator, "lines", unreadable)  # forked workers inherit it
+    out = tmp_path / "out.csv"
+    started = time.monotonic()
+    with pytest.raises(ValueError, match="an answer that cannot be read back"):
+        batch.run_batch(library, registry, out, None, workers=2)
+    assert time.monotonic() - started < 4 and not out.exists()
+
+
 def test_a_worker_that_fails_is_one_line_on_the_command_line_as_in_one_process(tmp_path):
     registry = tmp_path / "registry.csv"
     registry.write_text("id,kind,opens,received\n" + "".join(f"C{i},study-group,2026-05-13,2026-04-01\n" for i in range(300)))

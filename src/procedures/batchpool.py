@@ -258,6 +258,8 @@ def _answer(inbox: queue.SimpleQueue, proc) -> tuple:
     if answer is _GONE:
         proc.join(timeout=5)
         raise WorkerFailed(f"a worker process of the batch stopped (exit code {proc.exitcode}); nothing was written")
+    if isinstance(answer, Exception):  # its answer could not be read here
+        raise answer
     if answer[0] is None:  # the worker's exception, raised here as one process would raise it; where, in a note
         _, exc, where = answer
         exc.add_note(f"raised in a worker process of the batch:\n{where}")
@@ -266,13 +268,15 @@ def _answer(inbox: queue.SimpleQueue, proc) -> tuple:
 
 
 def _receive(connection, inbox: queue.SimpleQueue) -> None:
-    """Put each answer a worker sends into its inbox as it comes; at the end of its pipe (the worker gone, or an
-    answer that cannot be read), _GONE."""
+    """Put each answer a worker sends into its inbox as it comes; an answer that cannot be read, its exception
+    (raised in the batch by ``_answer``); at the end of the pipe (the worker gone), _GONE."""
     try:
         while True:
             inbox.put(connection.recv())
-    except Exception:  # noqa: BLE001 - EOFError, OSError or a broken answer: the batch learns it from _GONE
+    except (EOFError, OSError):
         pass
+    except Exception as exc:  # noqa: BLE001 - e.g. an answer that cannot be unpickled, or no memory to read it
+        inbox.put(exc)
     finally:
         inbox.put(_GONE)
 
