@@ -140,3 +140,20 @@ def test_plain_lines_are_read_a_thousand_first_then_twice_as_many_each_time_up_t
     sizes = [len(p.lines) for p in parts]
     assert sizes[:3] == [tables.FIRST_BLOCK, 2 * tables.FIRST_BLOCK, 4 * tables.FIRST_BLOCK] and max(sizes) == tables.BLOCK
     assert sum(sizes) == 2 * tables.BLOCK and [p.first for p in parts[:2]] == [2, 2 + tables.FIRST_BLOCK]
+
+
+def test_after_lines_with_a_quote_half_as_many_are_read_next_time_not_fewer_than_the_first():
+    """A registry with a quoted title here and there: smaller blocks after one that held a quote, so that most of
+    its lines are still read together (with blocks that only grew, a quote every 12,000 lines sent more than half
+    of them one by one)."""
+    from procedures import tables
+
+    f, b = tables.FIRST_BLOCK, tables.BLOCK
+    plain = [f"C{n},a\n" for n in range(f + 2 * f + 4 * f)]
+    quoted = ['"q,1",b\n'] + [f"D{n},a\n" for n in range(8 * f - 1)]  # the fourth block, 8 x FIRST_BLOCK, holds a quote
+    after = [f"E{n},a\n" for n in range(4 * f + 8 * f)]
+    parts = list(_parts(io.StringIO("".join(plain + quoted + after), newline="\n"), "t.csv", ",", block=b))
+    sizes = [len(p.lines) for p in parts if p.__class__ is Lines]
+    one_by_one = [p for p in parts if p.__class__ is not Lines]
+    assert sizes == [f, 2 * f, 4 * f, 4 * f, 8 * f] and len(one_by_one) == 8 * f
+    assert [r[0] for r in _expanded(parts)] == list(range(2, 2 + len(plain + quoted + after)))
