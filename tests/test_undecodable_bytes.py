@@ -70,9 +70,8 @@ def test_a_record_with_bytes_its_encoding_does_not_allow_is_an_error_naming_its_
             assert got == want
             continue
         first, spans = want[0], records[k].count("\n")
-        where = f"line {first}" if spans == 1 else f"lines {first}–{first + spans - 1}"
-        assert got == (first, None, f"{where} cannot be decoded: it holds bytes that are not {WHAT[encoding]}; "
-                                    "correct them, or export the file again")
+        where = f"line {first} cannot be decoded: it holds" if spans == 1 else f"lines {first}–{first + spans - 1} cannot be decoded: they hold"
+        assert got == (first, None, f"{where} bytes that are not {WHAT[encoding]}; correct them, or export the file again")
 
 
 def _registry(n: int) -> str:

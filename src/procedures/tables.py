@@ -446,8 +446,8 @@ def _quoted(reader, first: int, encoding: str = "utf-8", feed: _Feed | None = No
 
 def _undecodable(first: int, last: int, encoding: str) -> str:
     """The problem of a record holding bytes that its file's encoding does not allow."""
-    return (f"{_where(first, last)} cannot be decoded: it holds bytes that are not {_ENCODING_NAMES.get(encoding, encoding)}; "
-            "correct them, or export the file again")
+    return (f"{_where(first, last)} cannot be decoded: {'it holds' if last <= first else 'they hold'} bytes that are not "
+            f"{_ENCODING_NAMES.get(encoding, encoding)}; correct them, or export the file again")
 
 
 def _where(first: int, last: int) -> str:
