@@ -77,6 +77,23 @@ def test_lines_read_by_the_block_are_the_records_read_one_by_one(text, delimiter
     assert _fast(text, delimiter, block) == _csv_only(text, delimiter)
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["a,b\n"] * 6 + ['"x\ny",2\n', '5" q,3\n', "\n", "c,d\r\n", "e\rf,g\n"]), max_size=60),
+       st.integers(1, 3), st.integers(2, 12))
+def test_blocks_that_grow_after_plain_lines_and_shrink_after_others_read_as_the_csv_module_reads(lines, first, block):
+    """Blocks of FIRST_BLOCK lines, twice as many after plain ones up to the block, half as many after others:
+    mostly plain lines, so that blocks grow and shrink."""
+    from procedures import tables
+
+    text = "".join(lines)
+    kept = tables.FIRST_BLOCK
+    tables.FIRST_BLOCK = first
+    try:
+        assert _fast(text, ",", block) == _csv_only(text, ",")
+    finally:
+        tables.FIRST_BLOCK = kept
+
+
 def _one_by_one(text, delimiter: str) -> list[tuple]:
     """The reader as it was before blocks: a line at a time from the stream (the oracle for decoding errors)."""
     lines = iter(text)
