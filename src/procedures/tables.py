@@ -51,8 +51,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 #: bytes could not be decoded, and is reported as such while the others are read.
 UNDECODABLE = "\udcff"
 _MARKING = "procedures.undecodable"
-#: Runs of such bytes read in this process: the csv module's records are looked through for UNDECODABLE only once
-#: there has been one (looking through every record cost a tenth of reading a file of quoted records).
+#: Runs of such bytes read in this process: the lines fed to the csv module (``_Feed``) are looked through for
+#: UNDECODABLE only once there has been one (joining and looking through every record's fields cost a tenth of
+#: reading a file of quoted records).
 _marked = [0]
 
 
