@@ -154,11 +154,20 @@ def _library(rules: Path | None):
 
 
 def _json(job: str, data: object, lib, request=None) -> str:
-    """A job's JSON document (procedures.jobs.document: as the API answers it), with the rules folder that gave it."""
+    """A job's JSON document (procedures.jobs.document: as the API answers it), with the rules folder that gave it;
+    in ASCII, characters past it as \\u escapes (the same JSON), where standard output is not UTF-8 (a command
+    redirected to a file on Windows writes the system's code page, which has no '≤' or '−')."""
+    import codecs
+
     from procedures.jobs import document
     from procedures.output import to_json
 
-    return to_json(document(job, data, lib, request))
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        ascii = codecs.lookup(encoding).name != "utf-8"
+    except LookupError:
+        ascii = True
+    return to_json(document(job, data, lib, request), ascii=ascii)
 
 
 def _request(model: str, **given):

@@ -18,8 +18,9 @@ def count(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-def to_json(data: object) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, default=str)
+def to_json(data: object, ascii: bool = False) -> str:
+    """A document as indented JSON; ``ascii``: characters past ASCII written as \\u escapes (the same JSON)."""
+    return json.dumps(data, indent=2, ensure_ascii=ascii, default=str)
 
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]], width: int | None = None,
