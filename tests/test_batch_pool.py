@@ -152,6 +152,22 @@ def test_a_worker_that_dies_stops_the_batch_with_its_exit_code(library, registry
     assert not out.exists()
 
 
+@pytest.mark.parametrize("signal_number, words", [(0, "stopped (exit code 7)"), (signal.SIGKILL, "was ended by signal 9 (SIGKILL)")])
+def test_a_worker_killed_is_one_line_naming_how_on_the_command_line_not_an_internal_error(registry, tmp_path, signal_number, words):
+    script = ("import os, sys\nfrom procedures import batch, cli, tables\n"
+              "def dying(self, records, fmt):\n"
+              f"    if {int(signal_number)}: os.kill(os.getpid(), {int(signal_number)})\n"
+              "    os._exit(7)\n"
+              "batch.Evaluator.lines = dying\nbatch.CHUNK = tables.BLOCK = 97\n"
+              "sys.argv = ['procedures', *sys.argv[1:]]\ncli.main()\n")
+    out = tmp_path / "out.csv"
+    run = subprocess.run([sys.executable, "-c", script, "check-batch", str(registry), "--out", str(out)], capture_output=True,
+                         text=True, timeout=120, env=dict(os.environ, PROCEDURES_BATCH_WORKERS="2"))
+    assert run.returncode == 70 and not out.exists()
+    assert run.stderr == (f"error: a worker process of the batch {words}; nothing was written; run the command again "
+                          "(PROCEDURES_BATCH_WORKERS=1: in one process)\n")
+
+
 @pytest.mark.parametrize("value", ["0", "x", "65", "-1", "2.5", "²", "1e3"])
 def test_a_bad_number_of_workers_is_refused_naming_the_setting(monkeypatch, value):
     monkeypatch.setenv("PROCEDURES_BATCH_WORKERS", value)

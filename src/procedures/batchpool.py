@@ -257,7 +257,9 @@ def _answer(inbox: queue.SimpleQueue, proc) -> tuple:
     answer = inbox.get()
     if answer is _GONE:
         proc.join(timeout=5)
-        raise WorkerFailed(f"a worker process of the batch stopped (exit code {proc.exitcode}); nothing was written")
+        code = proc.exitcode
+        how = f"was ended by signal {-code} ({_signal_name(-code)})" if code is not None and code < 0 else f"stopped (exit code {code})"
+        raise WorkerFailed(f"a worker process of the batch {how}; nothing was written")
     if isinstance(answer, Exception):  # its answer could not be read here
         raise answer
     if answer[0] is None:  # the worker's exception, raised here as one process would raise it; where, in a note
@@ -279,6 +281,13 @@ def _receive(connection, inbox: queue.SimpleQueue) -> None:
         inbox.put(exc)
     finally:
         inbox.put(_GONE)
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return "unknown"
 
 
 #: What a worker's inbox holds after its last answer.

@@ -1117,6 +1117,11 @@ def _stopped(exc: Exception) -> int:
               "shows is incomplete; set PYTHONIOENCODING=utf-8, or give --out FILE (written in UTF-8) where the command "
               "takes it", file=sys.stderr)
         return OUTPUT_ERROR
+    from procedures.batchpool import WorkerFailed
+
+    if isinstance(exc, WorkerFailed):  # a worker process killed (out of memory, by hand), not a fault found in it
+        print(f"error: {one_line(str(exc))}; run the command again (PROCEDURES_BATCH_WORKERS=1: in one process)", file=sys.stderr)
+        return 70
     if os.environ.get("PROCEDURES_DEBUG"):
         raise  # the exception being handled, with its traceback
     print(f"internal error: {type(exc).__name__}: {exc} (set PROCEDURES_DEBUG=1 to see the traceback)", file=sys.stderr)
