@@ -1037,6 +1037,8 @@ def run(argv: list[str]) -> int:
         raise
     except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
         return _stopped(exc)
+    if code == INTERRUPTED:  # typer makes an interruption (Ctrl-C; SIGTERM and SIGHUP, see above) this code, silently
+        print("error: interrupted", file=sys.stderr)
     return code if isinstance(code, int) else 0
 
 
@@ -1110,7 +1112,7 @@ def _stopped(exc: Exception) -> int:
         return 2
     if isinstance(exc, typer.Abort):
         print("error: interrupted", file=sys.stderr)
-        return 130
+        return INTERRUPTED
     if isinstance(exc, UnicodeEncodeError) and _unwritable(char := exc.object[exc.start:exc.start + 1]):
         # not exit 2 (bad input, nothing done): the command may have done its work (written a file) before printing
         print(f"error: standard output is {sys.stdout.encoding}, which cannot write {char!r} (U+{ord(char):04X}), so what it "
@@ -1130,6 +1132,8 @@ def _stopped(exc: Exception) -> int:
 
 #: The exit code of a command whose output could not be written (sysexits' EX_IOERR).
 OUTPUT_ERROR = 74
+#: The exit code of a command interrupted (128 + SIGINT, as shells give).
+INTERRUPTED = 130
 
 
 def _unwritable(char: str) -> bool:
