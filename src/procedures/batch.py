@@ -20,7 +20,6 @@ The output is CSV, JSON or an Excel workbook (``procedures.workbooks``).
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import gc
 import itertools
@@ -41,7 +40,7 @@ from procedures.contributions import Meeting, Plan, Verdict, margin, plan, publi
 from procedures.deadlines import other_counting
 from procedures.errors import InputError, ProceduresError
 from procedures.inputs import one_line
-from procedures.outfiles import is_stdout, output_file
+from procedures.outfiles import is_stdout, output_file, writes_utf8
 from procedures.tables import Lines, Record, Row, Table, open_table, resolve, term, yes_no
 from procedures.loader import Library
 from procedures.timestamps import Received, parse_date, parse_time, read_received
@@ -735,7 +734,7 @@ def _put(sink: IO[str], text: str | bytes) -> None:
     fork, where a new line is written as it is) goes to the bytes under a UTF-8 sink, else is decoded."""
     if text.__class__ is bytes:
         raw = getattr(sink, "buffer", None)
-        if raw is None or codecs.lookup(getattr(sink, "encoding", None) or "ascii").name != "utf-8":
+        if raw is None or not writes_utf8(getattr(sink, "encoding", None)):
             sink.write(text.decode())
             return
         sink.flush()

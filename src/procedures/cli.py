@@ -157,16 +157,11 @@ def _json(job: str, data: object, lib, request=None) -> str:
     """A job's JSON document (procedures.jobs.document: as the API answers it), with the rules folder that gave it;
     in ASCII, characters past it as \\u escapes (the same JSON), where standard output is not UTF-8 (a command
     redirected to a file on Windows writes the system's code page, which has no '≤' or '−')."""
-    import codecs
-
     from procedures.jobs import document
+    from procedures.outfiles import writes_utf8
     from procedures.output import to_json
 
-    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
-    try:
-        ascii = codecs.lookup(encoding).name != "utf-8"
-    except LookupError:
-        ascii = True
+    ascii = not writes_utf8(getattr(sys.stdout, "encoding", None) or "utf-8")
     return to_json(document(job, data, lib, request), ascii=ascii)
 
 
@@ -1139,14 +1134,12 @@ INTERRUPTED = 130
 def _unwritable(char: str) -> bool:
     """Whether standard output's encoding (not UTF-8: a system set to another) cannot write ``char``, a character
     UTF-8 writes (not a lone surrogate: the undecodable bytes of a file name, which no setting would write)."""
-    import codecs
+    from procedures.outfiles import writes_utf8
 
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
-    if "\ud800" <= char <= "\udfff":
+    if "\ud800" <= char <= "\udfff" or writes_utf8(encoding):
         return False
     try:
-        if codecs.lookup(encoding).name == "utf-8":
-            return False
         char.encode(encoding)
     except UnicodeEncodeError:
         return True

@@ -8,6 +8,7 @@ it did not finish.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
 import sys
@@ -17,6 +18,14 @@ from pathlib import Path
 from typing import IO
 
 from procedures.errors import InputError
+
+
+def writes_utf8(encoding: str | None) -> bool:
+    """Whether a stream of ``encoding`` (a stream's ``encoding``, None when it has none) writes UTF-8."""
+    try:
+        return encoding is not None and codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 def is_stdout(out: Path | None) -> bool:
