@@ -377,4 +377,4 @@ def test_a_workers_answers_are_taken_from_its_pipe_as_they_come_so_it_goes_on_to
         answers = [batchpool._answer(pool.inboxes[w], pool.procs[w]) for _ in range(3)]
         assert all(len(a[0]) == 300 and sum(map(len, a[0])) > 200_000 for a in answers)
     finally:
-        batchpool._stop(pool.outbox, pool.feeder, pool.receivers, pool.answers, pool.procs, finished=False)
+        pool.stop(finished=False)

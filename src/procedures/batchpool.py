@@ -118,7 +118,26 @@ class Workers:
                 yield _collect(pending.popleft(), self.inboxes, self.procs)
             finished = True
         finally:
-            _stop(self.outbox, self.feeder, self.receivers, self.answers, self.procs, finished)
+            self.stop(finished)
+
+    def stop(self, finished: bool) -> None:
+        """When every chunk is answered, tell the workers to stop and wait for them; else (an error, or the output
+        given up) stop them at once. A worker that does not end within a few seconds is killed; its receiver then
+        meets the end of its pipe."""
+        if not finished:
+            for p in self.procs:
+                p.terminate()
+        self.outbox.put(None)
+        self.feeder.join(timeout=5)
+        for p in self.procs:
+            p.join(timeout=5)
+            if p.is_alive():
+                p.kill()
+                p.join()
+        for receiver in self.receivers:
+            receiver.join(timeout=5)
+        for connection in self.answers:
+            connection.close()
 
 
 class _Owners:
@@ -358,23 +377,3 @@ def _sendable(exc: Exception) -> Exception:
     except Exception:
         return RuntimeError(f"{type(exc).__name__}: {exc}")
     return exc
-
-
-def _stop(outbox: queue.Queue, feeder: threading.Thread, receivers: list, answers: list, procs: list, finished: bool) -> None:
-    """When every chunk is answered, tell the workers to stop and wait for them; else (an error, or the output
-    given up) stop them at once. A worker that does not end within a few seconds is killed; its receiver then
-    meets the end of its pipe."""
-    if not finished:
-        for p in procs:
-            p.terminate()
-    outbox.put(None)
-    feeder.join(timeout=5)
-    for p in procs:
-        p.join(timeout=5)
-        if p.is_alive():
-            p.kill()
-            p.join()
-    for receiver in receivers:
-        receiver.join(timeout=5)
-    for connection in answers:
-        connection.close()
