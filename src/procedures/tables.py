@@ -51,7 +51,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 #: bytes could not be decoded, and is reported as such while the others are read.
 UNDECODABLE = "\udcff"
 _MARKING = "procedures.undecodable"
-#: Runs of such bytes read in this process: the lines fed to the csv module (``_Feed``) are looked through for
+#: Runs of such bytes read in this process: lines read one by one (``_one``, ``_Feed``) are looked through for
 #: UNDECODABLE only once there has been one (joining and looking through every record's fields cost a tenth of
 #: reading a file of quoted records).
 _marked = [0]
@@ -388,7 +388,7 @@ def _one(feed: _Feed, reader, number: int, delimiter: str, encoding: str = "utf-
         return (number + 1, None, f"line {number + 1} cannot be decoded ({exc.reason}); {_UNREAD}", None), number, False
     raw = line[:-2] if line[-2:] == "\r\n" else line[:-1] if line[-1:] == "\n" else None
     if raw is not None and '"' not in line and "\r" not in raw and len(line) <= FIELD_LIMIT:
-        if UNDECODABLE in raw:
+        if _marked[0] and UNDECODABLE in raw:
             return (number + 1, None, _undecodable(number + 1, number + 1, encoding), None), number + 1, True
         return ((number + 1, raw.split(delimiter), None, raw) if raw else None), number + 1, True  # a blank line: no record
     feed.back = line
