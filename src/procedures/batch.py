@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import IO
 
 from procedures import batchpool
+from procedures.allocator import keeping_freed_memory
 from procedures.batchfast import FastPlan, Zone, csv_cell
 from procedures.contributions import Meeting, Plan, Verdict, margin, plan, publication, receipt_warning, verdict
 from procedures.deadlines import other_counting
@@ -615,16 +616,22 @@ def evaluate_rows(lib: Library, records, columns: Columns, fmt: str, workers: in
 
     With ``workers`` above 1, a CSV or JSON output of more than one chunk is
     evaluated in that many forked processes (``batchpool``), where they can be.
+    While a batch of more than one chunk runs, freed buffers stay in the heap
+    (``allocator``: fewer page faults).
     """
     local = Evaluator(lib, columns, date_order)
     chunks = _chunks(records, CHUNK)
     first = next(chunks, None)
     if first is None:
         return
-    second = next(chunks, None) if workers > 1 and fmt in SEPARATOR and batchpool.available() else None
-    with _young_collections():
-        if second is None:
-            yield from _serial(local, itertools.chain([first], chunks), fmt)
+    second = next(chunks, None)
+    if second is None:  # one chunk: no workers, the allocator as it is
+        with _young_collections():
+            yield from _serial(local, [first], fmt)
+        return
+    with _young_collections(), keeping_freed_memory():
+        if not (workers > 1 and fmt in SEPARATOR and batchpool.available()):
+            yield from _serial(local, itertools.chain([first, second], chunks), fmt)
             return
         pool = batchpool.start(local, fmt, workers)
         if pool is None:  # the workers cannot be started here: this process does all
