@@ -5,8 +5,8 @@ the text of a block of lines, the tasks and answers sent between processes,
 a chunk's output. glibc's allocator gives each buffer that large a mapping of
 its own and returns it to the system when it is freed, so every chunk's
 buffers were page-faulted in afresh: on 200,000 rows with two workers, about
-78,000 page faults against about 51,000 with the settings below, and about
-4 % of the wall time (docs/performance.md, "Page faults").
+79,000 page faults against about 56,000 with the settings below, and about
+2 % of the wall time (docs/performance.md, "Page faults").
 
 ``keeping_freed_memory`` raises three thresholds for the duration of a batch,
 so that freed buffers stay in the heap and are used again: buffers below
