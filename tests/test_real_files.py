@@ -162,6 +162,86 @@ def test_a_file_that_cannot_be_read_as_a_table_is_one_line(tmp_path, make, args,
         assert message in res.stderr, (command, res.stderr)
 
 
+def _rewritten(path: Path, member: str, change, stored: bool = False) -> None:
+    """The workbook at ``path`` with one member's bytes changed (``change(bytes) -> bytes``), the others as they were."""
+    with zipfile.ZipFile(path) as z:
+        members = [(info, z.read(info.filename)) for info in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in members:
+            if info.filename == member:
+                data = change(data)
+                info.compress_type = zipfile.ZIP_STORED if stored else info.compress_type
+            z.writestr(info, data)
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _bad_character(row: str, cell: bytes):
+    """A cell's text holding a character reference XML does not allow (U+DCFF, a lone surrogate; or U+0001)."""
+    def make(path: Path) -> None:
+        workbook(path, {"Registry": REGISTRY})
+        _rewritten(path, SHEET, lambda data: data.replace(cell, cell[:-4] + (b"&#xDCFF;" if row != "1" else b"&#x1;") + cell[-4:], 1))
+    return make
+
+
+def _cut_short(path: Path) -> None:
+    workbook(path, {"Registry": REGISTRY})
+    _rewritten(path, SHEET, lambda data: data[: data.index(b"C-106")])
+
+
+def _altered(path: Path) -> None:
+    """A sheet whose stored bytes were altered after they were written: its CRC no longer matches."""
+    workbook(path, {"Registry": REGISTRY})
+    _rewritten(path, SHEET, lambda data: data, stored=True)
+    raw = bytearray(path.read_bytes())
+    at = raw.index(b"C-105")
+    raw[at] = ord("X")
+    path.write_bytes(bytes(raw))
+
+
+def _broken_book(path: Path) -> None:
+    workbook(path, {"Registry": REGISTRY})
+    _rewritten(path, "xl/workbook.xml", lambda data: data[: len(data) // 2])
+
+
+@pytest.mark.parametrize("make,message", [
+    (_bad_character("5", b"Admitted</t>"), "input.xlsx, sheet Registry, row 5 and the rows after it: a damaged workbook (ParseError: "),
+    (_bad_character("1", b"received</t>"), "input.xlsx, sheet Registry, row 1 and the rows after it: a damaged workbook (ParseError: "),
+    (_cut_short, "input.xlsx, sheet Registry, row 7 and the rows after it: a damaged workbook (ParseError: "),
+    (_altered, "input.xlsx: a damaged workbook (BadZipFile: Bad CRC-32 for file 'xl/worksheets/sheet1.xml')"),
+    (_broken_book, "input.xlsx: a damaged workbook (ParseError: "),
+], ids=["a bad character in a row", "a bad character in the header", "a sheet cut short", "altered bytes", "a broken workbook part"])
+@pytest.mark.parametrize("out", ["results.csv", "results.xlsx"])
+def test_a_damaged_workbook_is_refused_in_one_line_and_nothing_is_written(tmp_path, make, message, out):
+    path = tmp_path / "input.xlsx"
+    make(path)
+    res = run("check-batch", path, "--out", tmp_path / out)
+    assert res.exit_code == 2, res.output
+    assert res.stderr.count("\n") == 1 and res.stderr.startswith("error: ") and "Traceback" not in res.output
+    assert message in res.stderr and "open it in a spreadsheet program and save it again, or export the sheet as CSV" in res.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["input.xlsx"]
+
+
+def test_a_long_damaged_workbook_checked_by_workers_writes_nothing(tmp_path):
+    rows = [REGISTRY[0]] + [[f"C-{k}", "Title", "study-group", "2026-09-14", "2026-07-31", "action", ""] for k in range(2500)]
+    rows[2000][1] = "PLACE"
+    path = workbook(tmp_path / "long.xlsx", {"Registry": rows})
+    _rewritten(path, SHEET, lambda data: data.replace(b"PLACE</t>", b"PL&#xDCFF;ACE</t>"))
+    res = run("check-batch", path, "--out", tmp_path / "results.csv")
+    assert res.exit_code == 2 and "long.xlsx, sheet Registry, row 2001 and the rows after it: a damaged workbook" in res.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["long.xlsx"]
+
+
+def test_the_other_readers_of_a_workbook_refuse_a_damaged_one_alike(tmp_path):
+    path = tmp_path / "input.xlsx"
+    _broken_book(path)
+    for command in (["tally", "--procedure", "question-approval", "--replies", path], ["appointments", "check", path]):
+        res = run(*command)
+        assert res.exit_code == 2 and res.stderr.count("\n") == 1, (command, res.output)
+        assert "input.xlsx: a damaged workbook (ParseError: " in res.stderr
+
+
 # --- the registry's columns stay ---------------------------------------------------------------------
 
 

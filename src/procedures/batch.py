@@ -754,10 +754,14 @@ def _write_workbook(sink: IO[bytes], chunks, columns: Columns, summary: Summary)
     from procedures.workbooks import ResultsWorkbook
 
     book = ResultsWorkbook(sink, columns.output, text_cell)
-    for chunk in chunks:
-        _count(summary, chunk)
-        for row in chunk.values:
-            book.append(row)
+    try:
+        for chunk in chunks:
+            _count(summary, chunk)
+            for row in chunk.values:
+                book.append(row)
+    except BaseException:
+        book.abandon()
+        raise
     book.close()
 
 

@@ -32,12 +32,15 @@ import re
 import shutil
 import sys
 import tempfile
+import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, BinaryIO, TextIO
 
 from procedures.errors import InputError
+from procedures.inputs import one_line
 
 #: The delimiters a header line is tried with, most usual first.
 DELIMITERS = (",", ";", "\t")
@@ -464,20 +467,13 @@ def _problem(exc: csv.Error, first: int, last: int) -> str:
 
 def _workbook_table(raw: BinaryIO, name: str, sheet: str | None) -> Table:
     """The sheet of an .xlsx workbook as a table: its first row is the header, then one record per row."""
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    raw.seek(0)
-    try:
-        book = load_workbook(raw, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError(f"{name} is a zip file but not an Excel workbook (.xlsx) that can be read ({exc})") from None
+    book = _opened_workbook(raw, name)
     names = book.sheetnames
     if sheet is not None and sheet not in names:
         book.close()
         raise InputError(f"--sheet {sheet}: {name} has no sheet of that name; its sheets: {', '.join(names)}")
-    rows = book[sheet or names[0]].iter_rows(values_only=True)
+    title = sheet or names[0]
+    rows = _sheet_rows(book, title, name)
     first = next(rows, None)
     if first is None or all(v is None for v in first):
         book.close()
@@ -500,6 +496,53 @@ def _workbook_table(raw: BinaryIO, name: str, sheet: str | None) -> Table:
         raw.close()
 
     return Table(name, columns, "xlsx", "", records(), close, [h.strip() for h in header])
+
+
+#: What reading a damaged workbook's rows raises: XML that is not well-formed (SyntaxError: xml.etree's ParseError,
+#: lxml's XMLSyntaxError), a zip member cut short or altered, a cell's value that cannot be what its type says.
+_DAMAGED = (SyntaxError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OverflowError, TypeError)
+
+
+def _sheet_rows(book, title: str, name: str) -> Iterator[tuple]:
+    """A sheet's rows as values; a damaged sheet is an InputError naming the first row that cannot be read (the
+    rows after it cannot be read either, so the table is refused whole: a batch then writes nothing)."""
+    read = 0
+    try:
+        for values in book[title].iter_rows(values_only=True):
+            yield values
+            read += 1
+    except _DAMAGED as exc:
+        raise InputError(_damaged(f"{name}, sheet {title}, row {read + 1} and the rows after it", exc)) from None
+
+
+def _opened_workbook(raw: BinaryIO, name: str):
+    """The workbook in a zip file, opened to be read row by row; an InputError if it is not one, or is damaged."""
+    from openpyxl import load_workbook
+
+    raw.seek(0)
+    try:
+        return load_workbook(raw, read_only=True, data_only=True)
+    except SyntaxError as exc:  # its XML is not well-formed (xml.etree's ParseError, lxml's XMLSyntaxError)
+        raise InputError(_damaged(name, exc)) from None
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, zlib.error) as exc:
+        if _has_workbook_part(raw):  # a workbook whose parts cannot be read
+            raise InputError(_damaged(name, exc)) from None
+        raise InputError(f"{name} is a zip file but not an Excel workbook (.xlsx) that can be read ({one_line(str(exc))})") from None
+
+
+def _has_workbook_part(raw: BinaryIO) -> bool:
+    """Whether a zip file lists an Excel workbook's main part (it is a workbook, damaged if it cannot be read)."""
+    try:
+        raw.seek(0)
+        with zipfile.ZipFile(raw) as z:
+            return "xl/workbook.xml" in z.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+
+
+def _damaged(where: str, exc: Exception) -> str:
+    return (f"{where}: a damaged workbook ({type(exc).__name__}: {one_line(str(exc))}); open it in a "
+            "spreadsheet program and save it again, or export the sheet as CSV")
 
 
 def cell_text(value: object) -> str:

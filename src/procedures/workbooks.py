@@ -106,6 +106,14 @@ class ResultsWorkbook:
         self.sheet.append(row)
         self.rows += 1
 
+    def abandon(self) -> None:
+        """Give the workbook up (the batch failed): its sheet's rows, kept in a temporary file, are closed, so that
+        nothing is written later, when the sheet is thrown away (openpyxl would then write to a closed file)."""
+        try:
+            self.sheet.close()
+        except Exception:  # noqa: BLE001 - giving up: whatever the sheet's state, nothing more is to be written
+            pass
+
     def close(self) -> None:
         from openpyxl.utils import get_column_letter
 
