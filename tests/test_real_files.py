@@ -411,7 +411,7 @@ def test_appointments_and_attendance_from_two_sheets_of_one_workbook(tmp_path):
     got = _appointments_result(book, "--sheet", "Posts", "--attendance", book, "--attendance-sheet", "Attendance")
     assert got == expected
     res = run("appointments", "check", book, "--sheet", "Posts", "--attendance", book, "--attendance-sheet", "Present")
-    assert res.exit_code == 2 and "--sheet Present: " in res.stderr and "its sheets: Posts, Attendance" in res.stderr
+    assert res.exit_code == 2 and "sheet 'Present': " in res.stderr and "its sheets: Posts, Attendance" in res.stderr
 
 
 def test_line_numbers_are_those_of_the_file_even_across_a_quoted_new_line(tmp_path):

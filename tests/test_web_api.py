@@ -570,3 +570,67 @@ def test_openapi_describes_the_error_answers_as_they_are():
             assert ref.endswith("/ErrorAnswer"), (path, status, ref)
     assert spec["components"]["schemas"]["ErrorAnswer"]["required"] == ["error"]
     assert "HTTPValidationError" not in spec["components"]["schemas"]
+
+
+def _book(sheets: dict[str, str]) -> bytes:
+    """A workbook whose sheets hold the given CSV files' rows (a 'Read me' sheet first, as desks make them)."""
+    import csv
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Read me"
+    book.active.append(["The data are on the other sheets"])
+    for name, path in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in csv.reader(io.StringIO((REPO / "docs/examples" / path).read_text(encoding="utf-8"))):
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_a_workbook_sheet_is_chosen_by_name_on_the_api_as_on_the_command_line(client):
+    book = _book({"Registry": "registry.csv"})
+    plain = client.post("/api/check-batch", files={"file": ("r.csv", (REPO / "docs/examples/registry.csv").read_bytes(), "text/csv")}).json()
+    r = client.post("/api/check-batch", data={"sheet": "Registry"}, files={"file": ("r.xlsx", book, XLSX)})
+    assert r.status_code == 200 and [row["status"] for row in r.json()["rows"]] == [row["status"] for row in plain["rows"]]
+    r = client.post("/api/check-batch", files={"file": ("r.xlsx", book, XLSX)})  # its first sheet: no registry there
+    assert r.status_code == 400 and "lacks column(s) id, kind, opens, received" in r.text
+    r = client.post("/api/check-batch", data={"sheet": "Registy\n"}, files={"file": ("r.xlsx", book, XLSX)})
+    assert r.status_code == 400 and r.json()["error"] == "sheet 'Registy\\x0a': file has no sheet of that name; its sheets: Read me, Registry"
+    r = client.post("/api/check-batch", data={"sheet": "Registry"}, files={"file": ("r.csv", b"id,kind,opens,received\n", "text/csv")})
+    assert r.status_code == 400 and "is not a workbook (.xlsx) but a text file; give no sheet" in r.text
+
+
+def test_tally_and_appointments_read_the_sheet_named(client):
+    book = _book({"Replies": "replies.csv"})
+    data = {"procedure": "recommendation-approval", "circulated": "2026-02-28"}
+    plain = client.post("/api/tally", data=data, files={"replies": ("r.csv", (REPO / "docs/examples/replies.csv").read_bytes(), "text/csv")}).json()
+    r = client.post("/api/tally", data={**data, "sheet": "Replies"}, files={"replies": ("r.xlsx", book, XLSX)})
+    assert r.status_code == 200 and r.json()["outcome"] == plain["outcome"] and r.json()["counts"] == plain["counts"]
+    book = _book({"Posts": "appointments-sg1.csv", "Present": "attendance-sg1.csv"})
+    files = {"appointments": ("a.xlsx", book, XLSX), "attendance": ("b.xlsx", book, XLSX)}
+    r = client.post("/api/appointments-check", data={"sheet": "Posts", "attendance_sheet": "Present"}, files=files)
+    assert r.status_code == 200 and r.json()["appointments"] == 21 and len(r.json()["findings"]["per_person"]) == 4
+    r = client.post("/api/appointments-check", data={"sheet": "Posts", "attendance_sheet": "Absent"}, files=files)
+    assert r.status_code == 400 and "sheet 'Absent': " in r.text and "its sheets: Read me, Posts, Present" in r.text
+
+
+def test_the_page_forms_take_a_sheet_and_keep_it(client):
+    book = _book({"Registry": "registry.csv"})
+    r = client.post("/check-batch", data={"sheet": "Registry"}, files={"file": ("r.xlsx", book, XLSX)})
+    assert r.status_code == 200 and 'name="sheet" type="text" value="Registry"' in r.text and "on-time" in r.text
+    r = client.post("/check-batch.csv", data={"sheet": "Registry"}, files={"file": ("r.xlsx", book, XLSX)})
+    assert r.status_code == 200 and r.text.lstrip("\ufeff").startswith("id,")
+    book = _book({"Replies": "replies.csv"})
+    r = client.post("/tally", data={"procedure": "recommendation-approval", "sheet": "Replies"}, files={"replies": ("r.xlsx", book, XLSX)})
+    assert r.status_code == 200 and 'id="tl-sheet" name="sheet" type="text" value="Replies"' in r.text
+    book = _book({"Posts": "appointments-sg1.csv", "Present": "attendance-sg1.csv"})
+    r = client.post("/appointments", data={"sheet": "Posts", "attendance_sheet": "Present"},
+                    files={"appointments": ("a.xlsx", book, XLSX), "attendance": ("b.xlsx", book, XLSX)})
+    assert r.status_code == 200 and 'name="attendance_sheet" type="text" value="Present"' in r.text

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import IO, BinaryIO, TextIO
 
 from procedures.errors import InputError
-from procedures.inputs import one_line
+from procedures.inputs import one_line, shown
 
 #: The delimiters a header line is tried with, most usual first.
 DELIMITERS = (",", ";", "\t")
@@ -166,7 +166,7 @@ def open_table(source: Path | BinaryIO | TextIO, name: str | None = None, sheet:
             return _workbook_table(raw, name, sheet)
         raw.seek(0)
         if sheet is not None:
-            raise InputError(f"--sheet {sheet}: {name} is not a workbook (.xlsx) but a text file; leave out --sheet")
+            raise InputError(f"sheet '{shown(sheet)}': {name} is not a workbook (.xlsx) but a text file; give no sheet")
         encoding = detect_encoding(raw, name)
         sample = raw.read(1 << 16).decode(encoding.replace("-sig", ""), errors="ignore")
         raw.seek(0)
@@ -471,7 +471,7 @@ def _workbook_table(raw: BinaryIO, name: str, sheet: str | None) -> Table:
     names = book.sheetnames
     if sheet is not None and sheet not in names:
         book.close()
-        raise InputError(f"--sheet {sheet}: {name} has no sheet of that name; its sheets: {', '.join(names)}")
+        raise InputError(f"sheet '{shown(sheet)}': {name} has no sheet of that name; its sheets: {', '.join(map(shown, names))}")
     title = sheet or names[0]
     rows = _sheet_rows(book, title, name)
     first = next(rows, None)

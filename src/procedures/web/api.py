@@ -20,6 +20,7 @@ from procedures.web.uploads import MAX_NAME_CHARS, given, json_answer, read_uplo
 PLAN = "the plan (TOML), as docs/plan-format.md describes it"
 TODAY = "the day to count days left from, YYYY-MM-DD (default: today in Geneva)"
 DATE_ORDER = "how to read dates written 05/02/2027: iso (default), dmy or mdy"
+SHEET = "the sheet of an .xlsx workbook to read, by name (default: its first sheet; a CSV file takes none)"
 
 
 def _answer(app: FastAPI, job: str, result, req: jobs.Request | None = None) -> Response:
@@ -82,11 +83,12 @@ def _check_batch(app: FastAPI) -> None:
     @app.post("/api/check-batch", summary="Check a registry export (CSV upload); one result row per input row "
               "(the rows of `procedures check-batch --format json`, and the summary)", response_model=results.BatchResult)
     async def api_check_batch(file: Annotated[UploadFile | None, File(description="CSV or .xlsx: id, kind, opens, received[, purpose, opening_time, chair_admitted, closes]")] = None,
-                              date_order: Annotated[str, Form(description=DATE_ORDER)] = "iso"):
+                              date_order: Annotated[str, Form(description=DATE_ORDER)] = "iso",
+                              sheet: Annotated[str, Form(description=SHEET)] = ""):
         data = await read_upload(file, "file")
 
         def work():
-            req = jobs.BatchRequest.parse(jobs.WEB, file=data, fmt="json", date_order=date_order)
+            req = jobs.BatchRequest.parse(jobs.WEB, file=data, fmt="json", date_order=date_order, sheet=sheet)
             sink = io.StringIO()
             summary = jobs.check_batch(app.state.library, req, sink)
             return Response(jobs.batch_document(summary, sink.getvalue(), app.state.library), media_type="application/json")
@@ -107,12 +109,14 @@ def _tally(app: FastAPI) -> None:
                         circulated: Annotated[str, Form()] = "", electorate_size: Annotated[str, Form()] = "",
                         no_meeting_before_wtdc: Annotated[bool, Form()] = False,
                         requested_by: Annotated[list[str] | None, Form()] = None,
-                        date_order: Annotated[str, Form(description=DATE_ORDER)] = "iso"):
+                        date_order: Annotated[str, Form(description=DATE_ORDER)] = "iso",
+                        sheet: Annotated[str, Form(description=SHEET)] = ""):
         data = await read_upload(replies, "replies")
 
         def work():
             req = jobs.TallyRequest.parse(jobs.WEB, procedure=procedure, replies=data, circulated=circulated, electorate_size=electorate_size,
-                                          no_meeting_before_wtdc=no_meeting_before_wtdc, requested_by=requested_by, date_order=date_order)
+                                          no_meeting_before_wtdc=no_meeting_before_wtdc, requested_by=requested_by, date_order=date_order,
+                                          sheet=sheet)
             return _answer(app, "tally", jobs.tally(app.state.library, req))
 
         return await run_in_threadpool(work)
@@ -188,12 +192,15 @@ def _appointments(app: FastAPI) -> None:
               response_model=results.AppointmentsResult)
     async def api_appointments_check(appointments: Annotated[UploadFile | None, File(description="CSV: person, nominated_by, role, study_group[, question, regional_organization]")] = None,
                                      attendance: Annotated[UploadFile | None, File(description="optional CSV: person, meeting, attended[, date]")] = None,
-                                     date_order: Annotated[str, Form(description=DATE_ORDER)] = "iso"):
+                                     date_order: Annotated[str, Form(description=DATE_ORDER)] = "iso",
+                                     sheet: Annotated[str, Form(description=SHEET + " (appointments)")] = "",
+                                     attendance_sheet: Annotated[str, Form(description=SHEET + " (attendance)")] = ""):
         posts = await read_upload(appointments, "appointments")
         present = await read_upload(attendance, "attendance") if given(attendance) else None
 
         def work():
-            req = jobs.AppointmentsRequest.parse(jobs.WEB, appointments=posts, attendance=present, date_order=date_order)
+            req = jobs.AppointmentsRequest.parse(jobs.WEB, appointments=posts, attendance=present, date_order=date_order, sheet=sheet,
+                                                 attendance_sheet=attendance_sheet)
             return _answer(app, "appointments-check", jobs.appointments_check(app.state.library, req))
 
         return await run_in_threadpool(work)

@@ -129,13 +129,13 @@ def _uploads(app: FastAPI) -> None:
     @app.post("/tally", response_class=HTMLResponse, include_in_schema=False)
     async def page_tally(request: Request, procedure: Annotated[str, Form()] = "", circulated: Annotated[str, Form()] = "",
                          electorate_size: Annotated[str, Form()] = "", replies: Annotated[UploadFile | None, File()] = None,
-                         requested_by: Annotated[str, Form()] = ""):
+                         requested_by: Annotated[str, Form()] = "", sheet: Annotated[str, Form()] = ""):
         data = await read_upload(replies, "replies")
 
         def work():
             req = jobs.TallyRequest.parse(jobs.WEB, procedure=procedure, replies=data, circulated=circulated,
-                                          electorate_size=electorate_size, requested_by=[requested_by])
-            form = {"procedure": procedure, "circulated": circulated, "requested_by": requested_by}
+                                          electorate_size=electorate_size, requested_by=[requested_by], sheet=sheet)
+            form = {"procedure": procedure, "circulated": circulated, "requested_by": requested_by, "sheet": sheet}
             return page(request, {"tally": jobs.tally(library, req), "form": form})
 
         return await run_in_threadpool(work)
@@ -143,17 +143,20 @@ def _uploads(app: FastAPI) -> None:
     @app.post("/appointments", response_class=HTMLResponse, include_in_schema=False)
     async def page_appointments(request: Request, appointments: Annotated[UploadFile | None, File()] = None,
                                 attendance: Annotated[UploadFile | None, File()] = None,
-                                date_order: Annotated[str, Form()] = "iso"):
+                                date_order: Annotated[str, Form()] = "iso", sheet: Annotated[str, Form()] = "",
+                                attendance_sheet: Annotated[str, Form()] = ""):
         from procedures.appointments import SECTIONS
 
         posts = await read_upload(appointments, "appointments")
         present = await read_upload(attendance, "attendance") if given(attendance) else None
 
         def work():
-            req = jobs.AppointmentsRequest.parse(jobs.WEB, appointments=posts, attendance=present, date_order=date_order)
+            req = jobs.AppointmentsRequest.parse(jobs.WEB, appointments=posts, attendance=present, date_order=date_order, sheet=sheet,
+                                                 attendance_sheet=attendance_sheet)
             result = jobs.appointments_check(library, req)
             sections = [(title, result.per(*per)) for title, per in SECTIONS.values()]
-            return page(request, {"appointments": result, "sections": sections, "form": {"date_order": date_order}})
+            form = {"date_order": date_order, "sheet": sheet, "attendance_sheet": attendance_sheet}
+            return page(request, {"appointments": result, "sections": sections, "form": form})
 
         return await run_in_threadpool(work)
 
@@ -225,35 +228,36 @@ def _procedures(app: FastAPI) -> None:
 def _batch(app: FastAPI) -> None:
     library = app.state.library
 
-    def run(data: bytes, date_order: str, fmt: str):
+    def run(data: bytes, date_order: str, sheet: str, fmt: str):
         import io
 
         sink = io.StringIO()
-        summary = jobs.check_batch(library, jobs.BatchRequest.parse(jobs.WEB, file=data, fmt=fmt, date_order=date_order), sink)
+        summary = jobs.check_batch(library, jobs.BatchRequest.parse(jobs.WEB, file=data, fmt=fmt, date_order=date_order, sheet=sheet), sink)
         return summary, sink.getvalue()
 
     @app.post("/check-batch", response_class=HTMLResponse, include_in_schema=False)
     async def page_check_batch(request: Request, file: Annotated[UploadFile | None, File()] = None,
-                               date_order: Annotated[str, Form()] = "iso"):
+                               date_order: Annotated[str, Form()] = "iso", sheet: Annotated[str, Form()] = ""):
         import json
 
         data = await read_upload(file, "file")
 
         def work():
-            summary, text = run(data, date_order, "json")
+            summary, text = run(data, date_order, sheet, "json")
             rows = json.loads(text or "[]")
-            return page(request, {"batch": summary, "batch_rows": rows[:SHOWN_ROWS], "form": {"date_order": date_order}})
+            return page(request, {"batch": summary, "batch_rows": rows[:SHOWN_ROWS], "form": {"date_order": date_order, "sheet": sheet}})
 
         return await run_in_threadpool(work)
 
     @app.post("/check-batch.csv", include_in_schema=False)
-    async def page_check_batch_csv(file: Annotated[UploadFile | None, File()] = None, date_order: Annotated[str, Form()] = "iso"):
+    async def page_check_batch_csv(file: Annotated[UploadFile | None, File()] = None, date_order: Annotated[str, Form()] = "iso",
+                                   sheet: Annotated[str, Form()] = ""):
         from fastapi.responses import Response
 
         data = await read_upload(file, "file")
 
         def work():
-            _, text = run(data, date_order, "csv")
+            _, text = run(data, date_order, sheet, "csv")
             return Response(text.encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
                             headers={"Content-Disposition": 'attachment; filename="results.csv"'})
 
