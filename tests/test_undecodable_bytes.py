@@ -164,3 +164,19 @@ def test_a_json_document_to_a_standard_output_that_is_not_utf8_is_written_in_asc
     assert narrow.returncode == wide.returncode == 0, narrow.stderr
     assert narrow.stdout.isascii() and not wide.stdout.isascii()  # the document holds characters past ASCII
     assert json.loads(narrow.stdout.decode("ascii")) == json.loads(wide.stdout.decode("utf-8"))
+
+
+def test_check_batch_json_rows_to_a_standard_output_that_is_not_utf8_are_ascii_too(tmp_path):
+    """check-batch's JSON rows as the other JSON documents: escaped past ASCII where standard output is not UTF-8, in
+    one process and with workers (a registry of more than one chunk), with a character past U+FFFF too."""
+    rows = ["id,title,kind,opens,received"] + [f"C{k},Réunion ☃ 𝄞 {k},study-group,2026-05-04,2026-03-{1 + k % 28:02d}" for k in range(1500)]
+    for name, lines in (("short.csv", rows[:3]), ("long.csv", rows)):
+        path = tmp_path / name
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        argv = [sys.executable, "-m", "procedures", "check-batch", str(path), "--format", "json"]
+        narrow = subprocess.run(argv, capture_output=True, env={**os.environ, "PYTHONIOENCODING": "cp1252"}, cwd=REPO)
+        wide = subprocess.run(argv, capture_output=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"}, cwd=REPO)
+        assert narrow.returncode == wide.returncode == 0, narrow.stderr
+        assert narrow.stdout.isascii() and "\\u2603 \\ud834\\udd1e" in narrow.stdout.decode("ascii")
+        got = json.loads(narrow.stdout.decode("ascii"))
+        assert got == json.loads(wide.stdout.decode("utf-8")) and len(got) == len(lines) - 1

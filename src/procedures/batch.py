@@ -725,15 +725,36 @@ def _write(sink: IO[str], chunks, fmt: str, columns: Columns, summary: Summary) 
         sink.write("[")
     else:
         sink.write(csv_line([text_cell(h) for h in columns.output]))
+    encoding = getattr(sink, "encoding", None)
+    ascii = fmt == "json" and encoding is not None and not writes_utf8(encoding)  # as every --format json document
     first = True
     for chunk in chunks:
         _count(summary, chunk)
         if fmt == "json":
             sink.write("\n" if first else ",\n")
-        _put(sink, chunk.text)
+        _put(sink, _ascii_json(chunk.text) if ascii else chunk.text)
         first = False
     if fmt == "json":
         sink.write("\n]\n")
+
+
+def _ascii_json(text: str | bytes) -> str:
+    """JSON text with every character past ASCII written as a \\u escape (a pair past U+FFFF), as ``json.dumps``
+    writes it with ``ensure_ascii``: the same JSON, for a standard output that is not UTF-8."""
+    if text.__class__ is bytes:
+        text = text.decode()
+    return text if text.isascii() else _NON_ASCII.sub(_escaped, text)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _escaped(found: re.Match) -> str:
+    code = ord(found.group())
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def _put(sink: IO[str], text: str | bytes) -> None:
