@@ -10,7 +10,7 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from procedures.tables import FIELD_LIMIT, Lines, _Feed, _parts, _quoted, _rows
+from procedures.tables import FIELD_LIMIT, Lines, _one_by_one, _parts
 
 
 def _newline(text: str) -> str:
@@ -44,7 +44,7 @@ def _csv_only(text: str, delimiter: str) -> list[tuple]:
 
 def _fast(text: str, delimiter: str, block: int | None = None) -> list[tuple]:
     stream = io.StringIO(text, newline=_newline(text))
-    rows = list(_rows(stream, "t.csv", delimiter) if block is None else _expanded(_parts(stream, "t.csv", delimiter, block=block)))
+    rows = list(_one_by_one(_parts(stream, "t.csv", delimiter)) if block is None else _expanded(_parts(stream, "t.csv", delimiter, block=block)))
     for line, fields, problem, raw in rows:
         if raw is not None:  # split on the delimiter: the raw line is the fields joined
             assert raw.split(delimiter) == fields
@@ -92,54 +92,6 @@ def test_blocks_that_grow_after_plain_lines_and_shrink_after_others_read_as_the_
         assert _fast(text, ",", block) == _csv_only(text, ",")
     finally:
         tables.FIRST_BLOCK = kept
-
-
-def _one_by_one(text, delimiter: str) -> list[tuple]:
-    """The reader as it was before blocks: a line at a time from the stream (the oracle for decoding errors)."""
-    lines = iter(text)
-    feed = _Feed(lines)
-    reader = csv.reader(feed, delimiter=delimiter)
-    number, out = 1, []
-    while True:
-        try:
-            line = next(lines)
-        except StopIteration:
-            return out
-        except UnicodeDecodeError as exc:
-            return out + [(number + 1, None, f"line {number + 1} cannot be decoded ({exc.reason}); the rest of the file is not read")]
-        raw = line[:-2] if line[-2:] == "\r\n" else line[:-1] if line[-1:] == "\n" else None
-        if raw is not None and '"' not in line and "\r" not in raw and len(line) <= FIELD_LIMIT:
-            number += 1
-            if raw:
-                out.append((number, raw.split(delimiter), None))
-            continue
-        feed.back = line
-        before = reader.line_num
-        row = _quoted(reader, number + 1)
-        number += reader.line_num - before
-        if row is not None:
-            out.append(row[:3])
-            if row[2] is not None and row[2].endswith("not read"):
-                return out
-
-
-def _undecodable(lines: list[str], bad: int) -> io.TextIOWrapper:
-    """The lines as UTF-8 with a byte that is not UTF-8 in line ``bad``, read in small pieces."""
-    data = "".join(lines).encode()
-    cut = len("".join(lines[:bad]).encode())
-    stream = io.TextIOWrapper(io.BytesIO(data[:cut] + b"\xff" + data[cut:]), encoding="utf-8", newline="\n")
-    stream._CHUNK_SIZE = 16  # the decoder fails where the text stream meets the byte, as on a long file
-    return stream
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["a,b\n", '"x\ny",2\n', "\n", "c,d\r\n", "é,f\n", '"open,4\n']), min_size=1, max_size=14),
-       st.data(), st.integers(1, 4))
-def test_a_byte_that_cannot_be_decoded_ends_the_records_where_it_did_one_by_one(lines, data, block):
-    bad = data.draw(st.integers(0, len(lines)))
-    expected = _one_by_one(_undecodable(lines, bad), ",")
-    assert expected[-1][2].endswith("the rest of the file is not read")
-    assert [r[:3] for r in _expanded(_parts(_undecodable(lines, bad), "t.csv", ",", header_lines=1, block=block))] == expected
 
 
 def test_quoted_line_breaks_bad_quotes_and_blank_lines_keep_their_line_numbers():

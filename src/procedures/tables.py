@@ -320,12 +320,6 @@ BLOCK = 16000
 FIRST_BLOCK = 1000
 
 
-def _rows(text: IO[str], name: str, delimiter: str, header_lines: int = 1) -> Iterator[Row]:
-    """Every record after the header, each with its first line; unreadable ones carry their problem (``_parts``,
-    one record at a time)."""
-    return _one_by_one(_parts(text, name, delimiter, header_lines))
-
-
 def _one_by_one(parts) -> Iterator[Row | Record]:
     """Records read as ``_parts`` reads them (or a workbook's), ``Lines`` taken apart."""
     for part in parts:
@@ -337,7 +331,8 @@ def _one_by_one(parts) -> Iterator[Row | Record]:
 
 def _parts(text: IO[str], name: str, delimiter: str, header_lines: int = 1, block: int | None = None,
            encoding: str = "utf-8") -> Iterator[Row | Lines]:
-    """Every record after the header, as ``_rows`` gives them, the plain ones by the block (``Lines``).
+    """Every record after the header, each with its first line (unreadable ones with their problem), the plain
+    ones by the block (``Lines``).
 
     Lines are read FIRST_BLOCK at first, then twice as many after plain ones up to ``block`` (BLOCK), half as many after
     others (not fewer than FIRST_BLOCK). When all of them are plain (``_plain``)
@@ -355,15 +350,10 @@ def _parts(text: IO[str], name: str, delimiter: str, header_lines: int = 1, bloc
     reader = csv.reader(feed, delimiter=delimiter)
     number = header_lines  # lines read so far
     while True:
-        read: list[str] = []
-        failed = None
-        try:
-            read.extend(itertools.islice(lines, size))  # the lines read before a failure stay in the list
-        except UnicodeDecodeError as exc:
-            failed = exc
-        if not read and failed is None:
+        read = list(itertools.islice(lines, size))
+        if not read:
             return
-        plain = _plain(read) if failed is None else None
+        plain = _plain(read)
         if plain is not None:
             size = min(2 * size, block)
             yield Lines(number + 1, plain, delimiter)
@@ -371,8 +361,8 @@ def _parts(text: IO[str], name: str, delimiter: str, header_lines: int = 1, bloc
             continue
         size = max(size // 2, first)  # a file with a quote here and there: smaller blocks, more of them plain
         ahead = iter(read)
-        feed.lines = itertools.chain(ahead, _raising(failed) if failed is not None else lines)
-        while operator.length_hint(ahead) or failed is not None:  # a failure: until it is met
+        feed.lines = itertools.chain(ahead, lines)
+        while operator.length_hint(ahead):
             row, number, more = _one(feed, reader, number, delimiter, encoding)
             if row is not None:
                 yield row
@@ -382,13 +372,11 @@ def _parts(text: IO[str], name: str, delimiter: str, header_lines: int = 1, bloc
 
 def _one(feed: _Feed, reader, number: int, delimiter: str, encoding: str = "utf-8") -> tuple[Row | None, int, bool]:
     """The next record from the line-by-line feed (None: a blank line), the lines read so far, and whether to
-    read on (not at the end of the file, nor after a record that ends the reading)."""
+    read on (not at the end of the file)."""
     try:
         line = next(feed)
     except StopIteration:
         return None, number, False
-    except UnicodeDecodeError as exc:
-        return (number + 1, None, f"line {number + 1} cannot be decoded ({exc.reason}); {_UNREAD}", None), number, False
     raw = line[:-2] if line[-2:] == "\r\n" else line[:-1] if line[-1:] == "\n" else None
     if raw is not None and '"' not in line and "\r" not in raw and len(line) <= FIELD_LIMIT:
         if _marked[0] and UNDECODABLE in raw:
@@ -398,7 +386,7 @@ def _one(feed: _Feed, reader, number: int, delimiter: str, encoding: str = "utf-
     before = reader.line_num
     row = _quoted(reader, number + 1, encoding, feed)
     number += reader.line_num - before
-    return row, number, row is None or row[2] is None or not row[2].endswith(_UNREAD)
+    return row, number, True
 
 
 def _plain(read: list[str]) -> list[str] | None:
@@ -420,15 +408,6 @@ def _plain(read: list[str]) -> list[str] | None:
     return text[:-len(end)].split(end)
 
 
-def _raising(exc: Exception):
-    """An iterator that raises ``exc`` when read."""
-    raise exc
-    yield  # noqa: unreachable; makes this a generator
-
-
-_UNREAD = "the rest of the file is not read"
-
-
 def _quoted(reader, first: int, encoding: str = "utf-8", feed: _Feed | None = None) -> Row | None:
     """The csv module's next record, from line ``first`` on (None: a blank line); a record over a line that holds
     UNDECODABLE (as ``feed`` saw) is one with that problem, whatever else is wrong with it."""
@@ -441,8 +420,6 @@ def _quoted(reader, first: int, encoding: str = "utf-8", feed: _Feed | None = No
         if feed is not None and feed.marked:
             return first, None, _undecodable(first, first - 1 + reader.line_num - before, encoding), None
         return first, None, _problem(exc, first, first - 1 + reader.line_num - before), None
-    except UnicodeDecodeError as exc:
-        return first, None, f"line {first} cannot be decoded ({exc.reason}); {_UNREAD}", None
     if feed is not None and feed.marked:
         return first, None, _undecodable(first, first - 1 + reader.line_num - before, encoding), None
     return (first, fields, None, None) if fields else None
