@@ -242,6 +242,82 @@ def test_the_other_readers_of_a_workbook_refuse_a_damaged_one_alike(tmp_path):
         assert "input.xlsx: a damaged workbook (ParseError: " in res.stderr
 
 
+def _two_sheets_the_first_missing(path: Path) -> None:
+    """Sheets 'Current' and 'Archive', the part of 'Current' gone: openpyxl leaves the sheet out, and the archive
+    would be read in its place."""
+    workbook(path, {"Current": REGISTRY, "Archive": [REGISTRY[0], ["OLD-1", "Old", "study-group", "2019-09-14", "2019-07-31", "action", ""]]})
+    _without(path, SHEET)
+
+
+def _without(path: Path, member: str) -> None:
+    with zipfile.ZipFile(path) as z:
+        members = [(info, z.read(info.filename)) for info in z.infolist() if info.filename != member]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in members:
+            z.writestr(info, data)
+
+
+@pytest.mark.parametrize("make,message", [
+    (lambda p: (workbook(p, {"Registry": REGISTRY}), _rewritten(p, "xl/workbook.xml", lambda d: d.replace(b'sheetId="1"', b'sheetId="x"'))),
+     "input.xlsx: a damaged workbook (TypeError: "),
+    (lambda p: (workbook(p, {"Registry": REGISTRY}), _rewritten(p, "xl/styles.xml", lambda d: d.replace(b'numFmtId="0"', b'numFmtId="abc"', 1))),
+     "input.xlsx: a damaged workbook ("),
+    (lambda p: (workbook(p, {"Registry": REGISTRY}), _without(p, SHEET)),
+     "input.xlsx: a damaged workbook (its sheet 'Registry' is listed but cannot be found in it)"),
+    (_two_sheets_the_first_missing,
+     "input.xlsx: a damaged workbook (its sheet 'Current' is listed but cannot be found in it)"),
+    (lambda p: (workbook(p, {"Registry": REGISTRY}), _rewritten(p, "xl/workbook.xml", lambda d: d[:d.index(b"<sheets>")] + b"<sheets/>" + d[d.index(b"</sheets>") + 9:])),
+     "input.xlsx: a damaged workbook (it holds no sheet)"),
+    (lambda p: (workbook(p, {"Registry": REGISTRY}), _rewritten(p, SHEET, lambda d: d.replace(b'<c r="A5" t="inlineStr"><is><t>C-104</t></is></c>', b'<c r="A5" t="s"><v>9999</v></c>'))),
+     "input.xlsx, sheet Registry, row 5 and the rows after it: a damaged workbook (IndexError: "),
+], ids=["a sheet id that is not a number", "a number format that is not a number", "the sheet's part missing",
+        "the first of two sheets missing", "no sheet listed", "a shared string that is not there"])
+def test_a_workbook_damaged_where_openpyxl_raises_something_else_is_refused_alike(tmp_path, make, message):
+    path = tmp_path / "input.xlsx"
+    make(path)
+    for command in (["check-batch", path, "--out", tmp_path / "out.csv"], ["tally", "--procedure", "question-approval", "--replies", path],
+                    ["appointments", "check", path]):
+        res = run(*command)
+        assert res.exit_code == 2, (command, res.output)
+        assert res.stderr.count("\n") == 1 and res.stderr.startswith("error: ") and "Traceback" not in res.output
+        if command[0] == "check-batch" or "sheet Registry" not in message:  # the others read no row of a registry
+            assert message in res.stderr, (command, res.stderr)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["input.xlsx"]
+
+
+def test_rows_past_the_range_a_sheet_says_it_spans_are_read(tmp_path, plain):
+    """Some programs write a sheet's range (its dimension) too small; openpyxl's reading by rows stopped there, and the
+    rows after it were lost without a word (3 of 8 here)."""
+    path = workbook(tmp_path / "book.xlsx", {"Registry": REGISTRY})
+    _rewritten(path, SHEET, lambda data: data.replace(b'<dimension ref="A1:G9" />', b'<dimension ref="A1:C4" />'))
+    with zipfile.ZipFile(path) as z:
+        assert b'<dimension ref="A1:C4" />' in z.read(SHEET)
+    res = run("check-batch", path)
+    assert checked(res) == checked(plain) and len(checked(res)) == len(REGISTRY) - 1
+
+
+def test_openpyxl_s_warnings_do_not_reach_the_user(tmp_path):
+    """A date cell far past the calendar: openpyxl warns, and its warning (two lines naming its own file) reached
+    stderr beside the summary; the row itself is what says what is wrong with it."""
+    path = workbook(tmp_path / "book.xlsx", {"Registry": with_date_cells(REGISTRY)})  # C-104 received as a date cell
+    _rewritten(path, SHEET, lambda data: data.replace(b'<c r="E5" s="2" t="n"><v>46268</v></c>', b'<c r="E5" s="2" t="n"><v>99999999</v></c>'))
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "procedures", "check-batch", str(path), "--out", str(tmp_path / "out.csv")],
+                          capture_output=True, text=True, cwd=REPO)  # a process of its own: pytest records warnings itself
+    assert done.returncode == 1 and done.stderr.count("\n") == 1 and "warn" not in done.stderr.lower(), done.stderr
+    assert "2 errors" in done.stderr and len(list(csv.reader(io.StringIO((tmp_path / "out.csv").read_text(encoding="utf-8"))))) == len(REGISTRY)
+
+
+def test_an_attendance_sheet_without_an_attendance_file_is_an_error_not_ignored(tmp_path):
+    path = tmp_path / "posts.csv"
+    path.write_bytes((REPO / "docs/examples/appointments-sg1.csv").read_bytes())
+    res = run("appointments", "check", path, "--attendance-sheet", "Present")
+    assert res.exit_code == 2 and res.stderr == ("error: --attendance-sheet names a sheet of the attendance, but no attendance is given; "
+                                                 "give --attendance too, or leave it out\n")
+
+
 # --- the registry's columns stay ---------------------------------------------------------------------
 
 

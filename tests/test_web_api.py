@@ -624,7 +624,10 @@ def test_tally_and_appointments_read_the_sheet_named(client):
 def test_the_page_forms_take_a_sheet_and_keep_it(client):
     book = _book({"Registry": "registry.csv"})
     r = client.post("/check-batch", data={"sheet": "Registry"}, files={"file": ("r.xlsx", book, XLSX)})
-    assert r.status_code == 200 and 'name="sheet" type="text" value="Registry"' in r.text and "on-time" in r.text
+    assert r.status_code == 200 and 'id="cb-sheet" name="sheet" type="text" value="Registry"' in r.text and "on-time" in r.text
+    assert 'id="tl-sheet" name="sheet" type="text" value=""' in r.text and 'id="ap-sheet" name="sheet" type="text" value=""' in r.text
+    r = client.post("/check-batch", data={"sheet": "Registry", "date_order": "dmy"}, files={"file": ("r.xlsx", book, XLSX)})
+    assert r.text.count("selected>day/month/year") == 1  # the check-batch form's, not the appointments form's too
     r = client.post("/check-batch.csv", data={"sheet": "Registry"}, files={"file": ("r.xlsx", book, XLSX)})
     assert r.status_code == 200 and r.text.lstrip("\ufeff").startswith("id,")
     book = _book({"Replies": "replies.csv"})
@@ -634,3 +637,9 @@ def test_the_page_forms_take_a_sheet_and_keep_it(client):
     r = client.post("/appointments", data={"sheet": "Posts", "attendance_sheet": "Present"},
                     files={"appointments": ("a.xlsx", book, XLSX), "attendance": ("b.xlsx", book, XLSX)})
     assert r.status_code == 200 and 'name="attendance_sheet" type="text" value="Present"' in r.text
+
+
+def test_an_attendance_sheet_without_attendance_is_a_400(client):
+    files = {"appointments": ("a.csv", (REPO / "docs/examples/appointments-sg1.csv").read_bytes(), "text/csv")}
+    r = client.post("/api/appointments-check", data={"attendance_sheet": "Present"}, files=files)
+    assert r.status_code == 400 and r.json()["error"].startswith("attendance_sheet names a sheet of the attendance, but no attendance is given")

@@ -423,6 +423,9 @@ def check_revision(lib, req: RevisionRequest):
 def appointments_check(lib, req: AppointmentsRequest):
     from procedures.appointments import check_appointments, read_appointments, read_attendance
 
+    if req.attendance is None and req.attendance_sheet is not None:  # a sheet of nothing: not silently ignored
+        raise InputError(f"{req.name('attendance_sheet')} names a sheet of the attendance, but no attendance is given; "
+                         f"give {req.name('attendance')} too, or leave it out")
     rs = lib.latest()
     posts = read_appointments(rs, *_source(req.appointments, req.name("appointments")), req.sheet)
     present = None

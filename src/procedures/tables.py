@@ -445,16 +445,18 @@ def _problem(exc: csv.Error, first: int, last: int) -> str:
 def _workbook_table(raw: BinaryIO, name: str, sheet: str | None) -> Table:
     """The sheet of an .xlsx workbook as a table: its first row is the header, then one record per row."""
     book = _opened_workbook(raw, name)
-    names = book.sheetnames
-    if sheet is not None and sheet not in names:
+    try:
+        names = _sheet_names(book, raw, name)
+        if sheet is not None and sheet not in names:
+            raise InputError(f"sheet '{shown(sheet)}': {name} has no sheet of that name; its sheets: {shown(', '.join(names))}")
+        title = sheet or names[0]
+        rows = _sheet_rows(book, title, name)
+        first = next(rows, None)
+        if first is None or all(v is None for v in first):
+            raise InputError(f"{name}, sheet {shown(title)}: the first row is empty; it needs the header")
+    except BaseException:
         book.close()
-        raise InputError(f"sheet '{shown(sheet)}': {name} has no sheet of that name; its sheets: {', '.join(map(shown, names))}")
-    title = sheet or names[0]
-    rows = _sheet_rows(book, title, name)
-    first = next(rows, None)
-    if first is None or all(v is None for v in first):
-        book.close()
-        raise InputError(f"{name}, sheet {sheet or names[0]}: the first row is empty; it needs the header")
+        raise
     header = [cell_text(v) for v in first]
     while header and not header[-1]:
         header.pop()
@@ -475,36 +477,75 @@ def _workbook_table(raw: BinaryIO, name: str, sheet: str | None) -> Table:
     return Table(name, columns, "xlsx", "", records(), close, [h.strip() for h in header])
 
 
-#: What reading a damaged workbook's rows raises: XML that is not well-formed (SyntaxError: xml.etree's ParseError,
-#: lxml's XMLSyntaxError), a zip member cut short or altered, a cell's value that cannot be what its type says.
-_DAMAGED = (SyntaxError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OverflowError, TypeError)
-
-
-def _sheet_rows(book, title: str, name: str) -> Iterator[tuple]:
-    """A sheet's rows as values; a damaged sheet is an InputError naming the first row that cannot be read (the
-    rows after it cannot be read either, so the table is refused whole: a batch then writes nothing)."""
-    read = 0
-    try:
-        for values in book[title].iter_rows(values_only=True):
-            yield values
-            read += 1
-    except _DAMAGED as exc:
-        raise InputError(_damaged(f"{name}, sheet {title}, row {read + 1} and the rows after it", exc)) from None
-
-
 def _opened_workbook(raw: BinaryIO, name: str):
     """The workbook in a zip file, opened to be read row by row; an InputError if it is not one, or is damaged."""
     from openpyxl import load_workbook
 
+    _quiet_openpyxl()
     raw.seek(0)
     try:
         return load_workbook(raw, read_only=True, data_only=True)
-    except SyntaxError as exc:  # its XML is not well-formed (xml.etree's ParseError, lxml's XMLSyntaxError)
-        raise InputError(_damaged(name, exc)) from None
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, zlib.error) as exc:
-        if _has_workbook_part(raw):  # a workbook whose parts cannot be read
-            raise InputError(_damaged(name, exc)) from None
-        raise InputError(f"{name} is a zip file but not an Excel workbook (.xlsx) that can be read ({one_line(str(exc))})") from None
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - openpyxl reading a user's file: whatever it raises, the file is the cause
+        if isinstance(exc, SyntaxError) or _has_workbook_part(raw):  # XML that is not well-formed, or a workbook's parts
+            raise InputError(_damaged(name, _raised(exc))) from None
+        raise InputError(f"{name} is a zip file but not an Excel workbook (.xlsx) that can be read ({_raised(exc)})") from None
+
+
+def _sheet_names(book, raw: BinaryIO, name: str) -> list[str]:
+    """The workbook's sheets; a sheet its main part lists that openpyxl left out (its part missing, no
+    relationship) makes it damaged, as does a workbook of no sheet: else another sheet would be read silently."""
+    names = book.sheetnames
+    missing = [listed for listed in _listed_sheets(raw) if listed not in names]
+    if missing:
+        raise InputError(_damaged(name, f"its sheet '{shown(missing[0])}' is listed but cannot be found in it"))
+    if not names:
+        raise InputError(_damaged(name, "it holds no sheet"))
+    return names
+
+
+def _listed_sheets(raw: BinaryIO) -> list[str]:
+    """The sheets' names as the workbook's main part (xl/workbook.xml) lists them."""
+    import xml.etree.ElementTree as ET
+
+    raw.seek(0)
+    with zipfile.ZipFile(raw) as z:
+        root = ET.fromstring(z.read("xl/workbook.xml"))
+    return [e.get("name", "") for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "sheet"]
+
+
+def _sheet_rows(book, title: str, name: str) -> Iterator[tuple]:
+    """A sheet's rows as values, every one of them (not only those within the range the sheet says it spans: some
+    programs write it too small, and the rows past it were lost); a damaged sheet is an InputError naming the
+    first row that cannot be read (the rows after it cannot be read either, so the table is refused whole: a batch
+    then writes nothing). Where the sheet's bytes were altered (the zip's check of them fails at its end), no row."""
+    read = 0
+    try:
+        sheet = book[title]
+        sheet.reset_dimensions()
+        for values in sheet.iter_rows(values_only=True):
+            yield values
+            read += 1
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - openpyxl reading a user's file: whatever it raises, the file is the cause
+        altered = isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError))
+        where = f"{name}, sheet {shown(title)}" + ("" if altered else f", row {read + 1} and the rows after it")
+        raise InputError(_damaged(where, _raised(exc))) from None
+
+
+def _quiet_openpyxl() -> None:
+    """openpyxl's warnings about the parts of a workbook it reads (a date past its range, a defined name it drops)
+    are not for the user: each is either an error row of its own or about a part that is not read."""
+    if not _QUIETED:
+        import warnings
+
+        warnings.filterwarnings("ignore", module=r"openpyxl(\.|$)")
+        _QUIETED.append(True)
+
+
+_QUIETED: list[bool] = []
 
 
 def _has_workbook_part(raw: BinaryIO) -> bool:
@@ -517,9 +558,19 @@ def _has_workbook_part(raw: BinaryIO) -> bool:
         return False
 
 
-def _damaged(where: str, exc: Exception) -> str:
-    return (f"{where}: a damaged workbook ({type(exc).__name__}: {one_line(str(exc))}); open it in a "
-            "spreadsheet program and save it again, or export the sheet as CSV")
+def _raised(exc: Exception) -> str:
+    """An exception of a library, as a message shows it: its kind and its words, on one line, cut when long."""
+    words = str(exc)
+    return f"{type(exc).__name__}: {one_line(words[:RAISED_SHOWN])}" + ("…" if len(words) > RAISED_SHOWN else "")
+
+
+#: The characters of a library's message shown at most.
+RAISED_SHOWN = 200
+
+
+def _damaged(where: str, problem: str) -> str:
+    return (f"{where}: a damaged workbook ({problem}); open it in a spreadsheet program and save it again, or "
+            "export the sheet as CSV")
 
 
 def cell_text(value: object) -> str:

@@ -135,7 +135,7 @@ def _uploads(app: FastAPI) -> None:
         def work():
             req = jobs.TallyRequest.parse(jobs.WEB, procedure=procedure, replies=data, circulated=circulated,
                                           electorate_size=electorate_size, requested_by=[requested_by], sheet=sheet)
-            form = {"procedure": procedure, "circulated": circulated, "requested_by": requested_by, "sheet": sheet}
+            form = {"procedure": procedure, "circulated": circulated, "requested_by": requested_by, "tl_sheet": sheet}
             return page(request, {"tally": jobs.tally(library, req), "form": form})
 
         return await run_in_threadpool(work)
@@ -155,7 +155,7 @@ def _uploads(app: FastAPI) -> None:
                                                  attendance_sheet=attendance_sheet)
             result = jobs.appointments_check(library, req)
             sections = [(title, result.per(*per)) for title, per in SECTIONS.values()]
-            form = {"date_order": date_order, "sheet": sheet, "attendance_sheet": attendance_sheet}
+            form = {"ap_date_order": date_order, "ap_sheet": sheet, "ap_attendance_sheet": attendance_sheet}  # this form's own
             return page(request, {"appointments": result, "sections": sections, "form": form})
 
         return await run_in_threadpool(work)
@@ -245,7 +245,7 @@ def _batch(app: FastAPI) -> None:
         def work():
             summary, text = run(data, date_order, sheet, "json")
             rows = json.loads(text or "[]")
-            return page(request, {"batch": summary, "batch_rows": rows[:SHOWN_ROWS], "form": {"date_order": date_order, "sheet": sheet}})
+            return page(request, {"batch": summary, "batch_rows": rows[:SHOWN_ROWS], "form": {"cb_date_order": date_order, "cb_sheet": sheet}})
 
         return await run_in_threadpool(work)
 
