@@ -58,7 +58,7 @@ start = time.perf_counter()
 proc = subprocess.run([sys.executable, "-m", "procedures", "check-batch", sys.argv[1], "--out", sys.argv[2]], capture_output=True, text=True)
 if proc.returncode not in (0, 1):
     sys.exit(proc.stderr)
-print(json.dumps({"rows": int(proc.stderr.split(" row(s)")[0]), "seconds": time.perf_counter() - start,
+print(json.dumps({"rows": int(proc.stderr.split(" row")[0]), "seconds": time.perf_counter() - start,
                   "peak_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
 """
 
@@ -70,10 +70,12 @@ def write_workbook(src_csv: Path, path: Path) -> None:
     sheet = book.create_sheet("Registry")
     with src_csv.open(newline="") as fh:
         rows = csv.reader(fh)
-        sheet.append(next(rows))
+        header = next(rows)
+        sheet.append(header)
+        dated = [header.index(name) for name in ("opens", "closes")]  # the meeting's days, as date cells
         for row in rows:
-            row[2] = dt.date.fromisoformat(row[2])
-            row[7] = dt.date.fromisoformat(row[7])
+            for at in dated:
+                row[at] = dt.date.fromisoformat(row[at])
             sheet.append(row)
     book.save(path)
 
