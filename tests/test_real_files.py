@@ -296,6 +296,14 @@ def test_rows_past_the_range_a_sheet_says_it_spans_are_read(tmp_path, plain):
     assert checked(res) == checked(plain) and len(checked(res)) == len(REGISTRY) - 1
 
 
+def test_a_row_numbered_past_excel_s_last_is_a_damaged_workbook_not_a_wait(tmp_path):
+    """Read past its stated range, a sheet's gap up to a row numbered 999,999,999 came as that many empty rows."""
+    path = workbook(tmp_path / "book.xlsx", {"Registry": REGISTRY})
+    _rewritten(path, SHEET, lambda data: data.replace(b'<row r="9">', b'<row r="999999999">').replace(b'r="A9"', b'r="A999999999"'))
+    res = run("check-batch", path, "--out", tmp_path / "out.csv")
+    assert res.exit_code == 2 and "a damaged workbook (a row past Excel's last row, 1,048,576)" in res.stderr, res.output
+
+
 def test_openpyxl_s_warnings_do_not_reach_the_user(tmp_path):
     """A date cell far past the calendar: openpyxl warns, and its warning (two lines naming its own file) reached
     stderr beside the summary; the row itself is what says what is wrong with it."""

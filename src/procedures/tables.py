@@ -524,15 +524,21 @@ def _sheet_rows(book, title: str, name: str) -> Iterator[tuple]:
     try:
         sheet = book[title]
         sheet.reset_dimensions()
-        for values in sheet.iter_rows(values_only=True):
+        for values in sheet.iter_rows(values_only=True):  # a gap in the rows' numbers comes as empty rows
+            if read >= EXCEL_ROWS:  # a row numbered past Excel's last: without its range, openpyxl would fill the gap
+                raise InputError(_damaged(f"{name}, sheet {shown(title)}", f"a row past Excel's last row, {EXCEL_ROWS:,}"))
             yield values
             read += 1
-    except MemoryError:
+    except (MemoryError, InputError):
         raise
     except Exception as exc:  # noqa: BLE001 - openpyxl reading a user's file: whatever it raises, the file is the cause
         altered = isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError))
         where = f"{name}, sheet {shown(title)}" + ("" if altered else f", row {read + 1} and the rows after it")
         raise InputError(_damaged(where, _raised(exc))) from None
+
+
+#: Excel's last row (a sheet's rows past it are a damaged file's).
+EXCEL_ROWS = 1_048_576
 
 
 def _quiet_openpyxl() -> None:
