@@ -296,6 +296,23 @@ def test_rows_past_the_range_a_sheet_says_it_spans_are_read(tmp_path, plain):
     assert checked(res) == checked(plain) and len(checked(res)) == len(REGISTRY) - 1
 
 
+def test_a_chart_sheet_is_named_as_one(tmp_path):
+    from openpyxl.chart import BarChart, Reference
+
+    book = Workbook()
+    book.active.title = "Registry"
+    for row in REGISTRY:
+        book.active.append(row)
+    chart = BarChart()
+    chart.add_data(Reference(book.active, min_col=1, min_row=1, max_row=3))
+    book.create_chartsheet("Chart", 0).add_chart(chart)
+    book.save(tmp_path / "book.xlsx")
+    res = run("check-batch", tmp_path / "book.xlsx")
+    assert res.exit_code == 2 and res.stderr.endswith("book.xlsx, sheet Chart: a chart, not rows; name the sheet that holds the rows "
+                                                      "(its sheets: Chart, Registry)\n"), res.stderr
+    assert run("check-batch", tmp_path / "book.xlsx", "--sheet", "Registry").exit_code == 1  # its rows, one an error
+
+
 def test_a_row_numbered_past_excel_s_last_is_a_damaged_workbook_not_a_wait(tmp_path):
     """Read past its stated range, a sheet's gap up to a row numbered 999,999,999 came as that many empty rows."""
     path = workbook(tmp_path / "book.xlsx", {"Registry": REGISTRY})

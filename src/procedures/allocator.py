@@ -16,7 +16,10 @@ is asked at a time, and it is given back to the system only when
 settings. Afterwards glibc's documented defaults are put back (mallopt(3):
 128 KiB each; the mapping threshold then no longer adjusts itself) and the
 free memory is given back. Where the C library is not glibc (no ``mallopt``:
-macOS, Windows, or ``ctypes`` missing), nothing is changed.
+macOS, Windows, or ``ctypes`` missing), nothing is changed. The settings are
+the process's: in the web server, where uploads are checked in threads, a
+batch that ends while another runs puts the defaults back under it, which
+changes only its speed.
 """
 
 from __future__ import annotations

@@ -450,6 +450,9 @@ def _workbook_table(raw: BinaryIO, name: str, sheet: str | None) -> Table:
         if sheet is not None and sheet not in names:
             raise InputError(f"sheet '{shown(sheet)}': {name} has no sheet of that name; its sheets: {shown(', '.join(names))}")
         title = sheet or names[0]
+        if not hasattr(book[title], "iter_rows"):  # a chart sheet
+            raise InputError(f"{name}, sheet {shown(title)}: a chart, not rows; name the sheet that holds the rows "
+                             f"(its sheets: {shown(', '.join(names))})")
         rows = _sheet_rows(book, title, name)
         first = next(rows, None)
         if first is None or all(v is None for v in first):
@@ -512,7 +515,12 @@ def _listed_sheets(raw: BinaryIO) -> list[str]:
     raw.seek(0)
     with zipfile.ZipFile(raw) as z:
         root = ET.fromstring(z.read("xl/workbook.xml"))
-    return [e.get("name", "") for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "sheet"]
+    return [e.get("name", "") for sheets in root if _local(sheets.tag) == "sheets" for e in sheets if _local(e.tag) == "sheet"]
+
+
+def _local(tag: str) -> str:
+    """An XML element's name without its namespace."""
+    return tag.rsplit("}", 1)[-1]
 
 
 def _sheet_rows(book, title: str, name: str) -> Iterator[tuple]:
