@@ -296,6 +296,19 @@ def test_rows_past_the_range_a_sheet_says_it_spans_are_read(tmp_path, plain):
     assert checked(res) == checked(plain) and len(checked(res)) == len(REGISTRY) - 1
 
 
+def test_a_workbook_whose_main_part_is_not_at_its_usual_place_is_read(tmp_path, plain):
+    """Some producers name the workbook's main part otherwise; openpyxl finds it through the content types."""
+    path = workbook(tmp_path / "book.xlsx", {"Registry": REGISTRY})
+    with zipfile.ZipFile(path) as z:
+        members = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members:
+            z.writestr(name.replace("xl/workbook.xml", "xl/book.xml").replace("xl/_rels/workbook.xml.rels", "xl/_rels/book.xml.rels"),
+                       data.replace(b"xl/workbook.xml", b"xl/book.xml"))
+    res = run("check-batch", path)
+    assert res.exit_code == 1 and checked(res) == checked(plain)
+
+
 def test_a_chart_sheet_is_named_as_one(tmp_path):
     from openpyxl.chart import BarChart, Reference
 

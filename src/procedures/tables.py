@@ -509,12 +509,16 @@ def _sheet_names(book, raw: BinaryIO, name: str) -> list[str]:
 
 
 def _listed_sheets(raw: BinaryIO) -> list[str]:
-    """The sheets' names as the workbook's main part (xl/workbook.xml) lists them."""
+    """The sheets' names as the workbook's main part lists them, where it is at its usual place (xl/workbook.xml;
+    else none: a producer may put it elsewhere, and openpyxl, which found it, read it)."""
     import xml.etree.ElementTree as ET
 
     raw.seek(0)
-    with zipfile.ZipFile(raw) as z:
-        root = ET.fromstring(z.read("xl/workbook.xml"))
+    try:
+        with zipfile.ZipFile(raw) as z:
+            root = ET.fromstring(z.read("xl/workbook.xml"))
+    except (KeyError, SyntaxError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
+        return []
     return [e.get("name", "") for sheets in root if _local(sheets.tag) == "sheets" for e in sheets if _local(e.tag) == "sheet"]
 
 
