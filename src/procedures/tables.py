@@ -1,7 +1,7 @@
 """Reading tables as staff export them: one reader for every command that reads rows.
 
 A table is an Excel workbook (``.xlsx``: the first sheet, or the one named;
-read with openpyxl's read-only mode, row by row) or a CSV file (any of comma,
+read row by row by ``procedures.sheets``) or a CSV file (any of comma,
 semicolon or tab, detected from the header line; UTF-8 with or without a
 byte-order mark, UTF-16 with one, else Windows-1252, which the result names),
 from a path, standard input, an upload or a text stream. Records come from the ``csv``
@@ -32,15 +32,13 @@ import re
 import shutil
 import sys
 import tempfile
-import zipfile
-import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, BinaryIO, TextIO
 
 from procedures.errors import InputError
-from procedures.inputs import one_line, shown
+from procedures.inputs import shown
 
 #: The delimiters a header line is tried with, most usual first.
 DELIMITERS = (",", ";", "\t")
@@ -163,7 +161,9 @@ def open_table(source: Path | BinaryIO | TextIO, name: str | None = None, sheet:
     try:
         raw = _seekable(fh)
         if raw.read(4) == ZIP_MAGIC:
-            return _workbook_table(raw, name, sheet)
+            from procedures.sheets import sheet_table
+
+            return sheet_table(raw, name, sheet)
         raw.seek(0)
         if sheet is not None:
             raise InputError(f"sheet '{shown(sheet)}': {name} is not a workbook (.xlsx) but a text file; give no sheet")
@@ -440,172 +440,6 @@ def _problem(exc: csv.Error, first: int, last: int) -> str:
     if "new-line character" in str(exc):
         return f"{where}: a carriage return inside an unquoted field; remove it, or quote the field"
     return f"{where} cannot be read as CSV ({exc}; a quote that is never closed?)"
-
-
-def _workbook_table(raw: BinaryIO, name: str, sheet: str | None) -> Table:
-    """The sheet of an .xlsx workbook as a table: its first row is the header, then one record per row."""
-    book = _opened_workbook(raw, name)
-    try:
-        names = _sheet_names(book, raw, name)
-        if sheet is not None and sheet not in names:
-            raise InputError(f"sheet '{shown(sheet)}': {name} has no sheet of that name; its sheets: {shown(', '.join(names))}")
-        title = sheet or names[0]
-        if not hasattr(book[title], "iter_rows"):  # a chart sheet
-            raise InputError(f"{name}, sheet {shown(title)}: a chart, not rows; name the sheet that holds the rows "
-                             f"(its sheets: {shown(', '.join(names))})")
-        rows = _sheet_rows(book, title, name)
-        first = next(rows, None)
-        if first is None or all(v is None for v in first):
-            raise InputError(f"{name}, sheet {shown(title)}: the first row is empty; it needs the header")
-    except BaseException:
-        book.close()
-        raise
-    header = [cell_text(v) for v in first]
-    while header and not header[-1]:
-        header.pop()
-    columns = check_columns(header, name)
-
-    def records() -> Iterator[Record]:
-        for line, values in enumerate(rows, start=2):
-            fields = [cell_text(v) for v in values]
-            while fields and not fields[-1]:
-                fields.pop()
-            if fields:
-                yield Record(line, fields)
-
-    def close() -> None:
-        book.close()
-        raw.close()
-
-    return Table(name, columns, "xlsx", "", records(), close, [h.strip() for h in header])
-
-
-def _opened_workbook(raw: BinaryIO, name: str):
-    """The workbook in a zip file, opened to be read row by row; an InputError if it is not one, or is damaged."""
-    from openpyxl import load_workbook
-
-    _quiet_openpyxl()
-    raw.seek(0)
-    try:
-        return load_workbook(raw, read_only=True, data_only=True)
-    except MemoryError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - openpyxl reading a user's file: whatever it raises, the file is the cause
-        if isinstance(exc, SyntaxError) or _has_workbook_part(raw):  # XML that is not well-formed, or a workbook's parts
-            raise InputError(_damaged(name, _raised(exc))) from None
-        raise InputError(f"{name} is a zip file but not an Excel workbook (.xlsx) that can be read ({_raised(exc)})") from None
-
-
-def _sheet_names(book, raw: BinaryIO, name: str) -> list[str]:
-    """The workbook's sheets; a sheet its main part lists that openpyxl left out (its part missing, no
-    relationship) makes it damaged, as does a workbook of no sheet: else another sheet would be read silently."""
-    names = book.sheetnames
-    missing = [listed for listed in _listed_sheets(raw) if listed not in names]
-    if missing:
-        raise InputError(_damaged(name, f"its sheet '{shown(missing[0])}' is listed but cannot be found in it"))
-    if not names:
-        raise InputError(_damaged(name, "it holds no sheet"))
-    return names
-
-
-def _listed_sheets(raw: BinaryIO) -> list[str]:
-    """The sheets' names as the workbook's main part lists them, where it is at its usual place (xl/workbook.xml;
-    else none: a producer may put it elsewhere, and openpyxl, which found it, read it)."""
-    import xml.etree.ElementTree as ET
-
-    raw.seek(0)
-    try:
-        with zipfile.ZipFile(raw) as z:
-            root = ET.fromstring(z.read("xl/workbook.xml"))
-    except (KeyError, SyntaxError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
-        return []
-    return [e.get("name", "") for sheets in root if _local(sheets.tag) == "sheets" for e in sheets if _local(e.tag) == "sheet"]
-
-
-def _local(tag: str) -> str:
-    """An XML element's name without its namespace."""
-    return tag.rsplit("}", 1)[-1]
-
-
-def _sheet_rows(book, title: str, name: str) -> Iterator[tuple]:
-    """A sheet's rows as values, every one of them (not only those within the range the sheet says it spans: some
-    programs write it too small, and the rows past it were lost); a damaged sheet is an InputError naming the
-    first row that cannot be read (the rows after it cannot be read either, so the table is refused whole: a batch
-    then writes nothing). Where the sheet's bytes were altered (the zip's check of them fails at its end), no row."""
-    read = 0
-    try:
-        sheet = book[title]
-        sheet.reset_dimensions()
-        for values in sheet.iter_rows(values_only=True):  # a gap in the rows' numbers comes as empty rows
-            if read >= EXCEL_ROWS:  # a row numbered past Excel's last: without its range, openpyxl would fill the gap
-                raise InputError(_damaged(f"{name}, sheet {shown(title)}", f"a row past Excel's last row, {EXCEL_ROWS:,}"))
-            yield values
-            read += 1
-    except (MemoryError, InputError):
-        raise
-    except Exception as exc:  # noqa: BLE001 - openpyxl reading a user's file: whatever it raises, the file is the cause
-        altered = isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError))
-        where = f"{name}, sheet {shown(title)}" + ("" if altered else f", row {read + 1} and the rows after it")
-        raise InputError(_damaged(where, _raised(exc))) from None
-
-
-#: Excel's last row (a sheet's rows past it are a damaged file's).
-EXCEL_ROWS = 1_048_576
-
-
-def _quiet_openpyxl() -> None:
-    """openpyxl's warnings about the parts of a workbook it reads (a date past its range, a defined name it drops)
-    are not for the user: each is either an error row of its own or about a part that is not read."""
-    if not _QUIETED:
-        import warnings
-
-        warnings.filterwarnings("ignore", module=r"openpyxl(\.|$)")
-        _QUIETED.append(True)
-
-
-_QUIETED: list[bool] = []
-
-
-def _has_workbook_part(raw: BinaryIO) -> bool:
-    """Whether a zip file lists an Excel workbook's main part (it is a workbook, damaged if it cannot be read)."""
-    try:
-        raw.seek(0)
-        with zipfile.ZipFile(raw) as z:
-            return "xl/workbook.xml" in z.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return False
-
-
-def _raised(exc: Exception) -> str:
-    """An exception of a library, as a message shows it: its kind and its words, on one line, cut when long."""
-    words = str(exc)
-    return f"{type(exc).__name__}: {one_line(words[:RAISED_SHOWN])}" + ("…" if len(words) > RAISED_SHOWN else "")
-
-
-#: The characters of a library's message shown at most.
-RAISED_SHOWN = 200
-
-
-def _damaged(where: str, problem: str) -> str:
-    return (f"{where}: a damaged workbook ({problem}); open it in a spreadsheet program and save it again, or "
-            "export the sheet as CSV")
-
-
-def cell_text(value: object) -> str:
-    """A workbook cell as the text a CSV export would hold: dates and times in ISO 8601, whole numbers without '.0'."""
-    import datetime as dt
-
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time(0) and value.tzinfo is None else value.isoformat()
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def open_resolved(source, name: str, sheet: str | None, required: tuple[str, ...], optional: tuple[str, ...],
