@@ -309,6 +309,15 @@ def test_a_workbook_whose_main_part_is_not_at_its_usual_place_is_read(tmp_path, 
     assert res.exit_code == 1 and checked(res) == checked(plain)
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")  # openpyxl's, which pytest records; the command hides it (tested above)
+def test_a_sheet_listed_without_a_relationship_is_passed_over_as_openpyxl_does(tmp_path, plain):
+    """Older macro workbooks list sheets with no part (no r:id); openpyxl leaves them out, and so may the check."""
+    path = workbook(tmp_path / "book.xlsx", {"Registry": REGISTRY})
+    _rewritten(path, "xl/workbook.xml", lambda data: data.replace(b"</sheets>", b'<sheet name="Macro1" sheetId="9"/></sheets>'))
+    res = run("check-batch", path)
+    assert res.exit_code == 1 and checked(res) == checked(plain) and res.stderr.count("\n") == 1
+
+
 def test_a_chart_sheet_is_named_as_one(tmp_path):
     from openpyxl.chart import BarChart, Reference
 

@@ -86,8 +86,9 @@ def _sheet_names(book, raw: BinaryIO, name: str) -> list[str]:
 
 
 def _listed_sheets(raw: BinaryIO) -> list[str]:
-    """The sheets' names as the workbook's main part lists them, where it is at its usual place (xl/workbook.xml;
-    else none: a producer may put it elsewhere, and openpyxl, which found it, read it)."""
+    """The sheets' names as the workbook's main part lists them with a relationship to their part (a sheet without
+    one, as older macro workbooks have, has no part to read), where that main part is at its usual place
+    (xl/workbook.xml; else none: a producer may put it elsewhere, and openpyxl, which found it, read it)."""
     import xml.etree.ElementTree as ET
 
     raw.seek(0)
@@ -96,7 +97,8 @@ def _listed_sheets(raw: BinaryIO) -> list[str]:
             root = ET.fromstring(z.read("xl/workbook.xml"))
     except (KeyError, SyntaxError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
         return []
-    return [e.get("name", "") for sheets in root if _local(sheets.tag) == "sheets" for e in sheets if _local(e.tag) == "sheet"]
+    return [e.get("name", "") for sheets in root if _local(sheets.tag) == "sheets" for e in sheets
+            if _local(e.tag) == "sheet" and any(_local(key) == "id" for key in e.attrib)]  # with its relationship
 
 
 def _local(tag: str) -> str:
