@@ -29,7 +29,7 @@ import os
 import re
 import sys
 from collections import Counter, defaultdict
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -625,19 +625,14 @@ def evaluate_rows(lib: Library, records, columns: Columns, fmt: str, workers: in
     if first is None:
         return
     second = next(chunks, None)
-    if second is None:  # one chunk: no workers, the allocator as it is
-        with _young_collections():
-            yield from _serial(local, [first], fmt)
-        return
-    with _young_collections(), keeping_freed_memory():
-        if not (workers > 1 and fmt in SEPARATOR and batchpool.available()):
-            yield from _serial(local, itertools.chain([first, second], chunks), fmt)
+    long = second is not None  # more than one chunk: workers where they can be, the allocator keeping freed buffers
+    ahead = itertools.chain([first] if second is None else [first, second], chunks)
+    with _young_collections(), keeping_freed_memory() if long else nullcontext():
+        pool = batchpool.start(local, fmt, workers) if long and workers > 1 and fmt in SEPARATOR and batchpool.available() else None
+        if pool is None:  # one process: one chunk, one worker asked for, a workbook, or workers that cannot be started
+            yield from _serial(local, ahead, fmt)
             return
-        pool = batchpool.start(local, fmt, workers)
-        if pool is None:  # the workers cannot be started here: this process does all
-            yield from _serial(local, itertools.chain([first, second], chunks), fmt)
-            return
-        for answered in pool.evaluate(itertools.chain([first, second], chunks)):
+        for answered in pool.evaluate(ahead):
             yield Rendered.of_encoded(fmt, *answered)
 
 
