@@ -363,30 +363,24 @@ def _parts(text: IO[str], name: str, delimiter: str, header_lines: int = 1, bloc
         ahead = iter(read)
         feed.lines = itertools.chain(ahead, lines)
         while operator.length_hint(ahead):
-            row, number, more = _one(feed, reader, number, delimiter, encoding)
+            row, number = _one(feed, reader, number, delimiter, encoding)
             if row is not None:
                 yield row
-            if not more:
-                return
 
 
-def _one(feed: _Feed, reader, number: int, delimiter: str, encoding: str = "utf-8") -> tuple[Row | None, int, bool]:
-    """The next record from the line-by-line feed (None: a blank line), the lines read so far, and whether to
-    read on (not at the end of the file)."""
-    try:
-        line = next(feed)
-    except StopIteration:
-        return None, number, False
+def _one(feed: _Feed, reader, number: int, delimiter: str, encoding: str = "utf-8") -> tuple[Row | None, int]:
+    """The next record from the line-by-line feed (None: a blank line), which holds a line yet (``_parts`` asks
+    while lines of its block are ahead), and the lines read so far."""
+    line = next(feed)
     raw = line[:-2] if line[-2:] == "\r\n" else line[:-1] if line[-1:] == "\n" else None
     if raw is not None and '"' not in line and "\r" not in raw and len(line) <= FIELD_LIMIT:
         if _marked[0] and UNDECODABLE in raw:
-            return (number + 1, None, _undecodable(number + 1, number + 1, encoding), None), number + 1, True
-        return ((number + 1, raw.split(delimiter), None, raw) if raw else None), number + 1, True  # a blank line: no record
+            return (number + 1, None, _undecodable(number + 1, number + 1, encoding), None), number + 1
+        return ((number + 1, raw.split(delimiter), None, raw) if raw else None), number + 1  # a blank line: no record
     feed.back = line
     before = reader.line_num
     row = _quoted(reader, number + 1, encoding, feed)
-    number += reader.line_num - before
-    return row, number, True
+    return row, number + reader.line_num - before
 
 
 def _plain(read: list[str]) -> list[str] | None:
