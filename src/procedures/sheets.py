@@ -9,6 +9,8 @@ repair it); its warnings are not shown.
 
 from __future__ import annotations
 
+import datetime as dt
+import warnings
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -18,18 +20,28 @@ from procedures.errors import InputError
 from procedures.inputs import one_line, shown
 from procedures.tables import Record, Table, check_columns
 
+#: An Excel workbook's main part, where producers put it (openpyxl finds it through the content types).
+MAIN_PART = "xl/workbook.xml"
+#: Excel's last row (a sheet's rows past it are a damaged file's).
+EXCEL_ROWS = 1_048_576
+#: The characters of a library's message shown at most.
+RAISED_SHOWN = 200
+# openpyxl's warnings about the parts of a workbook it reads (a date past its range, a defined name it drops) are
+# not for the user: each is either an error row of its own or about a part that is not read.
+warnings.filterwarnings("ignore", module=r"openpyxl(\.|$)")
+
 
 def sheet_table(raw: BinaryIO, name: str, sheet: str | None) -> Table:
     """The sheet of an .xlsx workbook as a table: its first row is the header, then one record per row."""
     book = _opened_workbook(raw, name)
     try:
         names = _sheet_names(book, raw, name)
+        listed = shown(", ".join(names))
         if sheet is not None and sheet not in names:
-            raise InputError(f"sheet '{shown(sheet)}': {name} has no sheet of that name; its sheets: {shown(', '.join(names))}")
+            raise InputError(f"sheet '{shown(sheet)}': {name} has no sheet of that name; its sheets: {listed}")
         title = sheet or names[0]
         if not hasattr(book[title], "iter_rows"):  # a chart sheet
-            raise InputError(f"{name}, sheet {shown(title)}: a chart, not rows; name the sheet that holds the rows "
-                             f"(its sheets: {shown(', '.join(names))})")
+            raise InputError(f"{name}, sheet {shown(title)}: a chart, not rows; name the sheet that holds the rows (its sheets: {listed})")
         rows = _sheet_rows(book, title, name)
         first = next(rows, None)
         if first is None or all(v is None for v in first):
@@ -61,7 +73,6 @@ def _opened_workbook(raw: BinaryIO, name: str):
     """The workbook in a zip file, opened to be read row by row; an InputError if it is not one, or is damaged."""
     from openpyxl import load_workbook
 
-    _quiet_openpyxl()
     raw.seek(0)
     try:
         return load_workbook(raw, read_only=True, data_only=True)
@@ -74,8 +85,8 @@ def _opened_workbook(raw: BinaryIO, name: str):
 
 
 def _sheet_names(book, raw: BinaryIO, name: str) -> list[str]:
-    """The workbook's sheets; a sheet its main part lists that openpyxl left out (its part missing, no
-    relationship) makes it damaged, as does a workbook of no sheet: else another sheet would be read silently."""
+    """The workbook's sheets; a sheet its main part lists with a relationship that openpyxl left out (its part
+    missing) makes it damaged, as does a workbook of no sheet: else another sheet would be read silently."""
     names = book.sheetnames
     missing = [listed for listed in _listed_sheets(raw) if listed not in names]
     if missing:
@@ -94,7 +105,7 @@ def _listed_sheets(raw: BinaryIO) -> list[str]:
     raw.seek(0)
     try:
         with zipfile.ZipFile(raw) as z:
-            root = ET.fromstring(z.read("xl/workbook.xml"))
+            root = ET.fromstring(z.read(MAIN_PART))
     except (KeyError, SyntaxError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
         return []
     return [e.get("name", "") for sheets in root if _local(sheets.tag) == "sheets" for e in sheets
@@ -128,29 +139,12 @@ def _sheet_rows(book, title: str, name: str) -> Iterator[tuple]:
         raise InputError(_damaged(where, _raised(exc))) from None
 
 
-#: Excel's last row (a sheet's rows past it are a damaged file's).
-EXCEL_ROWS = 1_048_576
-
-
-def _quiet_openpyxl() -> None:
-    """openpyxl's warnings about the parts of a workbook it reads (a date past its range, a defined name it drops)
-    are not for the user: each is either an error row of its own or about a part that is not read."""
-    if not _QUIETED:
-        import warnings
-
-        warnings.filterwarnings("ignore", module=r"openpyxl(\.|$)")
-        _QUIETED.append(True)
-
-
-_QUIETED: list[bool] = []
-
-
 def _has_workbook_part(raw: BinaryIO) -> bool:
     """Whether a zip file lists an Excel workbook's main part (it is a workbook, damaged if it cannot be read)."""
     try:
         raw.seek(0)
         with zipfile.ZipFile(raw) as z:
-            return "xl/workbook.xml" in z.namelist()
+            return MAIN_PART in z.namelist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return False
 
@@ -161,10 +155,6 @@ def _raised(exc: Exception) -> str:
     return f"{type(exc).__name__}: {one_line(words[:RAISED_SHOWN])}" + ("…" if len(words) > RAISED_SHOWN else "")
 
 
-#: The characters of a library's message shown at most.
-RAISED_SHOWN = 200
-
-
 def _damaged(where: str, problem: str) -> str:
     return (f"{where}: a damaged workbook ({problem}); open it in a spreadsheet program and save it again, or "
             "export the sheet as CSV")
@@ -172,8 +162,6 @@ def _damaged(where: str, problem: str) -> str:
 
 def cell_text(value: object) -> str:
     """A workbook cell as the text a CSV export would hold: dates and times in ISO 8601, whole numbers without '.0'."""
-    import datetime as dt
-
     if value is None:
         return ""
     if isinstance(value, bool):
