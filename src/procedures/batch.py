@@ -41,7 +41,7 @@ from procedures.contributions import Meeting, Plan, Verdict, margin, plan, publi
 from procedures.deadlines import other_counting
 from procedures.errors import InputError, ProceduresError
 from procedures.inputs import one_line
-from procedures.outfiles import is_stdout, output_file, writes_utf8
+from procedures.outfiles import is_stdout, json_in_ascii, output_file, writes_utf8
 from procedures.tables import Lines, Record, Row, Table, open_table, resolve, term, yes_no
 from procedures.loader import Library
 from procedures.timestamps import Received, parse_date, parse_time, read_received
@@ -720,8 +720,7 @@ def _write(sink: IO[str], chunks, fmt: str, columns: Columns, summary: Summary) 
         sink.write("[")
     else:
         sink.write(csv_line([text_cell(h) for h in columns.output]))
-    encoding = getattr(sink, "encoding", None)
-    ascii = fmt == "json" and encoding is not None and not writes_utf8(encoding)  # as every --format json document
+    ascii = fmt == "json" and json_in_ascii(sink)  # as every --format json document
     first = True
     for chunk in chunks:
         _count(summary, chunk)

@@ -158,11 +158,10 @@ def _json(job: str, data: object, lib, request=None) -> str:
     in ASCII, characters past it as \\u escapes (the same JSON), where standard output is not UTF-8 (a command
     redirected to a file on Windows writes the system's code page, which has no '≤' or '−')."""
     from procedures.jobs import document
-    from procedures.outfiles import writes_utf8
+    from procedures.outfiles import json_in_ascii
     from procedures.output import to_json
 
-    ascii = not writes_utf8(getattr(sys.stdout, "encoding", None) or "utf-8")
-    return to_json(document(job, data, lib, request), ascii=ascii)
+    return to_json(document(job, data, lib, request), ascii=json_in_ascii(sys.stdout))
 
 
 def _request(model: str, **given):

@@ -28,6 +28,14 @@ def writes_utf8(encoding: str | None) -> bool:
         return False
 
 
+def json_in_ascii(stream) -> bool:
+    """Whether JSON written to ``stream`` is to be ASCII, characters past it as \\u escapes (the same JSON): a stream
+    with an encoding other than UTF-8 (a command redirected to a file on Windows writes the system's code page);
+    not one without an encoding (an in-memory text)."""
+    encoding = getattr(stream, "encoding", None)
+    return bool(encoding) and not writes_utf8(encoding)
+
+
 def is_stdout(out: Path | None) -> bool:
     return out is None or str(out) == "-"
 
